@@ -1,0 +1,71 @@
+"""Base API views: the same queryset restriction as the pages.
+
+Reads go through ``restrict(user, "view")``; an object outside it is 404.
+Writes to an object the user can read but not change are 403.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from ..choices import Action
+from ..context import attribute_to
+from ..models import ConflictError
+from ..permissions import can
+
+METHOD_ACTIONS = {"PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE}
+
+
+class RestrictedViewSetMixin:
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        attribute_to(request.user)  # token-authenticated callers are known only now
+
+    def get_queryset(self):
+        return self.queryset.model.objects.restrict(self.request.user, Action.VIEW).select_related(
+            *getattr(self, "select_related", ())
+        ).prefetch_related(*getattr(self, "prefetch_related", ()))
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        action = METHOD_ACTIONS.get(request.method)
+        if action is not None and not can(request.user, obj, action):
+            raise PermissionDenied()
+
+
+class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except ConflictError:
+            raise serializers.ValidationError(
+                {"version": [_("Someone else changed this record after you read it; read it again and retry.")]}
+            ) from None
+
+
+class VersionedSerializerMixin(serializers.Serializer):
+    """Carries ``version``: an update must send the version it read (optimistic locking)."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None:
+            version = self.initial_data.get("version")
+            if version is None:
+                raise serializers.ValidationError({"version": [_("Send the version of the record you read.")]})
+            try:
+                self.instance.version = int(version)
+            except (TypeError, ValueError):
+                raise serializers.ValidationError({"version": [_("A whole number is required.")]}) from None
+        return attrs

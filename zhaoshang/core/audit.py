@@ -1,0 +1,115 @@
+"""One audit mechanism for all business records.
+
+Every model with ``audited = True`` (all ``BaseModel`` subclasses, and the user
+model) writes a ``ChangeRecord`` on create, update and delete, and on changes
+of its many-to-many fields, inside the same transaction as the change.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from .choices import ChangeKind
+from .context import current_actor
+
+ALWAYS_EXCLUDED = {"updated", "version", "search_text"}
+
+
+def is_audited(model) -> bool:
+    return bool(getattr(model, "audited", False)) and not model._meta.abstract
+
+
+def _excluded(model) -> set[str]:
+    return ALWAYS_EXCLUDED | set(getattr(model, "audit_exclude", ()))
+
+
+def snapshot(instance) -> dict:
+    """The record's own columns as JSON-safe values (foreign keys by id)."""
+    excluded = _excluded(type(instance))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in excluded or field.attname in excluded:
+            continue
+        data[field.attname] = field.value_from_object(instance)
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _write(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
+    from .models import ChangeRecord
+
+    actor = current_actor()
+    ChangeRecord.objects.create(
+        user_id=actor.user_id if actor else None,
+        user_name=actor.user_name if actor else "",
+        request_id=actor.request_id if actor else "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+        changed_fields=changed,
+    )
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        instance._audit_before = None
+        return
+    old = sender._base_manager.using(instance._state.db or "default").filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old is not None else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = snapshot(instance)
+    before = None if created else getattr(instance, "_audit_before", None)
+    if created or before is None:
+        _write(instance, ChangeKind.CREATE, None, after, sorted(after))
+        return
+    changed = sorted(k for k in after if before.get(k) != after.get(k))
+    if changed:
+        _write(
+            instance,
+            ChangeKind.UPDATE,
+            {k: before.get(k) for k in changed},
+            {k: after[k] for k in changed},
+            changed,
+        )
+
+
+def _post_delete(sender, instance, **kwargs):
+    _write(instance, ChangeKind.DELETE, snapshot(instance), None, [])
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or not is_audited(type(instance)):
+        return
+    field = next((f for f in instance._meta.many_to_many if f.remote_field.through is sender), None)
+    if field is None:
+        return
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        instance._audit_m2m_before = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    before = getattr(instance, "_audit_m2m_before", [])
+    after = sorted(getattr(instance, field.name).values_list("pk", flat=True))
+    if before != after:
+        _write(instance, ChangeKind.UPDATE, {field.name: before}, {field.name: after}, [field.name])
+
+
+def connect():
+    for model in apps.get_models():
+        if is_audited(model):
+            uid = f"audit:{model._meta.label}"
+            pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}:pre")
+            post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}:post")
+            post_delete.connect(_post_delete, sender=model, dispatch_uid=f"{uid}:delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="audit:m2m")

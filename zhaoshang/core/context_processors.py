@@ -1,0 +1,28 @@
+"""The UI shell: navigation by area, built from what each installed app offers."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.urls import reverse
+
+from .permissions import user_scope
+
+
+def navigation(user) -> list[dict]:
+    """Areas in a fixed order; each app lists its items in ``AppConfig.navigation``."""
+    if not user.is_authenticated:
+        return []
+    scope = user_scope(user)
+    areas: dict[str, dict] = {}
+    for config in apps.get_app_configs():
+        for item in getattr(config, "navigation", ()):
+            if item.get("admin_only") and not scope.is_admin:
+                continue
+            area = areas.setdefault(item["area"], {"label": item["area_label"], "order": item["area_order"], "items": []})
+            area["items"].append({"label": item["label"], "url": reverse(item["url"])})
+    return sorted(areas.values(), key=lambda a: a["order"])
+
+
+def shell(request):
+    user = getattr(request, "user", None)
+    return {"nav_areas": navigation(user) if user is not None else []}

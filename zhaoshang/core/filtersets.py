@@ -1,0 +1,37 @@
+"""Base FilterSet: one per model, shared by the list page, the API and exports."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds ``q``: Chinese full-text search on ``search_text`` when the model has it, else substring search."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search", widget=forms.TextInput(attrs={"type": "search", "class": "form-control"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.form.fields.values():
+            if "class" not in f.widget.attrs:
+                f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+
+    def filter_search(self, queryset, name, value):
+        if any(f.name == "search_text" for f in queryset.model._meta.fields):
+            q = search.query_q(value)
+            return queryset.filter(q) if q is not None else queryset
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))

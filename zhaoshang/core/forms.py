@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModelForm(forms.ModelForm):
+    """A model form that knows its user and carries the version it was opened at.
+
+    On save the version goes back to the instance, so ``BaseModel.save`` refuses
+    the write (ConflictError) when someone saved the record in between.
+    """
+
+    record_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields["record_version"].initial = self.instance.version
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                css = ""
+            widget.attrs.setdefault("class", css)
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+    def clean_record_version(self):
+        version = self.cleaned_data.get("record_version")
+        if self.instance.pk is not None and version is None:
+            raise forms.ValidationError(_("The form is missing its version; reload the page."))
+        return version
+
+    def _post_clean(self):
+        super()._post_clean()
+        version = self.cleaned_data.get("record_version") if hasattr(self, "cleaned_data") else None
+        if self.instance.pk is not None and version is not None:
+            self.instance.version = version

@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .choices import ChangeKind
+from .context import current_actor
+from .permissions import RestrictedManager, ScopedModelMixin
+
+
+class ConflictError(Exception):
+    """The record was changed by someone else since it was read (optimistic locking)."""
+
+    def __init__(self, obj):
+        self.obj = obj
+        super().__init__(f"{type(obj).__name__} {obj.pk} was changed since it was read")
+
+
+class BaseModel(ScopedModelMixin, models.Model):
+    """Base of every business record: timestamps, author, version for conflict checks, audit."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = RestrictedManager()
+
+    audited = True
+    audit_exclude: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            if self.created_by_id is None:
+                actor = current_actor()
+                if actor is not None and actor.user_id is not None:
+                    self.created_by_id = actor.user_id
+            return super().save(*args, **kwargs)
+        manager = type(self)._base_manager.using(kwargs.get("using") or self._state.db)
+        with transaction.atomic(using=manager.db):
+            bumped = manager.filter(pk=self.pk, version=self.version).update(version=self.version + 1)
+            if not bumped and manager.filter(pk=self.pk).exists():
+                raise ConflictError(self)
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated"}
+            return super().save(*args, **kwargs)
+
+    def get_absolute_url(self):  # pragma: no cover - every concrete model overrides
+        raise NotImplementedError
+
+
+class SearchableModel(BaseModel):
+    """A record with a Chinese full-text ``search_text`` column (see core.search)."""
+
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    audit_exclude = ("search_text",)
+
+    class Meta:
+        abstract = True
+
+    def search_values(self) -> list[str | None]:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        self.search_text = search.build_search_text(*self.search_values())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        return super().save(*args, **kwargs)
+
+
+class ChangeRecord(models.Model):
+    """One create, update or delete of a business record: who, when, in which request, before/after."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeKind.choices)
+    content_type = models.ForeignKey(ContentType, verbose_name=_("record type"), on_delete=models.PROTECT)
+    object_id = models.CharField(_("record id"), max_length=64)
+    object_repr = models.CharField(_("record"), max_length=200)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        indexes = [
+            # serves the history page of one record, newest first
+            models.Index(fields=["content_type", "object_id", "-time"], name="core_change_object_idx"),
+            # serves the audit log filtered by user
+            models.Index(fields=["user", "-time"], name="core_change_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr} ({self.time:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("core:object-history", args=[self.content_type_id, self.object_id])
+
+    def field_changes(self):
+        """(field label, before, after) for each changed field."""
+        model = self.content_type.model_class()
+        labels = {}
+        if model is not None:
+            for f in model._meta.get_fields():
+                if hasattr(f, "attname"):
+                    labels[f.attname] = getattr(f, "verbose_name", f.name)
+                    labels[f.name] = getattr(f, "verbose_name", f.name)
+        before = self.before or {}
+        after = self.after or {}
+        names = self.changed_fields or sorted(set(before) | set(after))
+        return [(labels.get(name, name), before.get(name), after.get(name)) for name in names]

@@ -1,0 +1,239 @@
+"""Shared views: health, home, object history, audit log, and the base CRUD views every app uses.
+
+Every base view reaches records only through ``Model.objects.restrict(user, action)``:
+an object outside the user's scope is 404; an object the user may read but
+not change is 403 on its edit and delete pages.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from . import audit
+from .choices import Action
+from .models import ChangeRecord, ConflictError
+from .permissions import can, user_scope
+
+SORT_PARAM = "sort"
+
+
+def health(request):
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # pragma: no cover - exercised by operations, not tests
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+
+
+@login_required
+def home(request):
+    """A home page per role: the user's teams and roles, and the figures each app offers."""
+    scope = user_scope(request.user)
+    panels = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, "home_panels", ()):
+            panel = import_string(path)(request.user)
+            if panel is not None:
+                panels.append(panel)
+    memberships = request.user.memberships.select_related("team").order_by("team__kind", "team__name")
+    recent = ChangeRecord.objects.select_related("content_type")[:10] if scope.is_admin else ChangeRecord.objects.none()
+    return render(
+        request,
+        "core/home.html",
+        {"panels": panels, "memberships": memberships, "scope": scope, "recent_changes": recent},
+    )
+
+
+class RestrictedMixin(LoginRequiredMixin):
+    model = None
+    action = Action.VIEW
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, self.action)
+
+
+class ObjectListView(RestrictedMixin, generic.ListView):
+    """A list page: FilterSet (shared with the API) + search + sort + pagination, htmx-aware."""
+
+    filterset_class = None
+    table = None
+    paginate_by = 25
+    template_name = "core/object_list.html"
+    add_url_name = None
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        queryset = self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+        self.sort = self.table.sort_key(self.request.GET.get(SORT_PARAM))
+        return self.table.prepare(queryset, self.sort)
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return ["core/_object_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filterset=self.filterset,
+            table=self.table,
+            rows=self.table.rows(context["object_list"]),
+            headers=self.table.headers(self.sort, query),
+            query_string=query.urlencode(),
+            verbose_name_plural=self.model._meta.verbose_name_plural,
+            can_add=self.add_url_name is not None and self.can_add(),
+            add_url=reverse_lazy(self.add_url_name) if self.add_url_name else None,
+        )
+        return context
+
+    def can_add(self) -> bool:
+        return self.model.can_add(self.request.user) if hasattr(self.model, "can_add") else False
+
+
+class ObjectDetailView(RestrictedMixin, generic.DetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = can(self.request.user, self.object, Action.CHANGE)
+        context["can_delete"] = can(self.request.user, self.object, Action.DELETE)
+        context["history_url"] = history_url(self.object)
+        return context
+
+
+class ObjectEditMixin(RestrictedMixin):
+    """Create/update with conflict checking: a stale form is refused and nothing is overwritten."""
+
+    template_name = "core/object_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except ConflictError:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this record after you opened it. Nothing was saved: "
+                    "reload the page to see their change, then make yours again."
+                ),
+            )
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["verbose_name"] = self.model._meta.verbose_name
+        return context
+
+
+class ObjectCreateView(ObjectEditMixin, generic.CreateView):
+    action = Action.ADD
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.model.can_add(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class WritableObjectMixin:
+    """Look the object up among those the user may see (404 otherwise), then require the write right (403)."""
+
+    def get_queryset(self):
+        return self.model.objects.restrict(self.request.user, Action.VIEW)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not can(self.request.user, obj, self.action):
+            raise PermissionDenied
+        return obj
+
+
+class ObjectUpdateView(WritableObjectMixin, ObjectEditMixin, generic.UpdateView):
+    action = Action.CHANGE
+
+
+class ObjectDeleteView(WritableObjectMixin, RestrictedMixin, generic.DeleteView):
+    action = Action.DELETE
+    template_name = "core/object_confirm_delete.html"
+
+    def form_valid(self, form):
+        name = str(self.object)
+        response = super().form_valid(form)
+        messages.success(self.request, _("Deleted %(object)s.") % {"object": name})
+        return response
+
+
+def history_url(obj) -> str:
+    from django.urls import reverse
+
+    ct = ContentType.objects.get_for_model(type(obj))
+    return reverse("core:object-history", args=[ct.pk, obj.pk])
+
+
+def object_history(request, content_type_id: int, object_id: str):
+    """The change records of one object, for those who may see the object (404 for anyone else)."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    model = content_type.model_class()
+    if model is None or not audit.is_audited(model):
+        raise Http404
+    manager = getattr(model, "objects")
+    if hasattr(manager, "restrict"):
+        obj = manager.restrict(request.user, Action.VIEW).filter(pk=object_id).first()
+    else:
+        obj = manager.filter(pk=object_id).first() if user_scope(request.user).is_admin else None
+    if obj is None and not user_scope(request.user).is_admin:
+        raise Http404
+    records = ChangeRecord.objects.filter(content_type=content_type, object_id=str(object_id)).select_related("user")
+    return render(
+        request,
+        "core/object_history.html",
+        {"object": obj, "records": records, "object_repr": records.first().object_repr if records and obj is None else obj},
+    )
+
+
+class AuditLogView(LoginRequiredMixin, generic.ListView):
+    """Every change, for administrators."""
+
+    template_name = "core/audit_log.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        if not user_scope(self.request.user).is_admin:
+            raise PermissionDenied
+        records = ChangeRecord.objects.select_related("content_type", "user")
+        user = self.request.GET.get("user")
+        if user:
+            records = records.filter(user_name=user)
+        request_id = self.request.GET.get("request_id")
+        if request_id:
+            records = records.filter(request_id=request_id)
+        return records

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeoConfig(AppConfig):
+    name = "zhaoshang.geo"
+    label = "geo"
+    verbose_name = _("Geography")
+
+    navigation = [
+        {"area": "reference", "area_label": _("Reference"), "area_order": 80, "label": _("Regions"), "url": "geo:region-list"},
+    ]

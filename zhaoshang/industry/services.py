@@ -1,0 +1,140 @@
+"""Industry reference data and enterprise matching."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from zhaoshang.core.search import normalize
+
+from .choices import CodeLevel
+
+GBT4754_FILE = Path(__file__).parent / "data" / "gbt4754_2017.json"
+
+# Company-form words removed to compare names ("some tech" in all its legal forms).
+COMPANY_SUFFIXES = [
+    "集团股份有限公司",
+    "集团有限责任公司",
+    "集团有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "股份公司",
+    "集团公司",
+    "总公司",
+    "集团",
+    "公司",
+    "co.,ltd.",
+    "co.,ltd",
+    "co.ltd",
+    "company limited",
+    "corporation",
+    "limited",
+    "company",
+    "group",
+    "corp.",
+    "corp",
+    "inc.",
+    "inc",
+    "ltd.",
+    "ltd",
+    "gmbh",
+    "llc",
+    "plc",
+    "ag",
+    "co.",
+    "co",
+]
+PARENTHESES = re.compile(r"[(\[（【][^()\[\]（）【】]*[)\]）】]")
+SPACES_AND_PUNCTUATION = re.compile(r"[\s,.·・'\"&-]+")
+
+
+def normalize_name(name: str) -> str:
+    """A company name reduced for matching.
+
+    Full-width to half-width, lower case, parenthesised parts such as (中国) or
+    （江门） removed, legal-form suffixes (有限公司, 股份有限公司, 集团, Ltd., …)
+    removed repeatedly, then spaces and punctuation removed:
+    "某某科技（江门）有限公司" → "某某科技"; "某某科技股份有限公司" → "某某科技".
+    """
+    text = normalize(name or "").strip()
+    text = PARENTHESES.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    changed = True
+    while changed and text:
+        changed = False
+        for suffix in COMPANY_SUFFIXES:
+            if not text.endswith(suffix) or len(text) <= len(suffix):
+                continue
+            # A Latin legal form must stand as its own word ("Foo AG", not "Tag").
+            if suffix.isascii() and text[-len(suffix) - 1] not in " ,.":
+                continue
+            text = text[: -len(suffix)].rstrip(" ,.")
+            changed = True
+            break
+    return SPACES_AND_PUNCTUATION.sub("", text)
+
+
+@cache
+def gbt4754_data() -> dict:
+    return json.loads(GBT4754_FILE.read_text(encoding="utf-8"))
+
+
+def load_industry_codes(model) -> int:
+    """Create or refresh the GB/T 4754-2017 sections and divisions (``model`` may be a migration's)."""
+    data = gbt4754_data()
+    count = 0
+    for order, section in enumerate(data["sections"]):
+        parent, _created = model.objects.update_or_create(
+            code=section["code"],
+            defaults={
+                "name": section["name_zh"],
+                "name_en": section["name_en"],
+                "level": CodeLevel.SECTION,
+                "parent": None,
+                "sort": order,
+            },
+        )
+        count += 1
+        for division in section["divisions"]:
+            model.objects.update_or_create(
+                code=division["code"],
+                defaults={
+                    "name": division["name_zh"],
+                    "name_en": division["name_en"],
+                    "level": CodeLevel.DIVISION,
+                    "parent": parent,
+                    "sort": 100 + int(division["code"]),
+                },
+            )
+            count += 1
+    return count
+
+
+def enterprise_panel(user) -> dict:
+    """Home-page figure: the enterprises this user can see."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .models import Enterprise
+
+    return {
+        "title": _("Enterprises"),
+        "value": Enterprise.objects.restrict(user).count(),
+        "url": reverse("industry:enterprise-list"),
+    }
+
+
+def chain_panel(user) -> dict:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .models import Chain
+
+    return {
+        "title": _("Key industry chains"),
+        "value": Chain.objects.restrict(user).filter(active=True).count(),
+        "url": reverse("industry:chain-list"),
+    }

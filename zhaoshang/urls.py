@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from zhaoshang.core import views as core_views
+
+api_patterns = [
+    path("", include("zhaoshang.accounts.api.urls")),
+    path("", include("zhaoshang.geo.api.urls")),
+    path("", include("zhaoshang.industry.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/", include("zhaoshang.accounts.urls")),
+    path("geo/", include("zhaoshang.geo.urls")),
+    path("industry/", include("zhaoshang.industry.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("admin/", admin.site.urls),
+    path("", include("zhaoshang.core.urls")),
+]
+
+if settings.DEBUG:  # uploaded files in development; a web server serves them in production
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
