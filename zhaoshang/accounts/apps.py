@@ -8,7 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and teams")
 
     navigation = [
-        {"area": "reference", "area_label": _("Reference"), "area_order": 80, "label": _("Teams"), "url": "accounts:team-list"},
+        {
+            "area": "reference",
+            "area_label": _("Reference"),
+            "area_order": 80,
+            "label": _("Teams"),
+            "url": "accounts:team-list",
+        },
         {
             "area": "admin",
             "area_label": _("Administration"),

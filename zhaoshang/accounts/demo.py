@@ -74,7 +74,9 @@ def load(ctx):
         name=CENTRE[0], name_en=CENTRE[1], kind=TeamKind.CENTRE, phone="0750-3500000", email="invest@example.cn"
     )
     for adcode, name, name_en in DISTRICT_BUREAUS:
-        teams[f"district:{adcode}"] = Team.objects.create(name=name, name_en=name_en, kind=TeamKind.DISTRICT, adcode=adcode)
+        teams[f"district:{adcode}"] = Team.objects.create(
+            name=name, name_en=name_en, kind=TeamKind.DISTRICT, adcode=adcode
+        )
     for city, city_en in OUTPOSTS:
         teams[f"outpost:{city}"] = Team.objects.create(
             name=f"江门驻{city}招商联络处",

@@ -21,5 +21,11 @@ class CoreConfig(AppConfig):
             "url": "core:audit-log",
             "admin_only": True,
         },
-        {"area": "admin", "area_label": _("Administration"), "area_order": 90, "label": _("API documentation"), "url": "api:docs"},
+        {
+            "area": "admin",
+            "area_label": _("Administration"),
+            "area_order": 90,
+            "label": _("API documentation"),
+            "url": "api:docs",
+        },
     ]

@@ -18,7 +18,9 @@ def navigation(user) -> list[dict]:
         for item in getattr(config, "navigation", ()):
             if item.get("admin_only") and not scope.is_admin:
                 continue
-            area = areas.setdefault(item["area"], {"label": item["area_label"], "order": item["area_order"], "items": []})
+            area = areas.setdefault(
+                item["area"], {"label": item["area_label"], "order": item["area_order"], "items": []}
+            )
             area["items"].append({"label": item["label"], "url": reverse(item["url"])})
     return sorted(areas.values(), key=lambda a: a["order"])
 

@@ -73,7 +73,9 @@ def database_config(name: str, default: str) -> dict:
 
     url = env_str(name, default)
     if "://" not in url:
-        raise ConfigError(f"{name} is not a database URL (expected e.g. postgres://user:pass@host:5432/db), got {url!r}")
+        raise ConfigError(
+            f"{name} is not a database URL (expected e.g. postgres://user:pass@host:5432/db), got {url!r}"
+        )
     scheme = url.split("://", 1)[0]
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql", "postgis"}:
         raise ConfigError(f"{name} must use sqlite:// or postgres://, got {scheme}://")

@@ -18,7 +18,9 @@ class SearchFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(
-        label=_("Search"), method="filter_search", widget=forms.TextInput(attrs={"type": "search", "class": "form-control"})
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
 
     def __init__(self, *args, **kwargs):

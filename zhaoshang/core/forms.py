@@ -22,7 +22,13 @@ class BaseModelForm(forms.ModelForm):
             widget = field.widget
             if isinstance(widget, forms.HiddenInput):
                 continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            css = (
+                "form-select"
+                if isinstance(widget, forms.Select)
+                else "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else "form-control"
+            )
             if isinstance(widget, forms.CheckboxSelectMultiple):
                 css = ""
             widget.attrs.setdefault("class", css)

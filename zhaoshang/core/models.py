@@ -77,9 +77,6 @@ class SearchableModel(BaseModel):
     class Meta:
         abstract = True
 
-    def search_values(self) -> list[str | None]:
-        raise NotImplementedError
-
     def save(self, *args, **kwargs):
         self.search_text = search.build_search_text(*self.search_values())
         update_fields = kwargs.get("update_fields")
@@ -87,13 +84,21 @@ class SearchableModel(BaseModel):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         return super().save(*args, **kwargs)
 
+    def search_values(self) -> list[str | None]:
+        raise NotImplementedError
+
 
 class ChangeRecord(models.Model):
     """One create, update or delete of a business record: who, when, in which request, before/after."""
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     user_name = models.CharField(_("user name"), max_length=150, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)

@@ -205,7 +205,7 @@ def object_history(request, content_type_id: int, object_id: str):
     model = content_type.model_class()
     if model is None or not audit.is_audited(model):
         raise Http404
-    manager = getattr(model, "objects")
+    manager = model.objects
     if hasattr(manager, "restrict"):
         obj = manager.restrict(request.user, Action.VIEW).filter(pk=object_id).first()
     else:
@@ -216,7 +216,11 @@ def object_history(request, content_type_id: int, object_id: str):
     return render(
         request,
         "core/object_history.html",
-        {"object": obj, "records": records, "object_repr": records.first().object_repr if records and obj is None else obj},
+        {
+            "object": obj,
+            "records": records,
+            "object_repr": records.first().object_repr if records and obj is None else obj,
+        },
     )
 
 

@@ -8,5 +8,11 @@ class GeoConfig(AppConfig):
     verbose_name = _("Geography")
 
     navigation = [
-        {"area": "reference", "area_label": _("Reference"), "area_order": 80, "label": _("Regions"), "url": "geo:region-list"},
+        {
+            "area": "reference",
+            "area_label": _("Reference"),
+            "area_order": 80,
+            "label": _("Regions"),
+            "url": "geo:region-list",
+        },
     ]

@@ -116,8 +116,15 @@ def _upsert(adcode: str, level: str, feature: dict, parent: Region | None) -> tu
 @transaction.atomic
 def load_regions(city_adcode: str) -> dict[str, int]:
     """Load (or refresh) a city's province, the city and its districts/counties with boundaries."""
-    if len(city_adcode) != 6 or not city_adcode.isdigit() or not city_adcode.endswith("00") or city_adcode.endswith("0000"):
-        raise RegionDataError(_("%(code)s is not the code of a prefecture-level city (e.g. 440700).") % {"code": city_adcode})
+    if (
+        len(city_adcode) != 6
+        or not city_adcode.isdigit()
+        or not city_adcode.endswith("00")
+        or city_adcode.endswith("0000")
+    ):
+        raise RegionDataError(
+            _("%(code)s is not the code of a prefecture-level city (e.g. 440700).") % {"code": city_adcode}
+        )
     cities = _features("city")
     if city_adcode not in cities:
         raise RegionDataError(_("No city with code %(code)s in the boundary data.") % {"code": city_adcode})

@@ -31,25 +31,106 @@ CHAINS = [
 
 # Named enterprises from DOMAIN.md: (name, English, chain, division, tags, HQ city or district code)
 NAMED = [
-    ("中创新航科技集团股份有限公司", "CALB Group Co., Ltd.", "新能源电池", "38", ["listed", "industry-leader", "high-tech", "china-500"], "常州"),
-    ("隆基绿能科技股份有限公司", "LONGi Green Energy Technology Co., Ltd.", "硅能源", "38", ["listed", "industry-leader", "china-500", "china-manufacturing-500"], "西安"),
+    (
+        "中创新航科技集团股份有限公司",
+        "CALB Group Co., Ltd.",
+        "新能源电池",
+        "38",
+        ["listed", "industry-leader", "high-tech", "china-500"],
+        "常州",
+    ),
+    (
+        "隆基绿能科技股份有限公司",
+        "LONGi Green Energy Technology Co., Ltd.",
+        "硅能源",
+        "38",
+        ["listed", "industry-leader", "china-500", "china-manufacturing-500"],
+        "西安",
+    ),
     ("柏涛智能装备有限公司", "Botao Intelligent Equipment Co., Ltd.", "智能装备", "35", ["high-tech"], "440703"),
     ("泰莱集团", "Tate & Lyle PLC", "食品", "14", ["foreign", "listed"], "London"),
-    ("华津金属产业园有限公司", "Huajin Metal Industrial Park Co., Ltd.", "五金卫浴", "33", ["industry-leader"], "440705"),
-    ("广州天赐高新材料股份有限公司", "Guangzhou Tinci Materials Technology Co., Ltd.", "新能源电池", "26", ["listed", "high-tech"], "广州"),
-    ("深圳市科达利实业股份有限公司", "Shenzhen Kedali Industry Co., Ltd.", "新能源电池", "38", ["listed", "high-tech"], "深圳"),
-    ("沃特海默（江门）科技有限公司", "Watthammer (Jiangmen) Technology Co., Ltd.", "新能源电池", "38", ["specialized-innovative"], "440705"),
-    ("联塑班皓新能源科技有限公司", "Lesso Banhao New Energy Technology Co., Ltd.", "硅能源", "38", ["high-tech"], "440784"),
+    (
+        "华津金属产业园有限公司",
+        "Huajin Metal Industrial Park Co., Ltd.",
+        "五金卫浴",
+        "33",
+        ["industry-leader"],
+        "440705",
+    ),
+    (
+        "广州天赐高新材料股份有限公司",
+        "Guangzhou Tinci Materials Technology Co., Ltd.",
+        "新能源电池",
+        "26",
+        ["listed", "high-tech"],
+        "广州",
+    ),
+    (
+        "深圳市科达利实业股份有限公司",
+        "Shenzhen Kedali Industry Co., Ltd.",
+        "新能源电池",
+        "38",
+        ["listed", "high-tech"],
+        "深圳",
+    ),
+    (
+        "沃特海默（江门）科技有限公司",
+        "Watthammer (Jiangmen) Technology Co., Ltd.",
+        "新能源电池",
+        "38",
+        ["specialized-innovative"],
+        "440705",
+    ),
+    (
+        "联塑班皓新能源科技有限公司",
+        "Lesso Banhao New Energy Technology Co., Ltd.",
+        "硅能源",
+        "38",
+        ["high-tech"],
+        "440784",
+    ),
 ]
 
 PREFIXES = "华 粤 南 新 恒 盛 鸿 嘉 宏 金 中 东 瑞 达 广 联 博 卓 创 海 侨 江 远 佳 德 信 祥 泰 宇 晟".split()
 MIDDLES = "科 光 能 芯 智 锐 源 和 睿 通 腾 辉 天 力 盈 安 润 景 众 高 峰 华 美 星 汇 远 启".split()
 WORDS = {
-    "13": "食品", "14": "食品", "15": "饮料", "17": "纺织", "18": "服饰", "22": "纸业", "24": "文体用品",
-    "26": "化学材料", "27": "医药", "29": "塑胶", "30": "新材料", "32": "金属材料", "33": "五金", "34": "机械",
-    "35": "装备", "36": "汽车部件", "38": "电气", "39": "电子", "40": "仪器", "41": "制品", "65": "软件",
+    "13": "食品",
+    "14": "食品",
+    "15": "饮料",
+    "17": "纺织",
+    "18": "服饰",
+    "22": "纸业",
+    "24": "文体用品",
+    "26": "化学材料",
+    "27": "医药",
+    "29": "塑胶",
+    "30": "新材料",
+    "32": "金属材料",
+    "33": "五金",
+    "34": "机械",
+    "35": "装备",
+    "36": "汽车部件",
+    "38": "电气",
+    "39": "电子",
+    "40": "仪器",
+    "41": "制品",
+    "65": "软件",
 }
-OUTSIDE_CITIES = ["深圳", "广州", "佛山", "东莞", "上海", "北京", "杭州", "苏州", "香港", "澳门", "新加坡", "Munich", "Tokyo"]
+OUTSIDE_CITIES = [
+    "深圳",
+    "广州",
+    "佛山",
+    "东莞",
+    "上海",
+    "北京",
+    "杭州",
+    "苏州",
+    "香港",
+    "澳门",
+    "新加坡",
+    "Munich",
+    "Tokyo",
+]
 SUFFIXES = ["有限公司", "科技有限公司", "股份有限公司", "实业有限公司", "集团有限公司"]
 
 
@@ -74,7 +155,7 @@ def load(ctx):
 
     rng = ctx.rng
     enterprises = []
-    for name, name_en, chain_name, division, tag_slugs, hq in NAMED:
+    for name, name_en, _chain, division, tag_slugs, hq in NAMED:
         region = next((d for d in districts if d.adcode == hq), None)
         enterprise = Enterprise.objects.create(
             name=name,
@@ -90,7 +171,9 @@ def load(ctx):
         enterprise.tags.set([tags[s] for s in tag_slugs])
         enterprises.append(enterprise)
 
-    owners = [None] * 4 + [t for key, t in teams.items() if key.split(":")[0] in {"district", "outpost", "task_force", "centre"}]
+    owners = [None] * 4 + [
+        t for key, t in teams.items() if key.split(":")[0] in {"district", "outpost", "task_force", "centre"}
+    ]
     used = set()
     while len(enterprises) < 320:
         chain, divisions = rng.choice(list(chains.values()))
@@ -119,7 +202,12 @@ def load(ctx):
             registered_capital=Decimal(rng.randrange(100, 80_000)),
         )
         chosen = [tags["foreign"]] if foreign else []
-        for slug, chance in [("high-tech", 0.35), ("specialized-innovative", 0.12), ("listed", 0.08), ("industry-leader", 0.05)]:
+        for slug, chance in [
+            ("high-tech", 0.35),
+            ("specialized-innovative", 0.12),
+            ("listed", 0.08),
+            ("industry-leader", 0.05),
+        ]:
             if rng.random() < chance:
                 chosen.append(tags[slug])
         if chosen:

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
@@ -29,7 +30,11 @@ class ChainFilterSet(SearchFilterSet):
 
 class EnterpriseFilterSet(SearchFilterSet):
     tag = django_filters.ModelMultipleChoiceFilter(
-        label=_("Tags"), field_name="tags__slug", to_field_name="slug", queryset=EnterpriseTag.objects.all()
+        label=_("Tags"),
+        field_name="tags__slug",
+        to_field_name="slug",
+        queryset=EnterpriseTag.objects.all(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Headquarters district"),

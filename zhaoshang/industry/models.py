@@ -7,8 +7,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.choices import Action
+from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.geo.models import Region
 
@@ -143,10 +143,17 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         related_name="enterprises",
         help_text=_("When the headquarters lies in one of the platform's regions."),
     )
-    hq_city = models.CharField(_("headquarters city"), max_length=60, blank=True, help_text=_("e.g. 深圳, Hong Kong, London"))
+    hq_city = models.CharField(
+        _("headquarters city"), max_length=60, blank=True, help_text=_("e.g. 深圳, Hong Kong, London")
+    )
     hq_country = models.CharField(_("headquarters country"), max_length=60, blank=True, default="中国")
     industry = models.ForeignKey(
-        IndustryCode, verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT, related_name="enterprises"
+        IndustryCode,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
     )
     tags = models.ManyToManyField(EnterpriseTag, verbose_name=_("tags"), blank=True, related_name="enterprises")
     owner_team = models.ForeignKey(

@@ -31,7 +31,9 @@ def validate_uscc(value: str) -> None:
     code = clean_uscc(value)
     if len(code) != 18:
         raise ValidationError(
-            _("A unified social credit code has 18 characters; this one has %(n)d."), code="uscc_length", params={"n": len(code)}
+            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            code="uscc_length",
+            params={"n": len(code)},
         )
     bad = sorted({ch for ch in code if ch not in VALUES})
     if bad:
@@ -41,11 +43,16 @@ def validate_uscc(value: str) -> None:
             params={"chars": ", ".join(bad)},
         )
     if not code[2:8].isdigit():
-        raise ValidationError(_("Characters 3 to 8 of a unified social credit code are a region code of digits."), code="uscc_region")
+        raise ValidationError(
+            _("Characters 3 to 8 of a unified social credit code are a region code of digits."), code="uscc_region"
+        )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character of this unified social credit code is wrong (the code is mistyped): expected %(expected)s."),
+            _(
+                "The check character of this unified social credit code is wrong (the code is mistyped): "
+                "expected %(expected)s."
+            ),
             code="uscc_check",
             params={"expected": expected},
         )

@@ -6,7 +6,18 @@ from ..models import Membership, Team, User
 class TeamSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
-        fields = ["id", "name", "name_en", "kind", "adcode", "stationed_city", "stationed_city_en", "phone", "email", "active"]
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "kind",
+            "adcode",
+            "stationed_city",
+            "stationed_city_en",
+            "phone",
+            "email",
+            "active",
+        ]
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -25,9 +25,11 @@ class RestrictedViewSetMixin:
         attribute_to(request.user)  # token-authenticated callers are known only now
 
     def get_queryset(self):
-        return self.queryset.model.objects.restrict(self.request.user, Action.VIEW).select_related(
-            *getattr(self, "select_related", ())
-        ).prefetch_related(*getattr(self, "prefetch_related", ()))
+        return (
+            self.queryset.model.objects.restrict(self.request.user, Action.VIEW)
+            .select_related(*getattr(self, "select_related", ()))
+            .prefetch_related(*getattr(self, "prefetch_related", ()))
+        )
 
     def check_object_permissions(self, request, obj):
         super().check_object_permissions(request, obj)

@@ -33,7 +33,9 @@ class EnterpriseSerializer(VersionedSerializerMixin, serializers.ModelSerializer
     industry = serializers.SlugRelatedField(
         slug_field="code", queryset=IndustryCode.objects.all(), required=False, allow_null=True
     )
-    tags = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=EnterpriseTag.objects.all(), required=False)
+    tags = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=EnterpriseTag.objects.all(), required=False
+    )
     owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
     class Meta:

@@ -5,7 +5,9 @@ from zhaoshang.core.demo import DEMO_CITY, load_demo
 
 
 class Command(BaseCommand):
-    help = "Build the deterministic demo city of Jiangmen (development mode only: it creates logins with known passwords)."
+    help = (
+        "Build the deterministic demo city of Jiangmen (development mode only: it creates logins with known passwords)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the database already has users")

@@ -1,0 +1,61 @@
+# Zhaoshang — two commands do all set-up on a fresh machine:
+#   make demo   start the app on the embedded SQLite database with the demo city
+#   make test   lint, checks and the test suite (SQLite; PostgreSQL too when DATABASE_URL points at it)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install assets messages static browser lint check pytest bench clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+# Compiled translations (GNU gettext's msgfmt; installed from Debian when missing).
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	cd zhaoshang && ../$(PY) ../manage.py compilemessages --verbosity 0
+
+static: install messages
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "chromium is missing: browser tests will fail"
+
+demo: static
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_demo --if-empty
+	@echo "Zhaoshang is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install messages
+	env -u DATABASE_URL $(PY) manage.py check
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install messages browser
+	env -u DATABASE_URL $(PY) -m pytest -q
+	@case "$$DATABASE_URL" in postgres*) echo "== the suite again on PostgreSQL ($$DATABASE_URL)"; $(PY) -m pytest -q ;; *) echo "DATABASE_URL is not PostgreSQL: suite ran on SQLite only" ;; esac
+
+test: lint check pytest
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var/static
