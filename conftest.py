@@ -1,0 +1,110 @@
+"""Named fixtures for the standard users every test speaks of.
+
+Two outposts (Beijing, Shanghai) with one officer each, a district bureau of
+蓬江区 (440703) with an officer, the centre with an officer, a reviewer, a
+leader and an administrator, and an anonymous investor (a client that is not
+logged in). Regions of the city (440700) are loaded from the boundary data.
+"""
+
+import pytest
+from django.test import Client
+
+from zhaoshang.accounts.choices import Role, TeamKind
+from zhaoshang.accounts.tests.factories import TeamFactory, member
+
+
+@pytest.fixture
+def city(db):
+    from zhaoshang.geo.models import Region
+    from zhaoshang.geo.services import load_regions
+
+    load_regions("440700")
+    return Region.objects.get(adcode="440700")
+
+
+@pytest.fixture
+def centre(db):
+    return TeamFactory(name="市投资促进中心", name_en="Investment Promotion Centre", kind=TeamKind.CENTRE)
+
+
+@pytest.fixture
+def outpost_a(db):
+    return TeamFactory(name="驻北京招商联络处", kind=TeamKind.OUTPOST, stationed_city="北京")
+
+
+@pytest.fixture
+def outpost_b(db):
+    return TeamFactory(name="驻上海招商联络处", kind=TeamKind.OUTPOST, stationed_city="上海")
+
+
+@pytest.fixture
+def district_bureau(db):
+    return TeamFactory(name="蓬江区投资促进局", kind=TeamKind.DISTRICT, adcode="440703")
+
+
+@pytest.fixture
+def officer_a(outpost_a):
+    return member(outpost_a, Role.OFFICER, username="officer_a")
+
+
+@pytest.fixture
+def officer_b(outpost_b):
+    return member(outpost_b, Role.OFFICER, username="officer_b")
+
+
+@pytest.fixture
+def district_officer(district_bureau):
+    return member(district_bureau, Role.OFFICER, username="district_officer")
+
+
+@pytest.fixture
+def centre_officer(centre):
+    return member(centre, Role.OFFICER, username="centre_officer")
+
+
+@pytest.fixture
+def reviewer(centre):
+    return member(centre, Role.REVIEWER, username="reviewer")
+
+
+@pytest.fixture
+def leader(centre):
+    return member(centre, Role.LEADER, username="leader")
+
+
+@pytest.fixture
+def admin_user(centre):
+    return member(centre, Role.ADMIN, username="admin_user")
+
+
+@pytest.fixture
+def client_for(db):
+    """A logged-in test client for a user: ``client_for(officer_a).get(url)``."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def investor(db):
+    """An anonymous investor: a client that is not logged in."""
+    return Client()
+
+
+@pytest.fixture
+def api_for(db):
+    """A DRF API client authenticated as a user (token authentication, as the mini-program uses)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -1,0 +1,31 @@
+import random
+
+import factory
+
+from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
+from zhaoshang.industry.validators import make_uscc
+
+_rng = random.Random(4754)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"测试{n}号科技有限公司")
+    uscc = factory.LazyFunction(lambda: make_uscc(_rng))
+    industry = factory.LazyFunction(lambda: IndustryCode.objects.get(code="38"))
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class ChainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chain
+
+    name = factory.Sequence(lambda n: f"测试产业链{n}")
+    name_en = factory.Sequence(lambda n: f"Test chain {n}")
