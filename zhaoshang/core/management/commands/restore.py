@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from zhaoshang.core.backup import restore
+
+
+class Command(BaseCommand):
+    help = "Replace every record with those of a backup file (all or nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="a file written by `manage.py backup`")
+        parser.add_argument("--yes", action="store_true", help="confirm that the current records are replaced")
+
+    def handle(self, *args, path, yes=False, **options):
+        source = Path(path)
+        if not source.is_file():
+            raise CommandError(f"no backup file at {source}")
+        if not yes:
+            raise CommandError("restore replaces every record: run again with --yes to confirm")
+        restore(source)
+        self.stdout.write(f"restored from {source}")
