@@ -45,7 +45,9 @@ def html_lang(page) -> str:
 def test_officer_logs_in_switches_language_and_opens_a_list_and_a_detail_page(page, live_server, officer_a, outpost_a):
     from zhaoshang.industry.tests.factories import EnterpriseFactory
 
-    prospect = EnterpriseFactory(name="江门市新会区示例电池有限公司", name_en="Xinhui Demo Battery Co., Ltd.", owner_team=outpost_a)
+    prospect = EnterpriseFactory(
+        name="江门市新会区示例电池有限公司", name_en="Xinhui Demo Battery Co., Ltd.", owner_team=outpost_a
+    )
 
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", officer_a.username)
