@@ -31,7 +31,7 @@ class ChainFilterSet(SearchFilterSet):
 class EnterpriseFilterSet(SearchFilterSet):
     tag = django_filters.ModelMultipleChoiceFilter(
         label=_("Tags"),
-        field_name="tags__slug",
+        field_name="tags",
         to_field_name="slug",
         queryset=EnterpriseTag.objects.all(),
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
