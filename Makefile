@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install assets messages static browser lint check pytest bench clean
+.PHONY: demo test install messages messages-check static browser lint check pytest bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,20 @@ messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	cd zhaoshang && ../$(PY) ../manage.py compilemessages --verbosity 0
 
+# The catalogs must hold every translatable string of the sources (run makemessages, commit, translate).
+MAKEMESSAGES := ../$(PY) ../manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore "tests/*" --ignore "*/tests/*" -v0
+messages-check: messages
+	cd zhaoshang && $(MAKEMESSAGES)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  if git diff --quiet -I 'POT-Creation-Date' -- zhaoshang/locale; then \
+	    git checkout -- zhaoshang/locale; \
+	  else \
+	    git --no-pager diff -I 'POT-Creation-Date' -- zhaoshang/locale | head -40; \
+	    echo "the translation catalogs lack strings of the sources: makemessages added them above; translate and commit"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 static: install messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
@@ -44,7 +58,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check: install messages
+check: install messages-check
 	env -u DATABASE_URL $(PY) manage.py check
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
 
