@@ -13,6 +13,24 @@ from zhaoshang.accounts.choices import Role, TeamKind
 from zhaoshang.accounts.tests.factories import TeamFactory, member
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """GB/T 4754 codes and enterprise tags, as the data migration left them.
+
+    A transactional test (live server, backup/restore) empties every table when it ends;
+    the tests after it find the reference data again.
+    """
+    wants_db = {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    if not wants_db:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    from zhaoshang.industry.models import EnterpriseTag, IndustryCode
+    from zhaoshang.industry.services import load_reference_data
+
+    if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
+        load_reference_data(IndustryCode, EnterpriseTag)
+
+
 @pytest.fixture
 def city(db):
     from zhaoshang.geo.models import Region

@@ -24,8 +24,8 @@ class ConflictError(Exception):
 class BaseModel(ScopedModelMixin, models.Model):
     """Base of every business record: timestamps, author, version for conflict checks, audit."""
 
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -141,10 +142,10 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="enterprises",
-        help_text=_("When the headquarters lies in one of the platform's regions."),
+        help_text=_("Fill in when the headquarters lies in one of the platform's regions."),
     )
     hq_city = models.CharField(
-        _("headquarters city"), max_length=60, blank=True, help_text=_("e.g. 深圳, Hong Kong, London")
+        _("headquarters city"), max_length=60, blank=True, help_text=_("e.g. Shenzhen, Hong Kong, London")
     )
     hq_country = models.CharField(_("headquarters country"), max_length=60, blank=True, default="中国")
     industry = models.ForeignKey(
@@ -163,10 +164,15 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="enterprises",
-        help_text=_("Empty for the shared register."),
+        help_text=_("Leave empty to put the enterprise in the shared register."),
     )
     registered_capital = models.DecimalField(
-        _("registered capital (万元)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("registered capital (10,000 yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)

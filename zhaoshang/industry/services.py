@@ -77,6 +77,26 @@ def normalize_name(name: str) -> str:
     return SPACES_AND_PUNCTUATION.sub("", text)
 
 
+# The enterprise tags statistics count by (data: more can be added by administrators).
+TAGS = [
+    ("fortune-global-500", "世界500强", "Fortune Global 500"),
+    ("china-500", "中国500强", "China Top 500"),
+    ("china-manufacturing-500", "中国制造业500强", "China Manufacturing Top 500"),
+    ("listed", "上市公司", "Listed company"),
+    ("industry-leader", "行业龙头", "Industry leader"),
+    ("high-tech", "高新技术企业", "High-tech enterprise"),
+    ("specialized-innovative", "专精特新", "Specialized and innovative SME"),
+    ("foreign", "外资", "Foreign-invested"),
+]
+
+
+def load_reference_data(code_model, tag_model) -> None:
+    """GB/T 4754-2017 codes and the standard enterprise tags (models may be a migration's)."""
+    load_industry_codes(code_model)
+    for order, (slug, name, name_en) in enumerate(TAGS):
+        tag_model.objects.update_or_create(slug=slug, defaults={"name": name, "name_en": name_en, "sort": order})
+
+
 @cache
 def gbt4754_data() -> dict:
     return json.loads(GBT4754_FILE.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ INDUSTRY_CODE_TABLE = Table(
         Column("code", _("Code"), order_by=("sort", "code"), link=True),
         Column("name", _("Name"), accessor=lambda c: c.display_name, order_by=("name",)),
         Column("level", _("Level"), order_by=("level", "sort")),
-        Column("parent", _("Section"), accessor=lambda c: c.parent.code if c.parent_id else None),
+        Column("parent", _("Parent"), accessor=lambda c: c.parent.code if c.parent_id else None),
     ),
     default_sort="code",
     select_related=("parent",),

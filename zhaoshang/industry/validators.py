@@ -44,13 +44,13 @@ def validate_uscc(value: str) -> None:
         )
     if not code[2:8].isdigit():
         raise ValidationError(
-            _("Characters 3 to 8 of a unified social credit code are a region code of digits."), code="uscc_region"
+            _("Characters 3 to 8 of a unified social credit code must be digits (the region code)."), code="uscc_region"
         )
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
             _(
-                "The check character of this unified social credit code is wrong (the code is mistyped): "
+                "The check character of this unified social credit code is wrong (probably a typo): "
                 "expected %(expected)s."
             ),
             code="uscc_check",
