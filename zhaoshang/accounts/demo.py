@@ -91,7 +91,7 @@ def load(ctx):
         teams[f"partner:{index}"] = Team.objects.create(name=name, name_en=name_en, kind=TeamKind.PARTNER)
 
     users = {}
-    for username, full_name, team_key, role, who in LOGINS:
+    for username, full_name, team_key, role, _who in LOGINS:
         user = User(username=username, full_name=full_name, email=f"{username}@example.cn")
         user.is_staff = role == Role.ADMIN
         user.is_superuser = role == Role.ADMIN
@@ -99,6 +99,9 @@ def load(ctx):
         user.save()
         Membership.objects.create(user=user, team=teams[team_key], role=role)
         users[username] = user
-        ctx.logins.append((username, DEMO_PASSWORD, who))
     ctx.data["teams"] = teams
     ctx.data["users"] = users
+
+
+def logins():
+    return [(username, DEMO_PASSWORD, who) for username, _name, _team, _role, who in LOGINS]

@@ -25,7 +25,6 @@ class DemoContext:
     seed: int = 20261126
     rng: random.Random = field(init=False)
     data: dict = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, password, who)
     log: list[str] = field(default_factory=list)
 
     def __post_init__(self):
@@ -44,6 +43,15 @@ def demo_modules():
             raise
         if hasattr(module, "load"):
             yield config.label, module
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(user name, password, who) of every demo login, from the apps' ``logins()``."""
+    out = []
+    for _label, module in demo_modules():
+        if hasattr(module, "logins"):
+            out.extend(module.logins())
+    return out
 
 
 def load_demo(city_adcode: str) -> DemoContext:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.core.demo import DEMO_CITY, load_demo
+from zhaoshang.core.demo import DEMO_CITY, demo_logins, load_demo
 
 
 class Command(BaseCommand):
@@ -18,10 +18,10 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("load_demo creates logins with published passwords and is refused in production mode.")
         if if_empty and get_user_model().objects.exists():
-            self.stdout.write("the database already has data; demo not loaded")
-            return
-        ctx = load_demo(DEMO_CITY)
-        self.stdout.write(f"demo city loaded ({', '.join(ctx.log)})")
+            self.stdout.write("the database already has data; demo not loaded again")
+        else:
+            ctx = load_demo(DEMO_CITY)
+            self.stdout.write(f"demo city loaded ({', '.join(ctx.log)})")
         self.stdout.write("demo logins (user name / password):")
-        for username, password, who in ctx.logins:
+        for username, password, who in demo_logins():
             self.stdout.write(f"  {username:<14} {password}   {who}")
