@@ -8,10 +8,12 @@ of its many-to-many fields, inside the same transaction as the change.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import DecimalField
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .choices import ChangeKind
@@ -35,7 +37,11 @@ def snapshot(instance) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in excluded or field.attname in excluded:
             continue
-        data[field.attname] = field.value_from_object(instance)
+        value = field.value_from_object(instance)
+        if isinstance(field, DecimalField) and value is not None:
+            # 100 typed into a form is the 100.00 stored: compare at the column's precision.
+            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+        data[field.attname] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

@@ -101,10 +101,12 @@ def secret_key(name: str, *, production: bool, key_file: Path) -> str:
         return value
     if production:
         raise ConfigError(f"{name} is required in production mode (ZHAOSHANG_MODE=production)")
-    if key_file.exists():
-        return key_file.read_text().strip()
     key_file.parent.mkdir(parents=True, exist_ok=True)
+    try:  # created exclusively and private from the start; a concurrent start reads the winner's key
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
     key = secrets.token_urlsafe(60)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
     return key

@@ -55,7 +55,7 @@ class BaseModel(ScopedModelMixin, models.Model):
         manager = type(self)._base_manager.using(kwargs.get("using") or self._state.db)
         with transaction.atomic(using=manager.db):
             bumped = manager.filter(pk=self.pk, version=self.version).update(version=self.version + 1)
-            if not bumped and manager.filter(pk=self.pk).exists():
+            if not bumped:  # changed by someone else, or deleted: never overwrite, never bring back
                 raise ConflictError(self)
             self.version += 1
             update_fields = kwargs.get("update_fields")

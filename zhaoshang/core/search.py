@@ -6,7 +6,8 @@ space-padded set of terms built from its text fields:
 - jieba's search-mode words (``江门市`` gives 江门, 门市, 江门市),
 - every two-character run of Chinese text (so 新会 is found inside 新会区 even
   where jieba cuts the text another way),
-- the pinyin of each Chinese word, in full and as initials (xinhui, xh),
+- the pinyin of each Chinese word and two-character run, in full and as
+  initials (xinhui, xh),
 - lower-cased Latin words and numbers (codes, English names).
 
 A query is cut the same way and every one of its terms must be present as a
@@ -75,7 +76,9 @@ def index_terms(*texts: str | None) -> set[str]:
             if len(run) == 1:
                 terms.add(run)
                 continue
-            terms.update(_bigrams(run))
+            for gram in _bigrams(run):
+                terms.add(gram)
+                terms.update(_pinyin(gram))  # xinhui / xh even where jieba cuts 新会 into 新 + 会
             for word in jieba.cut_for_search(run):
                 if len(word) >= 2:
                     terms.add(word)

@@ -16,10 +16,11 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+import numpy as np
+import shapely
 from django.db import transaction
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
-from shapely.ops import transform
 
 from zhaoshang.accounts.models import adcode_prefix
 
@@ -56,7 +57,13 @@ def _transformer():
 
 
 def to_wgs84(geometry: dict):
-    return transform(_transformer().transform, shape(geometry))
+    transformer = _transformer()
+
+    def convert(coords: np.ndarray) -> np.ndarray:
+        lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(shape(geometry), convert)
 
 
 def geodesic_area_km2(geom) -> Decimal:

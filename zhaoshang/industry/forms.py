@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
@@ -9,9 +8,18 @@ from zhaoshang.geo.models import Region
 
 from .choices import CodeLevel
 from .models import Enterprise, IndustryCode
+from .validators import clean_uscc
 
 
 class EnterpriseForm(BaseModelForm):
+    # Wider than the 18 stored characters: a code pasted in groups ("9144 0300 …") is cleaned first.
+    uscc = forms.CharField(
+        label=Enterprise._meta.get_field("uscc").verbose_name,
+        help_text=Enterprise._meta.get_field("uscc").help_text,
+        max_length=40,
+        required=False,
+    )
+
     class Meta:
         model = Enterprise
         fields = [
@@ -36,19 +44,21 @@ class EnterpriseForm(BaseModelForm):
         self.fields["hq_region"].queryset = Region.objects.defer("boundary").order_by("adcode")
         self.fields["industry"].queryset = IndustryCode.objects.exclude(level=CodeLevel.SECTION)
         # A record can be kept only by a team the user writes for; the shared register by the centre.
-        teams = Team.objects.all() if scope.is_admin else Team.objects.filter(pk__in=scope.teams(Action.CHANGE))
+        allowed = set(scope.teams(Action.CHANGE))
+        if self.instance.owner_team_id:
+            allowed.add(self.instance.owner_team_id)  # whoever may edit the record may leave it where it is
+        teams = Team.objects.all() if scope.is_admin else Team.objects.filter(pk__in=allowed)
         self.fields["owner_team"].queryset = teams
-        self.shared_allowed = scope.is_admin or scope.in_centre(Action.CHANGE)
-        if not self.shared_allowed:
-            self.fields["owner_team"].required = True
-            if self.instance.pk is None and teams.count() == 1:
-                self.fields["owner_team"].initial = teams.first()
+        if self.instance.pk is None and not scope.is_admin and len(scope.teams(Action.CHANGE)) == 1:
+            self.fields["owner_team"].initial = next(iter(scope.teams(Action.CHANGE)))
 
     def clean_owner_team(self):
         team = self.cleaned_data.get("owner_team")
-        if team is None and not self.shared_allowed:
-            raise forms.ValidationError(_("Choose the team that keeps this record."))
+        # The instance still holds the saved owner here: the form's values reach it only after cleaning.
+        error = self.instance.owner_team_error(self.user, team)
+        if error:
+            raise forms.ValidationError(error)
         return team
 
     def clean_uscc(self):
-        return self.cleaned_data.get("uscc") or None
+        return clean_uscc(self.cleaned_data.get("uscc") or "") or None

@@ -217,6 +217,27 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         region = self.hq_region.name if self.hq_region_id else ""
         return [self.name, self.name_en, self.uscc, self.hq_city, self.hq_country, region]
 
+    def owner_team_error(self, user, team) -> str | None:
+        """Why ``user`` may not file this record under ``team`` (None when allowed).
+
+        Keeping the current team is always allowed to whoever may edit the record.
+        Otherwise the new team must be one the user writes for, the shared register
+        needs the centre, and taking a record away from its team needs a writing
+        member of that team: a district bureau may edit its district's prospects
+        but not take them.
+        """
+        scope = user_scope(user)
+        if scope.is_admin or (self.pk is not None and team == self.owner_team):
+            return None
+        if self.pk is not None and self.owner_team_id is not None:
+            if self.owner_team_id not in scope.teams(Action.CHANGE) and not scope.in_centre(Action.CHANGE):
+                return _("Only the team that keeps this record can hand it to another team.")
+        if team is None:
+            return None if scope.in_centre(Action.CHANGE) else _("Choose the team that keeps this record.")
+        if team.pk not in scope.teams(Action.CHANGE):
+            return _("You can only file records for a team you work in.")
+        return None
+
     @classmethod
     def can_add(cls, user) -> bool:
         scope = user_scope(user)

@@ -49,6 +49,8 @@ COMPANY_SUFFIXES = [
 ]
 PARENTHESES = re.compile(r"[(\[（【][^()\[\]（）【】]*[)\]）】]")
 SPACES_AND_PUNCTUATION = re.compile(r"[\s,.·・'\"&-]+")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+CJK_GAP = re.compile(rf"(?<=[{_CJK}])[\s,.·・'\"&-]+|[\s,.·・'\"&-]+(?=[{_CJK}])")
 
 
 def normalize_name(name: str) -> str:
@@ -60,21 +62,28 @@ def normalize_name(name: str) -> str:
     "某某科技（江门）有限公司" → "某某科技"; "某某科技股份有限公司" → "某某科技".
     """
     text = normalize(name or "").strip()
-    text = PARENTHESES.sub("", text)
-    text = re.sub(r"\s+", " ", text).strip()
+    while PARENTHESES.search(text):  # nested brackets, innermost first
+        text = PARENTHESES.sub("", text)
+    # Spaces and punctuation beside Chinese characters carry no meaning ("有限 公司", "公司.").
+    text = CJK_GAP.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,.")
+    stripped = text
     changed = True
-    while changed and text:
+    while changed and stripped:
         changed = False
         for suffix in COMPANY_SUFFIXES:
-            if not text.endswith(suffix) or len(text) <= len(suffix):
+            if not stripped.endswith(suffix) or len(stripped) <= len(suffix):
                 continue
             # A Latin legal form must stand as its own word ("Foo AG", not "Tag").
-            if suffix.isascii() and text[-len(suffix) - 1] not in " ,.":
+            if suffix.isascii() and stripped[-len(suffix) - 1] not in " ,.":
                 continue
-            text = text[: -len(suffix)].rstrip(" ,.")
+            stripped = stripped[: -len(suffix)].rstrip(" ,.")
             changed = True
             break
-    return SPACES_AND_PUNCTUATION.sub("", text)
+    # A name made only of legal-form words ("有限公司") keeps its words.
+    if not stripped or any(suffix.startswith(stripped) for suffix in COMPANY_SUFFIXES):
+        stripped = text
+    return SPACES_AND_PUNCTUATION.sub("", stripped)
 
 
 # The enterprise tags statistics count by (data: more can be added by administrators).

@@ -1,13 +1,12 @@
-from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.api.views import VersionedSerializerMixin
-from zhaoshang.core.choices import Action
-from zhaoshang.core.permissions import user_scope
 from zhaoshang.geo.models import Region
 
 from ..models import Chain, Enterprise, EnterpriseTag, IndustryCode
+from ..validators import clean_uscc, validate_uscc
 
 
 class IndustryCodeSerializer(serializers.ModelSerializer):
@@ -26,7 +25,21 @@ class ChainSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_en", "task_force", "industry_codes", "description", "description_en", "active"]
 
 
+class UsccField(serializers.CharField):
+    """A credit code, cleaned (spaces, case, full width) before it is validated and checked for uniqueness."""
+
+    def to_internal_value(self, data):
+        return clean_uscc(super().to_internal_value(data)) or None
+
+
 class EnterpriseSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    uscc = UsccField(
+        max_length=40,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        validators=[validate_uscc, UniqueValidator(queryset=Enterprise.objects.all())],
+    )
     hq_region = serializers.SlugRelatedField(
         slug_field="adcode", queryset=Region.objects.defer("boundary"), required=False, allow_null=True
     )
@@ -61,17 +74,14 @@ class EnterpriseSerializer(VersionedSerializerMixin, serializers.ModelSerializer
         ]
         read_only_fields = ["normalized_name", "version", "created", "updated"]
 
-    def validate_owner_team(self, team):
-        scope = user_scope(self.context["request"].user)
-        if scope.is_admin:
-            return team
-        if team is None:
-            if not scope.in_centre(Action.CHANGE):
-                raise serializers.ValidationError(_("Choose the team that keeps this record."))
-            return team
-        if team.pk not in scope.teams(Action.CHANGE):
-            raise serializers.ValidationError(_("You can only file records for a team you work in."))
-        return team
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "owner_team" in attrs or self.instance is None:
+            record = self.instance or Enterprise()
+            error = record.owner_team_error(self.context["request"].user, attrs.get("owner_team"))
+            if error:
+                raise serializers.ValidationError({"owner_team": [error]})
+        return attrs
 
     def validate_uscc(self, value):
         return value or None

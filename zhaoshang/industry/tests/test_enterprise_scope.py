@@ -317,12 +317,6 @@ def pengjiang_prospect_b(outpost_b, city):
     return EnterpriseFactory(name="蓬江某某五金有限公司", owner_team=outpost_b, hq_region_id=_region("440703"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: EnterpriseForm limits owner_team to the user's own writing teams (zhaoshang/industry/forms.py, "
-    "EnterpriseForm.__init__), so a district officer, who may change an enterprise of their district, cannot save "
-    "it without moving it to their bureau: the current owner_team is 'not one of the available choices'",
-)
 def test_district_officer_edits_an_enterprise_of_their_district_on_the_page_without_taking_it(
     district_officer, pengjiang_prospect_b, outpost_b, client_for
 ):
@@ -340,12 +334,6 @@ def test_district_officer_edits_an_enterprise_of_their_district_on_the_page_with
     assert pengjiang_prospect_b.owner_team == outpost_b
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a district officer can move another team's prospect to their own bureau over the API (and must, on "
-    "the page), after which the outpost that keeps it no longer sees it; EnterpriseSerializer.validate_owner_team "
-    "(zhaoshang/industry/api/serializers.py) only checks the new team, not whether the user may take the record",
-)
 def test_district_officer_cannot_take_another_teams_prospect_for_their_bureau(
     district_officer, district_bureau, pengjiang_prospect_b, outpost_b, officer_b, api_for
 ):
@@ -354,6 +342,7 @@ def test_district_officer_cannot_take_another_teams_prospect_for_their_bureau(
     )
 
     assert response.status_code == 400
+    assert "owner_team" in response.json()
     pengjiang_prospect_b.refresh_from_db()
     assert pengjiang_prospect_b.owner_team == outpost_b
     assert api_for(officer_b).get(api_url(pengjiang_prospect_b)).status_code == 200

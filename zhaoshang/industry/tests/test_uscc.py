@@ -20,7 +20,6 @@ import random
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -217,11 +216,6 @@ def test_the_api_refuses_a_credit_code_already_on_record(api_for, officer_a, out
     assert Enterprise.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="application bug: the API's unique check compares the code as typed, before clean_uscc",
-)
 def test_the_api_refuses_a_lower_case_copy_of_a_credit_code_already_on_record(api_for, officer_a, outpost_a):
     api = api_for(officer_a)
     assert api.post("/api/enterprises/", enterprise_payload(outpost_a, uscc=TENCENT), format="json").status_code == 201
@@ -268,10 +262,6 @@ def test_the_web_form_refuses_a_full_width_copy_of_a_credit_code_already_on_reco
     assert Enterprise.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="application bug: the 18-character max_length is checked on the code as typed, before spaces are removed",
-)
 def test_the_web_form_accepts_a_credit_code_typed_in_groups_with_spaces(client_for, officer_a, outpost_a):
     response = client_for(officer_a).post(
         "/industry/enterprises/add/",
