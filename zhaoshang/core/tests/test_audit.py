@@ -17,6 +17,7 @@ from zhaoshang.accounts.models import User
 from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.context import acting_as
 from zhaoshang.core.models import ChangeRecord
+from zhaoshang.core.testing import form_data
 from zhaoshang.industry.models import Enterprise, EnterpriseTag
 from zhaoshang.industry.tests.factories import EnterpriseFactory
 
@@ -28,18 +29,6 @@ def records_of(obj, model=None):
     """The change records of one object, oldest first."""
     content_type = ContentType.objects.get_for_model(model or type(obj))
     return list(ChangeRecord.objects.filter(content_type=content_type, object_id=str(obj.pk)).order_by("time", "pk"))
-
-
-def form_data(response, **changes):
-    """What the browser sends back from the form a page showed, with some fields changed."""
-    data = {}
-    for field in response.context["form"]:
-        value = field.value()
-        if value is None:
-            continue
-        data[field.name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
-    data.update(changes)
-    return data
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.urls import reverse
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.tests.factories import member
 from zhaoshang.core.models import ConflictError
+from zhaoshang.core.testing import form_data as shared_form_data
 from zhaoshang.industry.models import Enterprise
 from zhaoshang.industry.tests.factories import EnterpriseFactory
 
@@ -29,16 +30,8 @@ def hidden_record_version(response) -> str:
 
 
 def form_data(response, **changes):
-    """What the browser sends back from the form a page showed, with some fields changed."""
-    data = {}
-    for field in response.context["form"]:
-        value = field.value()
-        if value is None:
-            continue
-        data[field.name] = [str(v) for v in value] if isinstance(value, list | tuple) else value
-    data["record_version"] = hidden_record_version(response)
-    data.update(changes)
-    return data
+    """The form as the page showed it, with the version read from the page's hidden input."""
+    return shared_form_data(response, record_version=hidden_record_version(response), **changes)
 
 
 @pytest.fixture
