@@ -61,6 +61,7 @@ lint: install
 check: install messages-check
 	env -u DATABASE_URL $(PY) manage.py check
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run
+	env -u DATABASE_URL $(PY) manage.py spectacular --fail-on-warn --validate > /dev/null
 
 pytest: install messages browser
 	env -u DATABASE_URL $(PY) -m pytest -q

@@ -9,8 +9,15 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from . import search
+from .forms import widget_css
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several records chosen by a text key (``?tag=listed&tag=foreign``), any of them matching."""
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -26,8 +33,7 @@ class SearchFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.form.fields.values():
-            if "class" not in f.widget.attrs:
-                f.widget.attrs["class"] = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+            f.widget.attrs.setdefault("class", widget_css(f.widget))
 
     def filter_search(self, queryset, name, value):
         if any(f.name == "search_text" for f in queryset.model._meta.fields):

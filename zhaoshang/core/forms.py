@@ -4,6 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+def widget_css(widget) -> str:
+    """Tabler's class for a widget (checkbox groups are drawn as pills by core/_field.html)."""
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "form-selectgroup-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    return "form-control"
+
+
 class BaseModelForm(forms.ModelForm):
     """A model form that knows its user and carries the version it was opened at.
 
@@ -22,16 +33,7 @@ class BaseModelForm(forms.ModelForm):
             widget = field.widget
             if isinstance(widget, forms.HiddenInput):
                 continue
-            css = (
-                "form-select"
-                if isinstance(widget, forms.Select)
-                else "form-check-input"
-                if isinstance(widget, forms.CheckboxInput)
-                else "form-control"
-            )
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                css = ""
-            widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("class", widget_css(widget))
 
     def full_clean(self):
         super().full_clean()

@@ -3,7 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core.filtersets import SearchFilterSet
+from zhaoshang.core.filtersets import SearchFilterSet, SlugMultipleChoiceFilter
 from zhaoshang.geo.models import Region
 
 from .choices import CodeLevel
@@ -29,12 +29,12 @@ class ChainFilterSet(SearchFilterSet):
 
 
 class EnterpriseFilterSet(SearchFilterSet):
-    tag = django_filters.ModelMultipleChoiceFilter(
+    tag = SlugMultipleChoiceFilter(
         label=_("Tags"),
-        field_name="tags",
+        field_name="tags__slug",
         to_field_name="slug",
         queryset=EnterpriseTag.objects.all(),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Headquarters district"),
