@@ -13,6 +13,15 @@ from zhaoshang.accounts.choices import Role, TeamKind
 from zhaoshang.accounts.tests.factories import TeamFactory, member
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """No persistent connections in tests: the live server's threads would keep the test database open."""
+    from django.db import connections
+
+    for alias in connections:
+        connections[alias].settings_dict["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def reference_data(request):
     """GB/T 4754 codes and enterprise tags, as the data migration left them.
