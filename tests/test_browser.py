@@ -49,11 +49,11 @@ def test_officer_logs_in_switches_language_and_opens_a_list_and_a_detail_page(pa
         name="江门市新会区示例电池有限公司", name_en="Xinhui Demo Battery Co., Ltd.", owner_team=outpost_a
     )
 
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/work/")
     page.fill("#id_username", officer_a.username)
     page.fill("#id_password", PASSWORD)
     page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_url(f"{live_server.url}/work/")
     assert html_lang(page) == "zh-hans"
     assert "我的团队" in page.content()
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhaoshang.accounts",
     "zhaoshang.geo",
     "zhaoshang.industry",
+    "zhaoshang.portal",
 ]
 
 MIDDLEWARE = [
@@ -192,7 +193,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # Domain settings that are configuration, not data.
 ZHAOSHANG_CITY_ADCODE = env_str("ZHAOSHANG_CITY_ADCODE", "440700")
+# An online tile layer for the map, e.g. https://tiles.example.cn/{z}/{x}/{y}.png;
+# empty: the map draws the city's own boundaries only (works on an intranet).
 ZHAOSHANG_ONLINE_TILES = env_str("ZHAOSHANG_ONLINE_TILES", "")
+ZHAOSHANG_ONLINE_TILES_ATTRIBUTION = env_str("ZHAOSHANG_ONLINE_TILES_ATTRIBUTION", "")
+# A listing not verified for this many days is stale: flagged to staff, hidden from the public.
+ZHAOSHANG_LISTING_STALE_DAYS = env_int("ZHAOSHANG_LISTING_STALE_DAYS", 180, minimum=1)
+# Working days within which an investor's inquiry must get its first response.
+ZHAOSHANG_INQUIRY_RESPONSE_DAYS = env_int("ZHAOSHANG_INQUIRY_RESPONSE_DAYS", 1, minimum=1)
 
 LOGGING = {
     "version": 1,

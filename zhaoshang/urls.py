@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("zhaoshang.accounts.api.urls")),
     path("", include("zhaoshang.geo.api.urls")),
     path("", include("zhaoshang.industry.api.urls")),
+    path("portal/", include("zhaoshang.portal.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
     path("", include("zhaoshang.core.urls")),
+    path("", include("zhaoshang.portal.urls")),  # the public site: map, sites, guides, matching, inquiries
 ]
 
 if settings.DEBUG:  # uploaded files in development; a web server serves them in production

@@ -5,7 +5,7 @@ from . import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("work/", views.home, name="home"),
     path("history/<int:content_type_id>/<str:object_id>/", views.object_history, name="object-history"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
 ]

@@ -11,7 +11,7 @@ from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
-from zhaoshang.geo.models import Region
+from zhaoshang.geo.models import Park, Region
 
 from .choices import CodeLevel
 from .services import normalize_name
@@ -71,6 +71,13 @@ class Chain(BilingualNameMixin, BaseModel):
     industry_codes = models.ManyToManyField(
         IndustryCode, verbose_name=_("industry codes"), blank=True, related_name="chains"
     )
+    parks = models.ManyToManyField(
+        Park,
+        verbose_name=_("leading parks"),
+        blank=True,
+        related_name="chains",
+        help_text=_("Parks where this chain is a leading industry."),
+    )
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("English description"), blank=True)
     sort = models.PositiveIntegerField(_("sort order"), default=0)
@@ -86,6 +93,11 @@ class Chain(BilingualNameMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("industry:chain-detail", args=[self.pk])
+
+    @classmethod
+    def public_q(cls):
+        # 招什么: the chains the city seeks are published on the map.
+        return Q(active=True)
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str):

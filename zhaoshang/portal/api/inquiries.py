@@ -1,0 +1,3 @@
+"""Portal API: inquiries."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal API: matching."""
+
+urlpatterns: list = []

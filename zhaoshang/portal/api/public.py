@@ -1,0 +1,3 @@
+"""Portal API: public."""
+
+urlpatterns: list = []

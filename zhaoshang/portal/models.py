@@ -1,0 +1,291 @@
+"""The public portal's own records: landing guides, policies, saved proposals and inquiries."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.accounts.models import Team
+from zhaoshang.core.models import BaseModel
+from zhaoshang.core.permissions import Scope
+from zhaoshang.geo.models import Carrier, IndustryLink, Park, Region
+from zhaoshang.industry.choices import ProjectType
+
+from .choices import InquiryStatus
+
+
+def bilingual(obj, field: str) -> str:
+    """The English text of ``field`` when the page is in English and one exists, else the Chinese."""
+    if get_language() == "en":
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field)
+
+
+class Guide(BaseModel):
+    """How to land (如何落) a project of one type: ordered steps, in the spirit of UNCTAD's eRegulations."""
+
+    project_type = models.CharField(_("project type"), max_length=30, choices=ProjectType.choices, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    title_en = models.CharField(_("English title"), max_length=150, blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
+    intro_en = models.TextField(_("English introduction"), blank=True)
+
+    class Meta:
+        ordering = ["project_type"]
+        verbose_name = _("landing guide")
+        verbose_name_plural = _("landing guides")
+
+    def __str__(self):
+        return bilingual(self, "title")
+
+    def get_absolute_url(self):
+        return reverse("portal:guide-detail", args=[self.project_type])
+
+    @classmethod
+    def public_q(cls):
+        return Q()
+
+    @property
+    def total_days(self) -> int:
+        return sum(step.duration_days or 0 for step in self.steps.all())
+
+
+class GuideStep(BaseModel):
+    guide = models.ForeignKey(Guide, verbose_name=_("guide"), on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("what to do"), max_length=150)
+    title_en = models.CharField(_("what to do (English)"), max_length=200, blank=True)
+    department = models.CharField(_("department"), max_length=100)
+    department_en = models.CharField(_("department (English)"), max_length=150, blank=True)
+    documents = models.TextField(_("documents"), blank=True, help_text=_("One document per line."))
+    documents_en = models.TextField(_("documents (English)"), blank=True)
+    duration_days = models.PositiveSmallIntegerField(_("typical duration (working days)"), null=True, blank=True)
+    cost = models.CharField(_("cost"), max_length=100, blank=True)
+    cost_en = models.CharField(_("cost (English)"), max_length=150, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    legal_basis_en = models.CharField(_("legal basis (English)"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["guide", "order"]
+        verbose_name = _("guide step")
+        verbose_name_plural = _("guide steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guide", "order"],
+                name="portal_guide_step_order_unique",
+                violation_error_message=_("Two steps of a guide cannot have the same number."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {bilingual(self, 'title')}"
+
+    def get_absolute_url(self):
+        return self.guide.get_absolute_url()
+
+    @classmethod
+    def public_q(cls):
+        return Q()
+
+    def document_list(self) -> list[str]:
+        return [line.strip() for line in bilingual(self, "documents").splitlines() if line.strip()]
+
+
+class Policy(BaseModel):
+    """A support policy investors can claim, for the whole city, a district or a park, and for some industries."""
+
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=250, blank=True)
+    summary = models.TextField(_("summary"))
+    summary_en = models.TextField(_("English summary"), blank=True)
+    issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    url = models.URLField(_("full text"), blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the whole city."),
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.CASCADE, related_name="policies"
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "title"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+
+    def __str__(self):
+        return bilingual(self, "title")
+
+    def get_absolute_url(self):
+        return reverse("portal:policy-detail", args=[self.pk])
+
+    @classmethod
+    def in_force_q(cls, day=None) -> Q:
+        day = day or timezone.localdate()
+        return Q(effective_from__lte=day) & (Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+
+    @classmethod
+    def public_q(cls):
+        return cls.in_force_q()
+
+    @property
+    def industry_codes(self) -> list[str]:
+        return sorted(link.code for link in self.industries.all())
+
+
+class PolicyIndustry(IndustryLink):
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="industries")
+
+    class Meta:
+        ordering = ["policy", "code"]
+        verbose_name = _("industry of a policy")
+        verbose_name_plural = _("industries of policies")
+        constraints = [models.UniqueConstraint(fields=["policy", "code"], name="portal_policy_industry_unique")]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Proposal(BaseModel):
+    """A saved matching result: the investor's needs and the ranked sites, shareable by its link."""
+
+    token = models.CharField(_("link key"), max_length=32, unique=True, default=new_token, editable=False)
+    title = models.CharField(_("title"), max_length=150, blank=True)
+    needs = models.JSONField(_("needs"))
+    results = models.JSONField(_("ranked sites"), help_text=_("Scores and reasons as computed when saved."))
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+    def __str__(self):
+        return self.title or self.token
+
+    def get_absolute_url(self):
+        return reverse("portal:proposal-detail", args=[self.token])
+
+    @classmethod
+    def public_q(cls):
+        return Q()  # reachable by its unguessable link only; never listed
+
+
+def working_days_after(start, days: int):
+    """The moment ``days`` working days (Monday–Friday) after ``start``."""
+    moment = start
+    remaining = days
+    while remaining > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            remaining -= 1
+    return moment
+
+
+class Inquiry(BaseModel):
+    """An investor's question from the portal: a lead for the team responsible, with a response clock."""
+
+    company = models.CharField(_("company"), max_length=200)
+    contact_name = models.CharField(_("contact person"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    country = models.CharField(_("country or region"), max_length=60, blank=True)
+    message = models.TextField(
+        _("needs"), help_text=_("What you plan: industry, land or floor area, investment, timing.")
+    )
+    investment_wan = models.DecimalField(
+        _("planned investment (10,000 yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    carrier = models.ForeignKey(
+        Carrier, verbose_name=_("site"), null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiries"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiries"
+    )
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiries"
+    )
+    team = models.ForeignKey(Team, verbose_name=_("owning team"), on_delete=models.PROTECT, related_name="inquiries")
+    region = models.ForeignKey(
+        Region, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    status = models.CharField(_("status"), max_length=10, choices=InquiryStatus.choices, default=InquiryStatus.NEW)
+    due = models.DateTimeField(_("first response due"))
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    response_note = models.TextField(_("response"), blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        indexes = [
+            # serves the staff inbox (a team's open inquiries by due time)
+            models.Index(fields=["team", "status", "due"], name="portal_inquiry_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.company} · {self.contact_name}"
+
+    def get_absolute_url(self):
+        return reverse("portal:inquiry-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if self.due is None:
+            received = self.created or timezone.now()
+            self.due = working_days_after(received, settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS)
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        moment = self.first_response_at or timezone.now()
+        return moment > self.due
+
+    @property
+    def response_hours(self) -> float | None:
+        if self.first_response_at is None:
+            return None
+        return round((self.first_response_at - self.created).total_seconds() / 3600, 1)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        q = scope.team_q(action, "team") | scope.region_q(action, "region__adcode")
+        if scope.in_centre(action):
+            return Q()
+        return q
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        return False  # inquiries come from investors through the portal

@@ -1,0 +1,7 @@
+"""The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
+
+from .views import inquiries, matching, public, staff
+
+app_name = "portal"
+
+urlpatterns = [*public.urlpatterns, *matching.urlpatterns, *inquiries.urlpatterns, *staff.urlpatterns]

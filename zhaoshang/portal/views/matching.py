@@ -1,0 +1,3 @@
+"""Portal views: matching."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Portal views: public."""
+
+urlpatterns: list = []

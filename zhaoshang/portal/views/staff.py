@@ -1,0 +1,3 @@
+"""Portal views: staff."""
+
+urlpatterns: list = []
