@@ -168,6 +168,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rate limits per client address (anonymous) or user; views name their scope (ScopedRateThrottle).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "portal": env_str("RATE_PORTAL", "600/min"),
+        "matching": env_str("RATE_MATCHING", "60/min"),
+        "inquiry": env_str("RATE_INQUIRY", "5/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhaoshang API",
