@@ -69,8 +69,9 @@ pytest: install messages browser
 
 test: lint check pytest
 
+# Benchmarks (not part of the tests): SQLite, and PostgreSQL when BENCH_DATABASE_URL names one.
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/portal_map.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static
