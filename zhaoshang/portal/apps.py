@@ -6,3 +6,11 @@ class PortalConfig(AppConfig):
     name = "zhaoshang.portal"
     label = "portal"
     verbose_name = _("Investment map and portal")
+
+    @property
+    def navigation(self):
+        from .apps_navigation import NAVIGATION
+
+        return NAVIGATION
+
+    home_panels = ["zhaoshang.portal.apps_navigation.inquiry_panel"]

@@ -262,10 +262,14 @@ class Inquiry(BaseModel):
     def get_absolute_url(self):
         return reverse("portal:inquiry-detail", args=[self.pk])
 
+    @staticmethod
+    def response_due(received):
+        """When the first response to an inquiry received at ``received`` is due (working days, local time)."""
+        return working_days_after(timezone.localtime(received), settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS)
+
     def save(self, *args, **kwargs):
         if self.due is None:
-            received = self.created or timezone.now()
-            self.due = working_days_after(received, settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS)
+            self.due = self.response_due(self.created or timezone.now())
         return super().save(*args, **kwargs)
 
     @property

@@ -1,0 +1,346 @@
+"""Investor inquiries (询盘): who owns them, their response clock, overdue scans, statistics, rate limits.
+
+Routing. An inquiry belongs to the team responsible for what the investor asked about: the site's team,
+else the park's team, else (for a proposal) the team of its best-ranked site still on record, else the
+centre. "The centre" is the active team of kind centre; a deployment without one falls back to the first
+active team (by id) so that no inquiry is ever refused for want of an owner. Inactive teams are skipped
+at every step: nobody would see an inquiry owned by them.
+
+The clock. ``due`` is the moment ``ZHAOSHANG_INQUIRY_RESPONSE_DAYS`` working days (Monday–Friday, in the
+site's time zone; public holidays are not yet data) after the inquiry arrived, computed by
+``portal.models.working_days_after`` — the one implementation. The first response stops the clock once;
+later notes are kept but do not move it.
+
+Rate limits. The page and the API share one mechanism (``core.api.throttling``: DRF's scoped throttle), scope
+``inquiry`` (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["inquiry"]``, default 5/hour), keyed by client
+address for anonymous callers (by user for signed-in ones). Every submission counts, valid or not.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from zhaoshang.accounts.choices import TeamKind
+from zhaoshang.accounts.models import Team
+from zhaoshang.core.api.throttling import allow
+from zhaoshang.core.choices import Action
+from zhaoshang.geo.models import Carrier
+
+from ..choices import InquiryStatus
+from ..models import Inquiry
+
+logger = logging.getLogger(__name__)
+
+THROTTLE_SCOPE = "inquiry"
+
+# The fields of an inquiry an investor fills in (the form's and the API's).
+INQUIRY_FIELDS = ("company", "contact_name", "phone", "email", "country", "message", "investment_wan")
+
+
+class NoTeamError(RuntimeError):
+    """No active team exists to own an inquiry: the deployment has not been set up."""
+
+
+# ---------------------------------------------------------------- routing
+
+
+def centre_team() -> Team:
+    """The centre (the active team of kind centre); without one, the first active team."""
+    team = Team.objects.filter(kind=TeamKind.CENTRE, active=True).order_by("pk").first()
+    if team is None:
+        team = Team.objects.filter(active=True).order_by("pk").first()
+    if team is None:
+        raise NoTeamError("no active team can own an inquiry")
+    return team
+
+
+def _ranked_carrier_ids(results) -> list[int]:
+    """The site ids of a proposal's snapshot, best first. Anything unexpected is skipped, never fatal."""
+    if isinstance(results, dict):
+        results = results.get("results") or results.get("sites") or []
+    if not isinstance(results, list | tuple):
+        return []
+    entries = []
+    for position, entry in enumerate(results):
+        if not isinstance(entry, dict):
+            continue
+        try:
+            carrier_id = int(entry.get("carrier_id"))
+        except (TypeError, ValueError):
+            continue
+        rank = entry.get("rank")
+        rank = rank if isinstance(rank, int | float) and not isinstance(rank, bool) else None
+        entries.append((rank if rank is not None else float("inf"), position, carrier_id))
+    # An explicit rank wins; otherwise the snapshot's order is the ranking.
+    return [carrier_id for _rank, _position, carrier_id in sorted(entries)]
+
+
+def _best_site_of(proposal) -> Carrier | None:
+    ids = _ranked_carrier_ids(proposal.results)
+    if not ids:
+        return None
+    on_record = {
+        c.pk: c for c in Carrier.objects.filter(pk__in=ids, team__active=True).select_related("team", "region")
+    }
+    for carrier_id in ids:
+        if carrier_id in on_record:
+            return on_record[carrier_id]
+    return None
+
+
+def route(*, carrier=None, park=None, proposal=None) -> tuple[Team, object]:
+    """(owning team, region) of an inquiry about a site, a park or a proposal (see the module's doc)."""
+    if carrier is not None:
+        if carrier.team.active:
+            return carrier.team, carrier.region
+        if carrier.park is not None and carrier.park.team.active:
+            return carrier.park.team, carrier.region
+        return centre_team(), carrier.region
+    if park is not None:
+        return (park.team if park.team.active else centre_team()), park.region
+    if proposal is not None:
+        site = _best_site_of(proposal)
+        if site is not None:
+            return site.team, site.region
+    return centre_team(), None
+
+
+def submit_inquiry(cleaned_data, *, carrier=None, park=None, proposal=None, language, received=None) -> Inquiry:
+    """Save an investor's inquiry, owned by the team responsible, with its response clock started.
+
+    ``cleaned_data`` is a valid InquiryForm's (extra keys such as the honeypot are ignored).
+    ``received`` defaults to now; tests pass an explicit moment.
+    """
+    team, region = route(carrier=carrier, park=park, proposal=proposal)
+    received = received or timezone.now()
+    inquiry = Inquiry(
+        **{name: cleaned_data.get(name) for name in INQUIRY_FIELDS},
+        carrier=carrier,
+        park=park,
+        proposal=proposal,
+        team=team,
+        region=region,
+        language=language,
+        status=InquiryStatus.NEW,
+        due=Inquiry.response_due(received),
+    )
+    for name in ("phone", "email", "country"):
+        if getattr(inquiry, name) is None:
+            setattr(inquiry, name, "")
+    with transaction.atomic():
+        inquiry.save()
+    return inquiry
+
+
+# ---------------------------------------------------------------- the first response
+
+
+def record_first_response(inquiry: Inquiry, user, note: str, *, now=None) -> bool:
+    """Record a response; the first one stops the clock. True when this call was the first response.
+
+    The user's right to change the inquiry is re-checked on the locked row, inside the transaction.
+    A later note is appended to the response but moves neither the clock nor who answered.
+    """
+    now = now or timezone.now()
+    note = note.strip()
+    with transaction.atomic():
+        locked = Inquiry.objects.restrict(user, Action.CHANGE).select_for_update().filter(pk=inquiry.pk).first()
+        if locked is None:
+            raise PermissionDenied
+        first = locked.first_response_at is None
+        if first:
+            locked.first_response_at = now
+            locked.responded_by = user
+            locked.response_note = note
+            if locked.status == InquiryStatus.NEW:
+                locked.status = InquiryStatus.ANSWERED
+        else:
+            stamp = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
+            locked.response_note = f"{locked.response_note}\n\n[{stamp} {user}] {note}".strip()
+        locked.save()
+    for name in ("first_response_at", "responded_by_id", "response_note", "status", "version", "updated"):
+        setattr(inquiry, name, getattr(locked, name))
+    return first
+
+
+# ---------------------------------------------------------------- overdue and the clock
+
+
+def open_q() -> Q:
+    return Q(status=InquiryStatus.NEW, first_response_at__isnull=True)
+
+
+def overdue_q(now: datetime) -> Q:
+    return open_q() & Q(due__lt=now)
+
+
+def overdue_inquiries(now: datetime | None = None, queryset=None):
+    """Inquiries still waiting for their first response after their due time."""
+    queryset = Inquiry.objects.all() if queryset is None else queryset
+    return queryset.filter(overdue_q(now or timezone.now()))
+
+
+def flag_overdue(now: datetime | None = None) -> dict[str, int]:
+    """The periodic scan: count overdue inquiries per team and log them. The inbox shows them flagged.
+
+    Returns {team name: number overdue}, only teams with some.
+    """
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    rows = overdue_inquiries(now).values_list("team__name").order_by("team__name")
+    for (name,) in rows:
+        counts[name] = counts.get(name, 0) + 1
+    for name, count in counts.items():
+        logger.warning("inquiries overdue: team %s has %d without a first response", name, count)
+    return counts
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """The part of [start, end) that falls on Monday–Friday (local time); zero when end <= start."""
+    if end <= start:
+        return timedelta(0)
+    moment, end = timezone.localtime(start), timezone.localtime(end)
+    weeks = (end - moment) // timedelta(days=7)
+    total = timedelta(days=5 * weeks)  # every whole week holds five working days
+    moment += timedelta(days=7 * weeks)
+    while moment < end:
+        midnight = datetime.combine(moment.date() + timedelta(days=1), time.min, tzinfo=moment.tzinfo)
+        piece_end = min(end, midnight)
+        if moment.weekday() < 5:
+            total += piece_end - moment
+        moment = piece_end
+    return total
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The response clock of one inquiry as a member of staff reads it."""
+
+    state: str  # "answered", "running", "overdue", "closed"
+    working: timedelta  # time left (running) or overdue by (overdue), counting working days only
+    label: str
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == "overdue"
+
+
+def _left_label(working: timedelta) -> str:
+    hours = working.total_seconds() / 3600
+    if hours < 24:
+        count = max(1, round(hours))
+        return ngettext("%(count)d hour left", "%(count)d hours left", count) % {"count": count}
+    days = round(hours / 24, 1)
+    if days == int(days):
+        count = int(days)
+        return ngettext("%(count)d working day left", "%(count)d working days left", count) % {"count": count}
+    return _("%(days)s working days left") % {"days": number_format(days, decimal_pos=1)}
+
+
+def _overdue_label(working: timedelta) -> str:
+    hours = working.total_seconds() / 3600
+    if hours < 24:
+        count = max(1, round(hours))
+        return ngettext("overdue by %(count)d hour", "overdue by %(count)d hours", count) % {"count": count}
+    days = round(hours / 24, 1)
+    if days == int(days):
+        count = int(days)
+        return ngettext("overdue by %(count)d working day", "overdue by %(count)d working days", count) % {
+            "count": count
+        }
+    return _("overdue by %(days)s working days") % {"days": number_format(days, decimal_pos=1)}
+
+
+def clock(inquiry: Inquiry, now: datetime | None = None) -> Clock:
+    """Time left before the first response is due, or how long it is overdue, in working-day terms."""
+    now = now or timezone.now()
+    if inquiry.first_response_at is not None:
+        late = inquiry.first_response_at > inquiry.due
+        hours = inquiry.response_hours
+        label = (_("answered late, after %(hours)s hours") if late else _("answered in %(hours)s hours")) % {
+            "hours": number_format(hours, decimal_pos=1)
+        }
+        return Clock("answered", timedelta(0), label)
+    if inquiry.status in (InquiryStatus.CLOSED, InquiryStatus.SPAM):
+        return Clock("closed", timedelta(0), inquiry.get_status_display())
+    if now >= inquiry.due:
+        working = working_time_between(inquiry.due, now)
+        return Clock("overdue", working, _overdue_label(working))
+    working = working_time_between(now, inquiry.due)
+    return Clock("running", working, _left_label(working))
+
+
+# ---------------------------------------------------------------- statistics
+
+
+@dataclass(frozen=True)
+class TeamResponseStats:
+    team_id: int
+    team_name: str
+    received: int
+    open: int
+    overdue: int
+    answered: int
+    median_hours: float | None  # wall-clock hours from arrival to first response, answered inquiries
+    within_limit_share: float | None  # answered by the due time ÷ inquiries whose due time passed or answered
+
+
+def response_stats(queryset, now: datetime | None = None) -> list[TeamResponseStats]:
+    """Response-time figures per team over ``queryset`` (spam excluded), teams by name."""
+    now = now or timezone.now()
+    rows = (
+        queryset.exclude(status=InquiryStatus.SPAM)
+        .order_by()
+        .values_list("team_id", "team__name", "team__name_en", "status", "created", "due", "first_response_at")
+    )
+    per_team: dict[int, dict] = {}
+    for team_id, name, name_en, status, created, due, first in rows:
+        entry = per_team.setdefault(
+            team_id, {"name": name, "name_en": name_en, "received": 0, "open": 0, "overdue": 0, "hours": [], "in": 0}
+        )
+        entry["received"] += 1
+        if first is None:
+            if status == InquiryStatus.NEW:
+                entry["open"] += 1
+                if due < now:
+                    entry["overdue"] += 1
+        else:
+            entry["hours"].append((first - created).total_seconds() / 3600)
+            if first <= due:
+                entry["in"] += 1
+    stats = []
+    for team_id, entry in per_team.items():
+        decided = len(entry["hours"]) + entry["overdue"]
+        display = entry["name_en"] if get_language() == "en" and entry["name_en"] else entry["name"]
+        stats.append(
+            TeamResponseStats(
+                team_id=team_id,
+                team_name=display,
+                received=entry["received"],
+                open=entry["open"],
+                overdue=entry["overdue"],
+                answered=len(entry["hours"]),
+                median_hours=round(statistics.median(entry["hours"]), 1) if entry["hours"] else None,
+                within_limit_share=round(entry["in"] / decided, 3) if decided else None,
+            )
+        )
+    return sorted(stats, key=lambda s: s.team_name)
+
+
+# ---------------------------------------------------------------- rate limit (one mechanism for page and API)
+
+
+def allow_submission(request) -> tuple[bool, int | None]:
+    """Count one inquiry submission of this client against the "inquiry" rate; (allowed, seconds to wait)."""
+    return allow(request, THROTTLE_SCOPE)
