@@ -354,8 +354,10 @@ class Carrier(Listing):
             ),
         ]
         indexes = [
-            # serves the map's viewport query (points inside a bbox)
-            models.Index(fields=["lon", "lat"], name="geo_carrier_lonlat_idx"),
+            # serves the map's viewport query: bbox + public filter answered from the index alone
+            models.Index(
+                fields=["lon", "lat", "published", "last_verified", "availability"], name="geo_carrier_viewport_idx"
+            ),
             # serves the public filter (published, verified within the period)
             models.Index(fields=["published", "last_verified"], name="geo_carrier_public_idx"),
         ]

@@ -6,11 +6,17 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from zhaoshang.core.filtersets import SearchFilterSet
+from zhaoshang.core.forms import widget_css
 from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
 from zhaoshang.industry.models import Chain, IndustryCode
+
+from .models import Policy
+from .services.listings import policy_industry_q, policy_place_q
 
 
 def codes_for_industry(value: str) -> list[str]:
@@ -54,6 +60,17 @@ class BBoxField(forms.CharField):
         return (west, south, east, north)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its id (``?chain=3``)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class AdcodeChoiceFilter(django_filters.ModelChoiceFilter):
+    """A region chosen by its administrative code (``?district=440703``)."""
+
+
+@extend_schema_field({"type": "string", "example": "112.9,22.4,113.2,22.7"})
 class BBoxFilter(django_filters.Filter):
     field_class = BBoxField
 
@@ -76,10 +93,8 @@ class ListingFilterSet(SearchFilterSet):
     link_owner = ""
 
     industry = django_filters.CharFilter(label=_("Industry (GB/T 4754 code)"), method="filter_industry")
-    chain = django_filters.ModelChoiceFilter(
-        label=_("Industry chain"), queryset=Chain.objects.all(), method="filter_chain"
-    )
-    district = django_filters.ModelChoiceFilter(
+    chain = IdChoiceFilter(label=_("Industry chain"), queryset=Chain.objects.all(), method="filter_chain")
+    district = AdcodeChoiceFilter(
         label=_("District"),
         queryset=Region.objects.filter(level="district").defer("boundary"),
         to_field_name="adcode",
@@ -181,3 +196,40 @@ class CarrierFilterSet(ListingFilterSet):
             return queryset
         old = Q(last_verified__lt=Carrier.stale_before())
         return queryset.filter(old if value else ~old)
+
+
+class PolicyFilterSet(django_filters.FilterSet):
+    """Policies that apply to a district, a park and an industry (the same rule as the park and site pages)."""
+
+    district = AdcodeChoiceFilter(
+        label=_("District"),
+        queryset=Region.objects.filter(level="district").defer("boundary"),
+        to_field_name="adcode",
+        method="filter_place",
+    )
+    park = django_filters.ModelChoiceFilter(
+        label=_("Park"), queryset=Park.objects.defer("boundary"), method="filter_place"
+    )
+    industry = django_filters.CharFilter(label=_("Industry (GB/T 4754 code)"), method="filter_industry")
+
+    class Meta:
+        model = Policy
+        fields = ["district", "park", "industry"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.form.fields.values():
+            f.widget.attrs.setdefault("class", widget_css(f.widget))
+
+    def filter_place(self, queryset, name, value):
+        return queryset  # district and park are applied together in filter_queryset
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(policy_industry_q([value.strip()]))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        region, park = self.form.cleaned_data.get("district"), self.form.cleaned_data.get("park")
+        if region is None and park is None:
+            return queryset
+        return queryset.filter(policy_place_q(region, park))

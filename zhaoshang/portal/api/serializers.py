@@ -1,0 +1,197 @@
+"""Serializers of the public read API (also the mini-program's): parks, sites, guides, policies.
+
+Only what the public pages show: no internal fields (search text, versions, authors).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from zhaoshang.geo.models import Carrier, Park
+
+from ..models import Guide, GuideStep, Policy
+
+
+class ContactMixin(serializers.Serializer):
+    contact = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "phone": {"type": "string"},
+                "email": {"type": "string"},
+                "team": {"type": "string"},
+            },
+        }
+    )
+    def get_contact(self, obj) -> dict:
+        from ..services.listings import contact_for
+
+        contact = contact_for(obj)
+        return {**contact, "team": str(contact["team"])}
+
+
+class ParkSerializer(ContactMixin, serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True)
+    district_name = serializers.CharField(source="region.display_name", read_only=True)
+    industry_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    chains = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Park
+        fields = [
+            "id",
+            "name",
+            "name_en",
+            "district",
+            "district_name",
+            "level",
+            "area_mu",
+            "description",
+            "description_en",
+            "website",
+            "industry_codes",
+            "chains",
+            "centre_lon",
+            "centre_lat",
+            "bbox",
+            "last_verified",
+            "contact",
+            "url",
+        ]
+
+    def get_chains(self, obj) -> list[int]:
+        return sorted(chain.pk for chain in obj.chains.all() if chain.active)
+
+
+class CarrierSerializer(ContactMixin, serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True)
+    district_name = serializers.CharField(source="region.display_name", read_only=True)
+    industry_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    land_cost_wan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Carrier
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "name",
+            "name_en",
+            "district",
+            "district_name",
+            "park",
+            "lon",
+            "lat",
+            "boundary",
+            "availability",
+            "available_from",
+            "area_mu",
+            "land_use",
+            "plot_ratio_min",
+            "plot_ratio_max",
+            "land_price",
+            "land_cost_wan",
+            "floor_area_m2",
+            "floors",
+            "floor_load_kn",
+            "clear_height_m",
+            "rent",
+            "sale_price",
+            "power_kva",
+            "water_t_day",
+            "gas",
+            "wastewater_t_day",
+            "port_km",
+            "rail_km",
+            "highway_km",
+            "airport_km",
+            "industry_codes",
+            "description",
+            "description_en",
+            "last_verified",
+            "contact",
+            "url",
+        ]
+
+
+class GuideStepSerializer(serializers.ModelSerializer):
+    documents = serializers.SerializerMethodField()
+    documents_en = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GuideStep
+        fields = [
+            "order",
+            "title",
+            "title_en",
+            "department",
+            "department_en",
+            "documents",
+            "documents_en",
+            "duration_days",
+            "cost",
+            "cost_en",
+            "legal_basis",
+            "legal_basis_en",
+        ]
+
+    def get_documents(self, obj) -> list[str]:
+        return [line.strip() for line in obj.documents.splitlines() if line.strip()]
+
+    def get_documents_en(self, obj) -> list[str]:
+        return [line.strip() for line in obj.documents_en.splitlines() if line.strip()]
+
+
+class GuideSerializer(serializers.ModelSerializer):
+    steps = GuideStepSerializer(many=True, read_only=True)
+    total_days = serializers.IntegerField(read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Guide
+        fields = ["project_type", "title", "title_en", "intro", "intro_en", "total_days", "steps", "url"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True)
+    industry_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    full_text = serializers.URLField(source="url", read_only=True)
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id",
+            "title",
+            "title_en",
+            "summary",
+            "summary_en",
+            "issuer",
+            "district",
+            "park",
+            "industry_codes",
+            "effective_from",
+            "effective_to",
+            "full_text",
+            "url",
+        ]
+
+
+class FeatureCollectionSerializer(serializers.Serializer):
+    """A GeoJSON FeatureCollection (WGS84)."""
+
+    type = serializers.CharField(default="FeatureCollection")
+    features = serializers.ListField(child=serializers.DictField())
+
+
+class SiteFeatureCollectionSerializer(FeatureCollectionSerializer):
+    """The sites in a viewport: at most 2,000 points; ``total`` counts all that match, ``truncated`` says if cut."""
+
+    total = serializers.IntegerField()
+    truncated = serializers.BooleanField()

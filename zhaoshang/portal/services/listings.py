@@ -1,0 +1,298 @@
+"""What the public map and the park and site pages show: policies that apply, the viewport query, contacts, guides.
+
+``policies_for`` is shared with matching: keep its signature.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core import units
+from zhaoshang.geo.choices import CarrierKind
+from zhaoshang.geo.models import Carrier, Listing, Park, Region
+from zhaoshang.industry.choices import ProjectType
+from zhaoshang.industry.models import Chain, IndustryCode
+
+from ..models import Guide, Policy, PolicyIndustry, bilingual
+
+VIEWPORT_LIMIT = 2000
+
+
+# --- industry codes ---------------------------------------------------------------------------------------
+
+
+def overlapping_codes(codes) -> tuple[list[str], list[str]]:
+    """The link codes that overlap ``codes``: ``(exact codes, prefixes)``.
+
+    A link overlaps a code when it is the code, a finer code below it (a prefix match), a broader code above it,
+    or the section the code belongs to. A section letter stands for itself and its divisions.
+    """
+    wanted = [str(code).strip().upper() for code in codes or () if str(code).strip()]
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    sections = [code for code in wanted if code.isalpha()]
+    digits = [code for code in wanted if code.isdigit()]
+    if sections:
+        exact.update(sections)
+        prefixes.update(IndustryCode.objects.filter(parent__code__in=sections).values_list("code", flat=True))
+    for code in digits:
+        prefixes.add(code)
+        exact.update(code[:n] for n in range(2, len(code)))
+    if digits:
+        divisions = {code[:2] for code in digits}
+        exact.update(
+            IndustryCode.objects.filter(code__in=divisions, parent__isnull=False).values_list("parent__code", flat=True)
+        )
+    return sorted(exact), sorted(prefixes)
+
+
+def overlap_q(codes, field: str = "code") -> Q:
+    exact, prefixes = overlapping_codes(codes)
+    q = Q(**{f"{field}__in": exact}) if exact else Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def industries(codes) -> list[IndustryCode]:
+    """The codes with their names (in the page's language through ``display_name``), in the standard's order."""
+    codes = list(codes)
+    if not codes:
+        return []
+    return list(IndustryCode.objects.filter(code__in=codes).order_by("sort", "code"))
+
+
+# --- policies ---------------------------------------------------------------------------------------------
+
+
+def _region_and_ancestors(region: Region | None) -> list[str]:
+    """The administrative codes of ``region`` and of the city and province above it."""
+    if region is None:
+        return []
+    code = region.adcode
+    return sorted({code, code[:4] + "00", code[:2] + "0000"})
+
+
+def policy_place_q(region: Region | None = None, park: Park | None = None) -> Q:
+    """Policies of the whole city, of ``region`` (or the park's district) and the city above it, and of ``park``."""
+    if region is None and park is not None:
+        region = park.region
+    place = Q(region__isnull=True, park__isnull=True)
+    adcodes = _region_and_ancestors(region)
+    if adcodes:
+        place |= Q(region__adcode__in=adcodes, park__isnull=True)
+    if park is not None:
+        place |= Q(park=park)
+    return place
+
+
+def policy_industry_q(codes) -> Q:
+    """Policies for all industries (none linked) or for one that overlaps ``codes``; no condition without codes."""
+    codes = [code for code in codes or () if code]
+    if not codes:
+        return Q()
+    linked = PolicyIndustry.objects.filter(policy=OuterRef("pk"))
+    return ~Exists(linked) | Exists(linked.filter(overlap_q(codes)))
+
+
+def policies_for(region: Region | None = None, park: Park | None = None, codes=None, day: date | None = None):
+    """The policies in force that apply to a place and industries.
+
+    City-wide policies (no district, no park), those of ``region`` (or of the park's district) and of the city
+    above it, and those of ``park`` itself; other districts' and other parks' policies are left out. When
+    ``codes`` are given, a policy tied to industries applies only if one of them overlaps ``codes``; a policy
+    with no industries applies to all. Ordered from the most specific (park, district, city), then newest.
+    """
+    queryset = Policy.objects.filter(Policy.in_force_q(day), policy_place_q(region, park), policy_industry_q(codes))
+    specificity = Case(
+        When(park__isnull=False, then=Value(0)),
+        When(region__isnull=False, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.select_related("region", "park")
+        .defer("region__boundary", "park__boundary")
+        .prefetch_related("industries")
+        .annotate(specificity=specificity)
+        .order_by("specificity", "-effective_from", "title", "pk")
+    )
+
+
+def policy_scope_label(policy: Policy) -> str:
+    if policy.park_id:
+        return str(policy.park)
+    if policy.region_id and policy.region.level == "district":
+        return str(policy.region)
+    return str(_("City-wide"))
+
+
+# --- bilingual display ------------------------------------------------------------------------------------
+
+
+class Localized:
+    """A record seen in the page's language: ``x.title`` is ``title_en`` on an English page when there is one."""
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def __getattr__(self, name):
+        obj = self._obj
+        if not name.startswith("_") and hasattr(obj, f"{name}_en"):
+            return bilingual(obj, name)
+        return getattr(obj, name)
+
+    def __str__(self):
+        return str(self._obj)
+
+
+def localized(objects) -> list[Localized]:
+    return [Localized(obj) for obj in objects]
+
+
+# --- guides and contacts ----------------------------------------------------------------------------------
+
+
+def project_type_for(carrier: Carrier | None) -> str:
+    """The landing guide that fits a site: services for office space, industrial otherwise."""
+    if carrier is not None and carrier.kind == CarrierKind.OFFICE:
+        return ProjectType.SERVICES
+    return ProjectType.INDUSTRIAL
+
+
+def guide_for(project_type: str) -> Guide | None:
+    return Guide.objects.filter(project_type=project_type).prefetch_related("steps").first()
+
+
+def guide_context(guide: Guide | None) -> dict:
+    """What ``portal/_guide_steps.html`` shows: the guide, its steps and their total typical duration."""
+    if guide is None:
+        return {"guide": None, "guide_steps": [], "guide_days": 0}
+    steps = list(guide.steps.all())
+    return {
+        "guide": Localized(guide),
+        "guide_steps": localized(steps),
+        "guide_days": sum(step.duration_days or 0 for step in steps),
+    }
+
+
+def contact_for(listing: Listing) -> dict:
+    """Who answers for a park or site: its own contact, else its responsible team's phone and email."""
+    team = listing.team
+    return {
+        "name": listing.contact_name,
+        "phone": listing.contact_phone or team.phone,
+        "email": listing.contact_email or team.email,
+        "team": team,
+    }
+
+
+def staff_badges(listing: Listing) -> list[tuple[str, str]]:
+    """Why a listing is hidden from the public, as (css class, label): shown to staff only."""
+    badges = []
+    if not listing.published:
+        badges.append(("bg-secondary", _("unpublished")))
+    if listing.is_stale:
+        badges.append(("bg-warning", _("stale — hidden from the public")))
+    if getattr(listing, "availability", None) == "taken":
+        badges.append(("bg-danger", _("taken — hidden from the public")))
+    return badges
+
+
+def chains_sought(user) -> QuerySet:
+    """招什么: the active chains the city seeks."""
+    return Chain.objects.restrict(user, "view").filter(active=True).order_by("sort", "name")
+
+
+def area_facts(area_mu) -> dict:
+    """An area in 亩 also as m² and km²."""
+    if area_mu is None:
+        return {}
+    return {
+        "mu": area_mu,
+        "m2": units.quantize(units.mu_to_sqm(area_mu), 0),
+        "km2": units.quantize(units.mu_to_sqkm(area_mu), 2),
+    }
+
+
+# --- the viewport query -----------------------------------------------------------------------------------
+
+SITE_VALUES = (
+    "pk",
+    "reference",
+    "name",
+    "name_en",
+    "kind",
+    "availability",
+    "lon",
+    "lat",
+    "last_verified",
+    "region__name",
+    "region__name_en",
+)
+# Read as floats by the database: no Decimal per value, and JSON numbers for the map.
+SITE_NUMBERS = ("area_mu", "floor_area_m2", "land_price", "rent")
+
+
+def site_features(queryset: QuerySet, limit: int = VIEWPORT_LIMIT) -> dict:
+    """A FeatureCollection of points for the map's list: at most ``limit`` sites, by id, with ``total``.
+
+    Plain values, no model instances. The ids are chosen first (an index can answer that without reading the
+    rows), then only those rows are read; the matching sites are counted only when the list is cut.
+    """
+    ids = queryset.order_by("pk").values("pk")[: limit + 1]
+    numbers = {f"{name}_f": Cast(name, FloatField()) for name in SITE_NUMBERS}
+    rows = list(Carrier.objects.filter(pk__in=Subquery(ids)).order_by("pk").values(*SITE_VALUES, **numbers))
+    truncated = len(rows) > limit
+    if truncated:
+        rows = rows[:limit]
+    total = queryset.order_by().count() if truncated else len(rows)
+    url = reverse("portal:carrier-detail", args=[987654321]).replace("987654321", "{}")
+    english = get_language() == "en"
+    stale_before = Carrier.stale_before()
+    features = [
+        {
+            "type": "Feature",
+            "id": row["pk"],
+            "geometry": {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
+            "properties": {
+                "id": row["pk"],
+                "reference": row["reference"],
+                "name": row["name"],
+                "name_en": row["name_en"],
+                "kind": row["kind"],
+                "availability": row["availability"],
+                "area_mu": row["area_mu_f"],
+                "floor_area_m2": row["floor_area_m2_f"],
+                "land_price": row["land_price_f"],
+                "rent": row["rent_f"],
+                "district": (english and row["region__name_en"]) or row["region__name"],
+                "stale": row["last_verified"] < stale_before,
+                "url": url.format(row["pk"]),
+            },
+        }
+        for row in rows
+    ]
+    return {"type": "FeatureCollection", "total": total, "truncated": truncated, "features": features}
+
+
+def park_feature(park: Park) -> dict:
+    return {
+        "type": "Feature",
+        "id": park.pk,
+        "geometry": park.boundary,
+        "properties": {
+            "id": park.pk,
+            "name": park.name,
+            "name_en": park.name_en,
+            "level": park.level,
+            "district": park.region.display_name,
+            "url": park.get_absolute_url(),
+        },
+    }
