@@ -191,7 +191,8 @@ class FeatureCollectionSerializer(serializers.Serializer):
 
 
 class SiteFeatureCollectionSerializer(FeatureCollectionSerializer):
-    """The sites in a viewport: at most 2,000 points; ``total`` counts all that match, ``truncated`` says if cut."""
+    """The sites in a viewport: at most 2,000 points; ``truncated`` says if cut (then ``total`` is null)."""
 
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(allow_null=True, help_text="Sites in view, when all are listed; null when cut.")
     truncated = serializers.BooleanField()
+    url_template = serializers.CharField(help_text="A site's page: replace {id} with its id.")

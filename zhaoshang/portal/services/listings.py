@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -223,63 +223,58 @@ def area_facts(area_mu) -> dict:
 
 # --- the viewport query -----------------------------------------------------------------------------------
 
-SITE_VALUES = (
-    "pk",
-    "reference",
-    "name",
-    "name_en",
-    "kind",
-    "availability",
-    "lon",
-    "lat",
-    "last_verified",
-    "region__name",
-    "region__name_en",
-)
+SITE_VALUES = ("pk", "reference", "name", "name_en", "kind", "availability", "lon", "lat", "last_verified", "region_id")
 # Read as floats by the database: no Decimal per value, and JSON numbers for the map.
 SITE_NUMBERS = ("area_mu", "floor_area_m2", "land_price", "rent")
 
 
 def site_features(queryset: QuerySet, limit: int = VIEWPORT_LIMIT) -> dict:
-    """A FeatureCollection of points for the map's list: at most ``limit`` sites, by id, with ``total``.
+    """A FeatureCollection of points for the map's list: at most ``limit`` sites, by id.
 
-    Plain values, no model instances. The ids are chosen first (an index can answer that without reading the
-    rows), then only those rows are read; the matching sites are counted only when the list is cut.
+    One query of plain values (no model instances, no join: district names come from a small dict).
+    ``total`` is the exact number in view when it fits; when the list is cut it is null and
+    ``truncated`` is true — counting tens of thousands of sites would cost more than the answer itself,
+    and the map then asks the investor to zoom in or filter. Names are given in the page language;
+    ``url_template`` makes each site's address from its id.
     """
-    ids = queryset.order_by("pk").values("pk")[: limit + 1]
     numbers = {f"{name}_f": Cast(name, FloatField()) for name in SITE_NUMBERS}
-    rows = list(Carrier.objects.filter(pk__in=Subquery(ids)).order_by("pk").values(*SITE_VALUES, **numbers))
+    rows = list(queryset.order_by("pk").values(*SITE_VALUES, **numbers)[: limit + 1])
     truncated = len(rows) > limit
     if truncated:
         rows = rows[:limit]
-    total = queryset.order_by().count() if truncated else len(rows)
-    url = reverse("portal:carrier-detail", args=[987654321]).replace("987654321", "{}")
     english = get_language() == "en"
+    districts = {
+        pk: (english and name_en) or name for pk, name, name_en in Region.objects.values_list("pk", "name", "name_en")
+    }
     stale_before = Carrier.stale_before()
     features = [
         {
             "type": "Feature",
             "id": row["pk"],
-            "geometry": {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
+            "geometry": {"type": "Point", "coordinates": [round(row["lon"], 5), round(row["lat"], 5)]},
             "properties": {
                 "id": row["pk"],
                 "reference": row["reference"],
-                "name": row["name"],
-                "name_en": row["name_en"],
+                "name": (english and row["name_en"]) or row["name"],
                 "kind": row["kind"],
                 "availability": row["availability"],
                 "area_mu": row["area_mu_f"],
                 "floor_area_m2": row["floor_area_m2_f"],
                 "land_price": row["land_price_f"],
                 "rent": row["rent_f"],
-                "district": (english and row["region__name_en"]) or row["region__name"],
+                "district": districts.get(row["region_id"], ""),
                 "stale": row["last_verified"] < stale_before,
-                "url": url.format(row["pk"]),
             },
         }
         for row in rows
     ]
-    return {"type": "FeatureCollection", "total": total, "truncated": truncated, "features": features}
+    return {
+        "type": "FeatureCollection",
+        "total": None if truncated else len(rows),
+        "truncated": truncated,
+        "url_template": reverse("portal:carrier-detail", args=[987654321]).replace("987654321", "{id}"),
+        "features": features,
+    }
 
 
 def park_feature(park: Park) -> dict:

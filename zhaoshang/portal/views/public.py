@@ -87,7 +87,7 @@ def map_view(request):
         "availability": dict(Availability.choices),
         "text": {
             "inView": _("%(count)s sites in view"),
-            "truncated": _("showing the first %(shown)s of %(count)s sites in view: zoom in or filter to see the rest"),
+            "truncated": _("showing the first %(shown)s sites in view: zoom in or filter to see the rest"),
             "none": _("No site in view matches. Zoom out or change the filters."),
             "error": _("The sites could not be loaded. Check the filters or try again."),
             "online": _("Online map"),

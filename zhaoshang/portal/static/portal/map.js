@@ -197,7 +197,7 @@
         const item = el("li", { "data-id": props.id, tabindex: "0" });
         const title = el("div");
         title.append(el("span", { class: `portal-kind portal-kind-${props.kind}`, title: config.kinds[props.kind] }), " ");
-        title.append(el("a", { href: props.url, class: "fw-bold" }, name));
+        title.append(el("a", { href: data.url_template.replace("{id}", props.id), class: "fw-bold" }, name));
         item.append(title, el("div", { class: "portal-item-meta" }, describe(props)));
         if (props.id === selectedId) item.classList.add("selected");
         fragment.append(item);
