@@ -194,7 +194,7 @@ def bench_viewport() -> None:
         ]
         params = [True, stale_before, "taken", w, e, s, n]
 
-        def raw(where):
+        def raw(where, columns=columns, public=public, params=params):
             sql = f"SELECT {columns} FROM geo_carrier WHERE {public} AND {where} ORDER BY id LIMIT 2001"
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
