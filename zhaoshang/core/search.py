@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db.models import Q
 
@@ -56,6 +57,7 @@ def _bigrams(run: str) -> Iterable[str]:
     return (run[i : i + 2] for i in range(len(run) - 1))
 
 
+@lru_cache(maxsize=65536)
 def _pinyin(word: str) -> tuple[str, str]:
     from pypinyin import Style, lazy_pinyin
 

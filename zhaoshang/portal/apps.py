@@ -1,16 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+MAP_AREA = {"area": "map", "area_label": _("Investment map"), "area_order": 10}
+PIPELINE_AREA = {"area": "pipeline", "area_label": _("Pipeline"), "area_order": 20}
+
 
 class PortalConfig(AppConfig):
     name = "zhaoshang.portal"
     label = "portal"
     verbose_name = _("Investment map and portal")
 
-    @property
-    def navigation(self):
-        from .apps_navigation import NAVIGATION
-
-        return NAVIGATION
-
-    home_panels = ["zhaoshang.portal.apps_navigation.inquiry_panel"]
+    navigation = [
+        {**MAP_AREA, "label": _("Sites"), "url": "portal:staff-carrier-list"},
+        {**MAP_AREA, "label": _("Parks"), "url": "portal:staff-park-list"},
+        {**MAP_AREA, "label": _("Public map"), "url": "portal:map"},
+        {**MAP_AREA, "label": _("Guides and policies"), "url": "admin:portal_guide_changelist", "admin_only": True},
+        {**PIPELINE_AREA, "label": _("Inquiries"), "url": "portal:inquiry-inbox"},
+    ]
+    home_panels = [
+        "zhaoshang.portal.services.inquiries.inquiry_panel",
+        "zhaoshang.portal.services.listings.stale_sites_panel",
+    ]

@@ -344,3 +344,23 @@ def response_stats(queryset, now: datetime | None = None) -> list[TeamResponseSt
 def allow_submission(request) -> tuple[bool, int | None]:
     """Count one inquiry submission of this client against the "inquiry" rate; (allowed, seconds to wait)."""
     return allow(request, THROTTLE_SCOPE)
+
+
+def inquiry_panel(user) -> dict:
+    """Home-page figure: inquiries waiting for a first response that this user can see, and how many are late."""
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import ngettext
+
+    from zhaoshang.core.choices import Action
+
+    from ..models import Inquiry
+
+    visible = Inquiry.objects.restrict(user, Action.VIEW)
+    overdue = visible.filter(overdue_q(timezone.now())).count()
+    return {
+        "title": _("Open inquiries"),
+        "value": visible.filter(open_q()).count(),
+        "note": ngettext("%(count)d overdue", "%(count)d overdue", overdue) % {"count": overdue},
+        "url": reverse("portal:inquiry-inbox"),
+    }

@@ -291,3 +291,23 @@ def park_feature(park: Park) -> dict:
             "url": park.get_absolute_url(),
         },
     }
+
+
+def stale_sites_panel(user) -> dict | None:
+    """Home-page figure: sites this user keeps that were not verified within the period (hidden from the public)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from zhaoshang.core.choices import Action
+    from zhaoshang.core.permissions import user_scope
+
+    scope = user_scope(user)
+    if not (scope.is_admin or scope.teams(Action.CHANGE) or scope.regions(Action.CHANGE)):
+        return None
+    stale = Carrier.objects.restrict(user, Action.CHANGE).filter(last_verified__lt=Carrier.stale_before())
+    return {
+        "title": _("Sites to verify"),
+        "value": stale.count(),
+        "note": _("not verified within the period: hidden from the public"),
+        "url": reverse("portal:staff-carrier-list") + "?stale=true",
+    }
