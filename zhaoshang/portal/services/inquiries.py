@@ -76,7 +76,7 @@ def _ranked_carrier_ids(results) -> list[int]:
         if not isinstance(entry, dict):
             continue
         try:
-            carrier_id = int(entry.get("carrier_id"))
+            carrier_id = int(entry.get("carrier"))  # the key of matching.snapshot()
         except (TypeError, ValueError):
             continue
         rank = entry.get("rank")

@@ -112,11 +112,11 @@ def test_a_proposal_inquiry_goes_to_the_team_of_its_best_ranked_site_still_on_re
     proposal = Proposal.objects.create(
         needs={},
         results=[
-            {"carrier_id": 999999, "score": 99},  # removed since the proposal was saved
+            {"carrier": 999999, "score": 99},  # removed since the proposal was saved
             "not a row",
-            {"carrier_id": None},
-            {"carrier_id": str(best.pk), "score": 90},
-            {"carrier_id": second.pk, "score": 80},
+            {"carrier": None},
+            {"carrier": str(best.pk), "score": 90},
+            {"carrier": second.pk, "score": 80},
         ],
     )
     inquiry = submit_inquiry(cleaned(), proposal=proposal, language="zh-hans")
@@ -225,7 +225,7 @@ def test_an_invalid_inquiry_keeps_what_was_typed_and_saves_nothing(site, investo
     assert not Inquiry.objects.exists()
     form = response.context["inquiry_form"]
     assert set(form.errors) == {"phone", "email", "message"}
-    assert "phone" in form.errors["phone"][0] and "email" in form.errors["phone"][0]
+    assert "电话" in form.errors["phone"][0] and "电子邮箱" in form.errors["phone"][0]  # names both fields
     html = response.content.decode()
     for value in (TYPED["company"], TYPED["contact_name"], TYPED["country"], "太短了", TYPED["investment_wan"]):
         assert value in html

@@ -274,8 +274,9 @@
       event.preventDefault();
       load();
       const drawer = document.getElementById("map-filters");
-      if (window.bootstrap && drawer && drawer.classList.contains("show")) {
-        window.bootstrap.Offcanvas.getOrCreateInstance(drawer).hide();
+      const bs = window.bootstrap || window.tabler; // Tabler's bundle exposes Bootstrap's components as window.tabler
+      if (bs && drawer && drawer.classList.contains("show")) {
+        bs.Offcanvas.getOrCreateInstance(drawer).hide();
       }
     });
     document.getElementById("map-filter-reset").addEventListener("click", (event) => {
