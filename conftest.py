@@ -23,6 +23,17 @@ def django_db_modify_db_settings():
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a test client's request leaves its language active."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request):
     """GB/T 4754 codes and enterprise tags, as the data migration left them.
 
