@@ -41,7 +41,11 @@ def fingerprint() -> str:
         )
     )  # fmt: skip
     parks = [(p.name, json.dumps(p.boundary, sort_keys=True)) for p in Park.objects.order_by("name")]
-    steps = list(Guide.objects.order_by("project_type").values_list("project_type", "steps__order", "steps__title"))
+    steps = list(
+        Guide.objects.order_by("project_type", "steps__order").values_list(
+            "project_type", "steps__order", "steps__title"
+        )
+    )
     policies = list(Policy.objects.order_by("title").values_list("title", "effective_from", "effective_to"))
     return hashlib.sha256(repr((sites, parks, steps, policies)).encode()).hexdigest()
 
