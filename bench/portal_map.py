@@ -216,25 +216,28 @@ def bench_matching() -> None:
     from zhaoshang.geo.models import Carrier
     from zhaoshang.portal.services import matching
 
+    def floats(rows):
+        return np.array([[float(v) if v is not None else np.nan for v in row] for row in rows])
+
+    # 1. A typical request: an industry division, a parcel of a size, budget, power, wastewater, port.
     needs = matching.Needs(
         industry="38",
         kind="parcel",
-        area_min=Decimal(40),
-        area_max=Decimal(120),
-        budget_wan=Decimal(6000),
-        power_kva=3000,
-        wastewater_t_day=Decimal(200),
-        port_km_max=Decimal(60),
+        area_min=40,
+        area_max=120,
+        budget=6000,
+        power=3000,
+        wastewater=200,
+        port_km=60,
     )
     result = matching.rank(needs, user=None, limit=20)
     assert len(result) == 20, len(result)
     ms = measure(lambda: matching.rank(needs, user=None, limit=20))
-    rows = list(
+    data = floats(
         Carrier.objects.restrict(None)
         .filter(kind="parcel")
         .values_list("area_mu", "land_price", "power_kva", "wastewater_t_day", "port_km")
     )
-    data = np.array([[float(v) if v is not None else np.nan for v in row] for row in rows])
 
     def numpy_rank():
         area, price, power, waste, port = data.T
@@ -254,6 +257,39 @@ def bench_matching() -> None:
         measure(numpy_rank),
         100,
         f"   ({len(data):,} parcels scored by NumPy)",
+    )
+
+    # 2. No industry, no kind, no size: every public site is a candidate.
+    district = Carrier.objects.restrict(None).values_list("region__adcode", flat=True).first()
+    needs = matching.Needs(budget=6000, power=3000, port_km=60, districts=(district,))
+    result = matching.rank(needs, user=None, limit=20)
+    assert len(result) == 20, len(result)
+    ms = measure(lambda: matching.rank(needs, user=None, limit=20))
+    data = floats(
+        Carrier.objects.restrict(None).values_list(
+            "area_mu", "land_price", "floor_area_m2", "rent", "power_kva", "port_km", "region_id"
+        )
+    )
+    preferred = float(Carrier.objects.restrict(None).values_list("region_id", flat=True).first())
+
+    def numpy_rank_all():
+        area, price, floor, rent, power, port, region = data.T
+        cost = np.where(np.isnan(area), floor * rent * 12 / 10000, area * price)
+        score = (
+            30 * np.clip(1 - np.maximum(cost - 6000, 0) / 3000, 0, 1)
+            + 24 * np.clip(power / 3000, 0, 1)
+            + 12 * (port <= 60)
+            + 12 * (region == preferred)
+        )
+        top = np.argpartition(-np.nan_to_num(score), 20)[:20]
+        return top[np.argsort(-score[top])]
+
+    report(
+        "matching: top 20 (no industry, all kinds)",
+        ms,
+        measure(numpy_rank_all),
+        100,
+        f"   ({len(data):,} public sites scored by NumPy)",
     )
 
 

@@ -13,13 +13,16 @@ The method is documented in docs/matching.md. In short:
 4. The score is the sum of the points (0–100). The explanation is rendered from the same ``Criterion``
    objects that sum to the score, so the two always agree.
 
+Each criterion is judged by one NumPy function over column arrays (``Columns``: one element per site), for
+the tens of thousands of candidates of a ranking and for a single site (``evaluate``) alike; the criteria of
+the best sites are then built from the same arrays, so there is one implementation of the method.
+
 Criteria store keys and numbers (``facts``), never sentences: a saved proposal renders its explanations in
 the language of whoever reads it.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -28,7 +31,23 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import CharField, ExpressionWrapper, FloatField, IntegerField, Q
+import numpy as np
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    FilteredRelation,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
@@ -292,41 +311,6 @@ def names_of(obj) -> dict:
 # --- criteria -----------------------------------------------------------------------------------------------
 
 
-def status_of(share: float) -> str:
-    if share >= 1:
-        return FITS
-    if share <= 0:
-        return SHORT
-    return PARTIAL
-
-
-def points_for(weight: int, status: str, share: float = 0.0) -> int:
-    """Whole points: the weight when it fits, half when unknown, none when short, in between when partial."""
-    if status == FITS:
-        return weight
-    if status == SHORT:
-        return 0
-    if status == UNKNOWN:
-        return weight // 2
-    return min(weight - 1, max(1, math.floor(weight * share + 0.5)))
-
-
-def shortfall_share(need: float, have: float, tolerance: float) -> float:
-    """1 when ``have`` reaches ``need``; falling linearly to 0 when it is short by ``tolerance`` × need."""
-    if have >= need:
-        return 1.0
-    return max(0.0, 1 - (need - have) / (need * tolerance))
-
-
-def excess_share(limit: float, have: float, tolerance: float) -> float:
-    """1 when ``have`` is within ``limit``; falling linearly to 0 when it exceeds it by ``tolerance`` × limit."""
-    if have <= limit:
-        return 1.0
-    if limit <= 0:
-        return 0.0
-    return max(0.0, 1 - (have - limit) / (limit * tolerance))
-
-
 def effective_weights(keys: list[str]) -> dict[str, int]:
     """The base weights of ``keys`` scaled to sum to 100 in even numbers (largest remainder)."""
     if not keys:
@@ -377,9 +361,17 @@ class Criterion:
         return cls(data["key"], int(data["weight"]), int(data["points"]), data["status"], dict(data.get("facts") or {}))
 
 
-# --- one site's facts, as read for ranking ------------------------------------------------------------------
+# --- the sites as columns -----------------------------------------------------------------------------------
 
-# Columns read for every candidate; money, areas and distances are read as floats (no Decimal per value).
+# A judging function's status per site: an index into STATUSES.
+FIT_CODE, PARTIAL_CODE, SHORT_CODE, UNKNOWN_CODE = range(4)
+
+ID_COLUMNS = ("pk", "region_id", "park_id")
+# Flags, as booleans: a land parcel (else a building), reserved for another investor, listed for the industry.
+FLAG_COLUMNS = ("parcel", "reserved", "site_fit")
+# Days, as days since 1970-01-01.
+DAY_COLUMNS = ("available_from", "last_verified")
+# Money, areas, capacities and distances, as float64.
 FLOAT_COLUMNS = (
     "area_mu",
     "floor_area_m2",
@@ -391,19 +383,138 @@ FLOAT_COLUMNS = (
     "port_km",
     "highway_km",
 )
-PLAIN_COLUMNS = ("pk", "reference", "kind", "availability", "region_id", "park_id")
-# Dates are read as ISO text ("2026-05-30"): text needs no conversion per value and compares like the date.
-DATE_COLUMNS = ("available_from", "last_verified")
+COLUMNS = (*ID_COLUMNS, *FLAG_COLUMNS, *DAY_COLUMNS, *FLOAT_COLUMNS)
+
+# The columns each criterion reads; ranking also reads ``pk`` and ``last_verified`` (the order of ties).
+READS = {
+    "industry": ("site_fit", "park_id"),
+    "area": ("parcel", "area_mu", "floor_area_m2"),
+    "budget": ("parcel", "area_mu", "land_price", "floor_area_m2"),  # and the rent or the sale price
+    "power": ("power_kva",),
+    "wastewater": ("wastewater_t_day",),
+    "port": ("port_km",),
+    "highway": ("highway_km",),
+    "district": ("region_id",),
+    "timing": ("available_from", "reserved"),
+}
+
+EPOCH = date(1970, 1, 1).toordinal()
+
+
+def day_number(value) -> float:
+    """A date (or its ISO text) as days since 1970-01-01; NaN for none."""
+    if value is None or value == "":
+        return math.nan
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return float(value.toordinal() - EPOCH)
+
+
+def iso_day(days: float) -> str | None:
+    return None if math.isnan(days) else date.fromordinal(int(days) + EPOCH).isoformat()
+
+
+def columns_read(needs: Needs) -> tuple[tuple[str, ...], dict[str, float]]:
+    """The columns ranking reads for ``needs`` (those of the criteria asked, the id and the verification day),
+    and the values every candidate shares: with a kind asked for, whether it is a parcel, and the other kind's
+    measures (never read: NaN)."""
+    names = {"pk", "last_verified"}
+    asked = needs.asked()
+    for key in asked:
+        names.update(READS[key])
+    if "budget" in asked:
+        names.add("sale_price" if needs.tenure == BUY else "rent")
+    shared = {}
+    if needs.kind and "parcel" in names:
+        parcel = needs.kind == CarrierKind.PARCEL
+        shared["parcel"] = parcel
+        other = ("floor_area_m2", "rent", "sale_price") if parcel else ("area_mu", "land_price")
+        shared.update({name: math.nan for name in other if name in names})
+    return tuple(name for name in COLUMNS if name in names and name not in shared), shared
+
+
+class Columns:
+    """Sites as column arrays, one element per site: what the judging functions read.
+
+    Numbers are float64 with NaN where the site does not record the fact, days are days since 1970-01-01
+    (NaN for none), ``parcel``, ``reserved`` and ``site_fit`` are booleans and ``pk`` is int64. A column
+    that was not read (no criterion asked needs it) is None.
+    """
+
+    __slots__ = (*COLUMNS, "size")
+
+    def __init__(self, size: int, **arrays):
+        self.size = size
+        for name in COLUMNS:
+            setattr(self, name, arrays.get(name))
+
+    def __len__(self) -> int:
+        return self.size
+
+    @classmethod
+    def from_rows(cls, names: tuple[str, ...], rows: list[tuple], shared: dict | None = None) -> Columns:
+        """Columns from database rows of numbers (None for NULL, 0/1 or booleans for flags) in ``names`` order,
+        and columns of one ``shared`` value."""
+        data = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))  # None becomes NaN
+        arrays = {}
+        for index, name in enumerate(names):
+            column = np.ascontiguousarray(data[:, index])
+            if name in FLAG_COLUMNS:
+                column = column > 0
+            elif name == "pk":
+                column = column.astype(np.int64)
+            arrays[name] = column
+        for name, value in (shared or {}).items():
+            arrays[name] = np.full(len(rows), value, dtype=bool if name in FLAG_COLUMNS else np.float64)
+        return cls(len(rows), **arrays)
+
+    def take(self, indexes: np.ndarray) -> Columns:
+        """The sites at ``indexes``."""
+        arrays = {name: getattr(self, name) for name in COLUMNS if getattr(self, name) is not None}
+        return Columns(len(indexes), **{name: array[indexes] for name, array in arrays.items()})
+
+    @classmethod
+    def from_sites(cls, sites: list[Site]) -> Columns:
+        """Columns from ``Site`` tuples (``evaluate`` judges one site as columns of one)."""
+        rows = [
+            (
+                site.pk,
+                site.region_id,
+                site.park_id,
+                site.kind == CarrierKind.PARCEL,
+                site.availability == Availability.RESERVED,
+                bool(site.site_fit),
+                day_number(site.available_from),
+                day_number(site.last_verified),
+                *(getattr(site, name) for name in FLOAT_COLUMNS),
+            )
+            for site in sites
+        ]
+        return cls.from_rows(COLUMNS, rows)
+
 
 Site = namedtuple(
     "Site",
-    (*PLAIN_COLUMNS, *DATE_COLUMNS, *FLOAT_COLUMNS, "site_fit", "region_names", "park_names"),
+    (
+        "pk",
+        "reference",
+        "kind",
+        "availability",
+        "region_id",
+        "park_id",
+        "available_from",
+        "last_verified",
+        *FLOAT_COLUMNS,
+        "site_fit",
+        "region_names",
+        "park_names",
+    ),
     defaults=(False, None, None),
 )
-Site.__doc__ = """The facts of one site that the criteria read: plain values, no model instance.
+Site.__doc__ = """One site's facts as plain values (dates as ISO text or dates): what ``evaluate`` judges.
 
-Ranking reads them from the database for every candidate; the best sites are judged again from their
-records with names added (``site_from_carrier``), by the same functions, so the points are the same.
+Ranking reads the same facts as ``Columns`` straight from the database; ``evaluate`` turns a ``Site`` into
+columns of one and judges them with the same functions, so a site alone gets the points it gets in a ranking.
 """
 
 
@@ -412,15 +523,19 @@ def _iso(day) -> str | None:
 
 
 def site_from_carrier(carrier: Carrier, site_fit: bool, park=None) -> Site:
-    values = {name: getattr(carrier, name) for name in PLAIN_COLUMNS if name != "pk"}
-    values.update({name: _iso(getattr(carrier, name)) for name in DATE_COLUMNS})
-    values.update({name: _number(getattr(carrier, name)) for name in FLOAT_COLUMNS})
     return Site(
         pk=carrier.pk,
+        reference=carrier.reference,
+        kind=carrier.kind,
+        availability=carrier.availability,
+        region_id=carrier.region_id,
+        park_id=carrier.park_id,
+        available_from=_iso(carrier.available_from),
+        last_verified=_iso(carrier.last_verified),
         site_fit=site_fit,
         region_names=names_of(carrier.region),
         park_names=names_of(park) if park is not None else None,
-        **values,
+        **{name: _number(getattr(carrier, name)) for name in FLOAT_COLUMNS},
     )
 
 
@@ -499,129 +614,134 @@ def code_match_q(codes: list[str], field_name: str = "code") -> Q:
     return match
 
 
-def judge_industry(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    if facts is not None:
-        facts["need"] = context.industry_names
-    if site.site_fit:
-        return FITS, 1.0
-    if site.park_id in context.fit_park_ids:
-        if facts is not None:
-            facts["park"] = site.park_names
-        return PARTIAL, PARK_MATCH_SHARE
-    return SHORT, 0.0
+# --- judging: every criterion for every site at once --------------------------------------------------------
+#
+# Each criterion is judged by one function over the columns, for one site or a hundred thousand: a status
+# and a share per site. ``points_for`` turns them into whole points; the explanation of a site reads its
+# facts from the same columns (``FACTS``), so the reasons shown are those that gave the points.
 
 
-def judge_area(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    if site.kind == CarrierKind.PARCEL:
-        measure, low, high, have, wanted = "land", needs.area_min, needs.area_max, site.area_mu, needs.wants_land
-    else:
-        measure, low, high = "floor", needs.floor_min, needs.floor_max
-        have, wanted = site.floor_area_m2, needs.wants_floor
-    if not wanted:
-        # The investor sized the other measure: a parcel has no floor area, a building no plot of its own.
-        if facts is not None:
-            other = "floor" if measure == "land" else "land"
-            facts.update(
-                measure=other,
-                min=needs.floor_min if other == "floor" else needs.area_min,
-                max=needs.floor_max if other == "floor" else needs.area_max,
-                have=None,
-                site_measure=measure,
-                site_has=have,
-            )
-        return UNKNOWN, 0.0
-    if facts is not None:
-        facts.update(measure=measure, min=low, max=high, have=have)
-    if have is None:
-        return UNKNOWN, 0.0
-    share = 1.0
-    if low is not None and have < low:
-        share = shortfall_share(low, have, AREA_BELOW)
-    elif high is not None and have > high:
-        share = excess_share(high, have, AREA_ABOVE)
-    return status_of(share), share
+@dataclass
+class Judgement:
+    """One criterion judged for every site: a status code (index into STATUSES) and a share per site, the
+    points they earn, and any derived array the explanation reads (the budget's cost)."""
+
+    status: np.ndarray
+    share: np.ndarray
+    cost: np.ndarray | None = None
+    weight: int = 0
+    points: np.ndarray | None = None
 
 
-def site_cost(needs: Needs, site: Site) -> tuple[str, float | None]:
-    """What the site costs in 万元 against the budget: land cost, a year of rent, or the purchase price."""
-    if site.kind == CarrierKind.PARCEL:
-        if site.area_mu is None or site.land_price is None:
-            return "land", None
-        return "land", site.area_mu * site.land_price
-    if site.floor_area_m2 is None:
-        return needs.tenure, None
+def _judged(share: np.ndarray, known: np.ndarray | None = None) -> Judgement:
+    """Fits at a share of 1, falls short at 0, partly in between; unknown where the fact is not ``known``."""
+    status = np.full(share.shape, PARTIAL_CODE, dtype=np.int8)
+    status[share >= 1] = FIT_CODE
+    status[share <= 0] = SHORT_CODE
+    if known is not None:
+        status[~known] = UNKNOWN_CODE
+        share = np.where(known, share, 0.0)
+    return Judgement(status, share)
+
+
+def shortfall_share(need, have, tolerance: float) -> np.ndarray:
+    """1 where ``have`` reaches ``need``; falling linearly to 0 where it is short by ``tolerance`` × need."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.maximum(0.0, 1 - (need - have) / (need * tolerance))
+        return np.where(have >= need, 1.0, share)
+
+
+def excess_share(limit, have, tolerance: float) -> np.ndarray:
+    """1 where ``have`` is within ``limit``; falling linearly to 0 where it exceeds it by ``tolerance`` × limit."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(limit <= 0, 0.0, np.maximum(0.0, 1 - (have - limit) / (limit * tolerance)))
+        return np.where(have <= limit, 1.0, share)
+
+
+def points_for(weight: int, judgement: Judgement) -> np.ndarray:
+    """Whole points: the weight when it fits, half when unknown, none when short, in between when partial
+    (the weight × share rounded half up, kept between 1 and weight − 1)."""
+    points = np.array([weight, 0, 0, weight // 2], dtype=np.int64)[judgement.status]
+    partial = judgement.status == PARTIAL_CODE
+    if partial.any():
+        share = judgement.share[partial]
+        points[partial] = np.clip(np.floor(weight * share + 0.5), 1, weight - 1).astype(np.int64)
+    return points
+
+
+def _nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+def judge_industry(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    in_fit_park = np.isin(cols.park_id, np.fromiter(context.fit_park_ids, dtype=np.float64))
+    return _judged(np.where(cols.site_fit, 1.0, np.where(in_fit_park, PARK_MATCH_SHARE, 0.0)))
+
+
+def judge_area(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    # Land for parcels, floor space for buildings; the other measure sized only is unknown for the site.
+    parcel = cols.parcel
+    have = np.where(parcel, cols.area_mu, cols.floor_area_m2)
+    low = np.where(parcel, _nan(needs.area_min), _nan(needs.floor_min))
+    high = np.where(parcel, _nan(needs.area_max), _nan(needs.floor_max))
+    wanted = np.where(parcel, needs.wants_land, needs.wants_floor)
+    below = have < low
+    above = ~below & (have > high)
+    share = np.ones(len(cols))
+    share[below] = shortfall_share(low[below], have[below], AREA_BELOW)
+    share[above] = excess_share(high[above], have[above], AREA_ABOVE)
+    return _judged(share, wanted & ~np.isnan(have))
+
+
+def site_cost(needs: Needs, cols: Columns) -> np.ndarray:
+    """What each site costs in 万元 against the budget: a parcel's land cost, a building's year of rent or its
+    purchase price (``needs.tenure``); NaN where a figure is not recorded."""
     if needs.tenure == BUY:
-        if site.sale_price is None:
-            return BUY, None
-        return BUY, site.floor_area_m2 * site.sale_price / 10000
-    if site.rent is None:
-        return RENT, None
-    return RENT, site.floor_area_m2 * site.rent * 12 / 10000
+        building = cols.floor_area_m2 * cols.sale_price / 10000
+    else:
+        building = cols.floor_area_m2 * cols.rent * 12 / 10000
+    return np.where(cols.parcel, cols.area_mu * cols.land_price, building)
 
 
-def judge_budget(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    basis, cost = site_cost(needs, site)
-    if facts is not None:
-        facts.update(budget=needs.budget, basis=basis, cost=None if cost is None else round(cost, 2))
-    if cost is None:
-        return UNKNOWN, 0.0
-    share = excess_share(needs.budget, cost, BUDGET_OVER)
-    return status_of(share), share
+def judge_budget(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    cost = site_cost(needs, cols)
+    judgement = _judged(excess_share(needs.budget, cost, BUDGET_OVER), ~np.isnan(cost))
+    judgement.cost = cost
+    return judgement
 
 
-def _capacity(need: float, have: float | None, facts: dict | None):
-    if facts is not None:
-        facts.update(need=need, have=have)
-    if have is None:
-        return UNKNOWN, 0.0
-    share = shortfall_share(need, have, CAPACITY_SHORT)
-    return status_of(share), share
+def _capacity(need: float, have: np.ndarray) -> Judgement:
+    return _judged(shortfall_share(need, have, CAPACITY_SHORT), ~np.isnan(have))
 
 
-def judge_power(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    return _capacity(needs.power, site.power_kva, facts)
+def judge_power(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    return _capacity(needs.power, cols.power_kva)
 
 
-def judge_wastewater(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    return _capacity(needs.wastewater, site.wastewater_t_day, facts)
+def judge_wastewater(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    return _capacity(needs.wastewater, cols.wastewater_t_day)
 
 
-def _distance(limit: float, have: float | None, facts: dict | None):
-    if facts is not None:
-        facts.update(need=limit, have=have)
-    if have is None:
-        return UNKNOWN, 0.0
-    share = excess_share(limit, have, DISTANCE_OVER)
-    return status_of(share), share
+def _distance(limit: float, have: np.ndarray) -> Judgement:
+    return _judged(excess_share(limit, have, DISTANCE_OVER), ~np.isnan(have))
 
 
-def judge_port(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    return _distance(needs.port_km, site.port_km, facts)
+def judge_port(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    return _distance(needs.port_km, cols.port_km)
 
 
-def judge_highway(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    return _distance(needs.highway_km, site.highway_km, facts)
+def judge_highway(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    return _distance(needs.highway_km, cols.highway_km)
 
 
-def judge_district(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    if facts is not None:
-        facts.update(district=site.region_names, preferred=context.district_names)
-    if site.region_id in context.preferred_region_ids:
-        return FITS, 1.0
-    return SHORT, 0.0
+def judge_district(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    preferred = np.fromiter(context.preferred_region_ids, dtype=np.float64)
+    return _judged(np.isin(cols.region_id, preferred).astype(np.float64))
 
 
-def judge_timing(needs: Needs, site: Site, context: Context, facts: dict | None = None):
-    available_from = site.available_from  # ISO text
-    needed_by = needs.needed_by.isoformat()
-    reserved = site.availability == Availability.RESERVED
-    if facts is not None:
-        facts.update(need=needed_by, reserved=reserved, **{"from": available_from})
-    if available_from is not None and available_from > needed_by:
-        return SHORT, 0.0
-    if reserved:
-        return PARTIAL, RESERVED_SHARE
-    return FITS, 1.0
+def judge_timing(needs: Needs, cols: Columns, context: Context) -> Judgement:
+    late = cols.available_from > day_number(needs.needed_by)  # NaN (no date) is never late
+    return _judged(np.where(late, 0.0, np.where(cols.reserved, RESERVED_SHARE, 1.0)))
 
 
 JUDGES = {
@@ -637,24 +757,131 @@ JUDGES = {
 }
 
 
-def score_of(needs: Needs, site: Site, context: Context, weights: dict[str, int]) -> int:
-    """The sum of the points (what ranking sorts by; ``evaluate`` gives the same points with their reasons)."""
-    total = 0
+def judge(needs: Needs, cols: Columns, context: Context, weights: dict[str, int]) -> dict[str, Judgement]:
+    """Every weighted criterion judged for every site, with its points."""
+    judged = {}
     for key, weight in weights.items():
-        status, share = JUDGES[key](needs, site, context)
-        total += points_for(weight, status, share)
+        judgement = JUDGES[key](needs, cols, context)
+        judgement.weight = weight
+        judgement.points = points_for(weight, judgement)
+        judged[key] = judgement
+    return judged
+
+
+def scores(judged: dict[str, Judgement], size: int) -> np.ndarray:
+    """Each site's score: the sum of its points."""
+    total = np.zeros(size, dtype=np.int64)
+    for judgement in judged.values():
+        total += judgement.points
     return total
 
 
+# --- the facts that explain one site's points, read from the same columns -----------------------------------
+
+SiteNames = namedtuple("SiteNames", ("region", "park"), defaults=(None, None))
+SiteNames.__doc__ = "A site's district and (visible) park as {zh, en} names, for the explanations."
+
+
+def _value(array: np.ndarray, i: int) -> float | None:
+    value = float(array[i])
+    return None if math.isnan(value) else value
+
+
+def facts_industry(needs, cols, i, context, judgement, names) -> dict:
+    facts = {"need": context.industry_names}
+    if judgement.status[i] == PARTIAL_CODE:
+        facts["park"] = names.park
+    return facts
+
+
+def facts_area(needs, cols, i, context, judgement, names) -> dict:
+    parcel = bool(cols.parcel[i])
+    measure = "land" if parcel else "floor"
+    have = _value(cols.area_mu if parcel else cols.floor_area_m2, i)
+    if not (needs.wants_land if parcel else needs.wants_floor):
+        # The investor sized the other measure: a parcel has no floor area, a building no plot of its own.
+        other = "floor" if parcel else "land"
+        return {
+            "measure": other,
+            "min": needs.floor_min if parcel else needs.area_min,
+            "max": needs.floor_max if parcel else needs.area_max,
+            "have": None,
+            "site_measure": measure,
+            "site_has": have,
+        }
+    low, high = (needs.area_min, needs.area_max) if parcel else (needs.floor_min, needs.floor_max)
+    return {"measure": measure, "min": low, "max": high, "have": have}
+
+
+def facts_budget(needs, cols, i, context, judgement, names) -> dict:
+    cost = _value(judgement.cost, i)
+    return {
+        "budget": needs.budget,
+        "basis": "land" if cols.parcel[i] else needs.tenure,
+        "cost": None if cost is None else round(cost, 2),
+    }
+
+
+def _facts_need_have(need_field: str, column: str):
+    def facts(needs, cols, i, context, judgement, names) -> dict:
+        return {"need": getattr(needs, need_field), "have": _value(getattr(cols, column), i)}
+
+    return facts
+
+
+def facts_district(needs, cols, i, context, judgement, names) -> dict:
+    return {"district": names.region, "preferred": context.district_names}
+
+
+def facts_timing(needs, cols, i, context, judgement, names) -> dict:
+    return {
+        "need": needs.needed_by.isoformat(),
+        "reserved": bool(cols.reserved[i]),
+        "from": iso_day(float(cols.available_from[i])),
+    }
+
+
+FACTS = {
+    "industry": facts_industry,
+    "area": facts_area,
+    "budget": facts_budget,
+    "power": _facts_need_have("power", "power_kva"),
+    "wastewater": _facts_need_have("wastewater", "wastewater_t_day"),
+    "port": _facts_need_have("port_km", "port_km"),
+    "highway": _facts_need_have("highway_km", "highway_km"),
+    "district": facts_district,
+    "timing": facts_timing,
+}
+
+
+def criteria_at(
+    needs: Needs, cols: Columns, i: int, context: Context, judged: dict[str, Judgement], names: SiteNames
+) -> list[Criterion]:
+    """The criteria of the site at index ``i``: its points and statuses as judged, with the facts behind them."""
+    return [
+        Criterion(
+            key,
+            judgement.weight,
+            int(judgement.points[i]),
+            STATUSES[judgement.status[i]],
+            FACTS[key](needs, cols, i, context, judgement, names),
+        )
+        for key, judgement in judged.items()
+    ]
+
+
 def evaluate(needs: Needs, site: Site, context: Context, weights: dict[str, int] | None = None) -> list[Criterion]:
-    """Every asked criterion judged for one site, with the facts that explain it."""
+    """Every asked criterion judged for one site, with the facts that explain it (the ranking's functions,
+    applied to columns of one site)."""
     weights = weights if weights is not None else effective_weights(needs.asked())
-    criteria = []
-    for key, weight in weights.items():
-        facts: dict = {}
-        status, share = JUDGES[key](needs, site, context, facts)
-        criteria.append(Criterion(key, weight, points_for(weight, status, share), status, facts))
-    return criteria
+    cols = Columns.from_sites([site])
+    judged = judge(needs, cols, context, weights)
+    return criteria_at(needs, cols, 0, context, judged, SiteNames(site.region_names, site.park_names))
+
+
+def score_of(needs: Needs, site: Site, context: Context, weights: dict[str, int]) -> int:
+    """One site's score: the sum of its points."""
+    return sum(criterion.points for criterion in evaluate(needs, site, context, weights))
 
 
 # --- explanations (rendered at display time, in the reader's language) --------------------------------------
@@ -810,6 +1037,17 @@ def _decimal(value: float) -> Decimal:
     return Decimal(str(round(value, 4)))
 
 
+# Databases on which "listed for the industry" is a join rather than an IN subquery. PostgreSQL scans the
+# sites either way and hashes the subquery once for the condition and again for the ``site_fit`` column; one
+# hash join gives both. SQLite, on the contrary, walks the code and park indexes for the IN form but would
+# probe the links of every public site for a join.
+LISTING_JOIN_VENDORS = frozenset({"postgresql"})
+
+
+def listing_join(alias: str) -> bool:
+    return connections[alias].vendor in LISTING_JOIN_VENDORS
+
+
 def candidates(needs: Needs, user=None, context: Context | None = None):
     """The sites that meet the hard constraints, as a queryset annotated with ``site_fit`` when an industry
     or chain is asked (see docs/matching.md)."""
@@ -819,8 +1057,13 @@ def candidates(needs: Needs, user=None, context: Context | None = None):
     if needs.industry or needs.chain:
         context = context or Context.for_needs(needs, user)
         codes = industry_codes(needs)
-        listed = CarrierIndustry.objects.filter(code_match_q(codes)).values("carrier_id")
-        site_fit = Q(pk__in=listed)
+        if codes and listing_join(queryset.db):
+            # A site listed under two matching codes comes once per code (``read_columns`` keeps one row).
+            condition = code_match_q(codes, "industries__code")
+            queryset = queryset.annotate(listed=FilteredRelation("industries", condition=condition))
+            site_fit = Q(listed__isnull=False)
+        else:
+            site_fit = Q(pk__in=CarrierIndustry.objects.filter(code_match_q(codes)).values("carrier_id"))
         queryset = queryset.filter(site_fit | Q(park_id__in=sorted(context.fit_park_ids))).annotate(
             site_fit=AsRead(site_fit, output_field=IntegerField())
         )
@@ -846,46 +1089,107 @@ def _window(column: str, low: float | None, high: float | None) -> Q:
     return q | Q(**{f"{column}__isnull": True})
 
 
+class EpochDays(Func):
+    """A date column as days since 1970-01-01 (a number; NULL stays NULL)."""
+
+    template = "(%(expressions)s - DATE '1970-01-01')"  # PostgreSQL: date − date is a number of days
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="(julianday(%(expressions)s) - 2440587.5)", **extra_context)
+
+
+def _read_as_number(name: str):
+    """The SQL that reads column ``name`` as a number the driver returns as is (see ``Columns``)."""
+    if name == "parcel":
+        return AsRead(Q(kind=CarrierKind.PARCEL), output_field=BooleanField())
+    if name == "reserved":
+        return AsRead(Q(availability=Availability.RESERVED), output_field=BooleanField())
+    if name in DAY_COLUMNS:
+        return AsRead(EpochDays(name), output_field=FloatField())
+    if name in FLOAT_COLUMNS:
+        return AsRead(Cast(name, FloatField()), output_field=FloatField())
+    return None  # ids, and ``site_fit`` annotated by ``candidates``
+
+
+def read_columns(queryset, names: tuple[str, ...], shared: dict | None = None) -> Columns:
+    """The ``names`` columns of every site of ``queryset``: one query, rows of plain numbers, no model instance."""
+    expressions = {name: _read_as_number(name) for name in names}
+    select = [f"m_{name}" if expressions[name] is not None else name for name in names]
+    queryset = queryset.annotate(
+        **{f"m_{name}": expression for name, expression in expressions.items() if expression is not None}
+    ).values_list(*select)
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a user who may see nothing
+        return Columns.from_rows(names, [], shared)
+    # One fetchall, without Django's row iterator: the values need no conversion (see ``AsRead``).
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    cols = Columns.from_rows(names, rows, shared)
+    if "site_fit" in names and listing_join(queryset.db):
+        _pks, first = np.unique(cols.pk, return_index=True)
+        if len(first) < len(cols):
+            cols = cols.take(np.sort(first))
+    return cols
+
+
+# Ties go to the most recently verified site: the order key is score × 10⁷ + the verification day (shifted to
+# be positive for any date).
+DAY_SHIFT = EPOCH
+ORDER_SCALE = 10**7
+
+
+def _best(cols: Columns, total: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sites that may be among the ``limit`` best by score, then by the most recently verified: the indexes
+    of those certainly in (``above`` the cut) and of those ``tied`` at it, and every site's order key."""
+    key = total * ORDER_SCALE + (cols.last_verified.astype(np.int64) + DAY_SHIFT)
+    if len(key) <= limit:
+        return np.arange(len(key)), np.arange(0), key
+    cut = np.partition(key, len(key) - limit)[len(key) - limit]
+    return np.flatnonzero(key > cut), np.flatnonzero(key == cut), key
+
+
 def rank(needs: Needs, user=None, limit: int = MATCH_LIMIT) -> list[Match]:
     """The ``limit`` best sites for ``needs`` among those ``user`` may see, best first.
 
-    Every candidate is scored from a few plain columns (one query, no model instances); the best are then
-    loaded with their names and industries (three more queries) and judged again with reasons. Ties go to
-    the most recently verified listing, then to the lower listing number.
+    The candidates' columns are read in one query (numbers only) and every criterion is judged for all of them
+    at once with NumPy; only the best are then loaded as records (with their region, park, team, whether the
+    user may see the park, and their industries: two more queries), and their criteria are built
+    from the same columns that gave the scores. Ties go to the most recently verified listing, then to the
+    lower listing number.
     """
+    if limit <= 0:
+        return []
     context = Context.for_needs(needs, user)
     weights = effective_weights(needs.asked())
-    with_industry = bool(needs.industry or needs.chain)
-    dates = {f"d_{name}": AsRead(Cast(name, CharField()), output_field=CharField()) for name in DATE_COLUMNS}
-    floats = {f"f_{name}": AsRead(Cast(name, FloatField()), output_field=FloatField()) for name in FLOAT_COLUMNS}
-    columns = [*PLAIN_COLUMNS, *dates, *floats]
-    if with_industry:
-        columns.append("site_fit")
-    rows = candidates(needs, user, context).annotate(**dates, **floats).values_list(*columns)
-    scored = []
-    for row in rows:
-        site = Site(*row)
-        verified = -int(site.last_verified.replace("-", ""))
-        scored.append((-score_of(needs, site, context, weights), verified, site.reference, site))
-    best = heapq.nsmallest(limit, scored, key=lambda item: item[:3])
+    cols = read_columns(candidates(needs, user, context), *columns_read(needs))
+    judged = judge(needs, cols, context, weights)
+    above, tied, key = _best(cols, scores(judged, len(cols)), limit)
+    index_of = {int(cols.pk[i]): i for i in (*above.tolist(), *tied.tolist())}
+    records = Carrier.objects.filter(pk__in=list(index_of))
+    if len(above) + len(tied) > limit:
+        # More sites tie at the cut than places are left: the lower listing numbers among them take the places.
+        first = Case(When(pk__in=cols.pk[above].tolist(), then=Value(0)), default=Value(1))
+        records = records.order_by(first, "reference")[:limit]
+    visible_park = Park.objects.restrict(user, Action.VIEW).filter(pk=OuterRef("park_id"))
     carriers = (
-        Carrier.objects.filter(pk__in=[item[3].pk for item in best])
+        records.annotate(park_visible=Exists(visible_park))
         .select_related("region", "park", "team")
         .defer("boundary", "search_text", "region__boundary", "park__boundary", "park__search_text")
         .prefetch_related("industries")
-        .in_bulk()
     )
-    park_ids = {carrier.park_id for carrier in carriers.values() if carrier.park_id}
-    visible_parks = set(Park.objects.restrict(user, Action.VIEW).filter(pk__in=park_ids).values_list("pk", flat=True))
-    matches = []
-    for _score, _verified, _reference, row in best:
-        carrier = carriers.get(row.pk)
-        if carrier is None:  # deleted in between
-            continue
-        park = carrier.park if carrier.park_id in visible_parks else None
-        criteria = evaluate(needs, site_from_carrier(carrier, bool(row.site_fit), park), context, weights)
-        matches.append(Match(carrier, sum(c.points for c in criteria), criteria, park))
-    return matches
+    ranked = []
+    for carrier in carriers:
+        i = index_of[carrier.pk]
+        park = carrier.park if carrier.park_visible else None
+        names = SiteNames(names_of(carrier.region), names_of(park) if park is not None else None)
+        criteria = criteria_at(needs, cols, i, context, judged, names)
+        match = Match(carrier, sum(c.points for c in criteria), criteria, park)
+        ranked.append((-int(key[i]), carrier.reference, match))
+    ranked.sort(key=lambda item: item[:2])
+    return [match for _key, _reference, match in ranked]
 
 
 # --- saved proposals ----------------------------------------------------------------------------------------
