@@ -394,6 +394,30 @@ class Carrier(Listing):
         return self.area_mu * self.land_price
 
 
+# The facts of a site, in the order forms, the API and exports show them.
+CARRIER_FACTS = (
+    "area_mu",
+    "land_use",
+    "plot_ratio_min",
+    "plot_ratio_max",
+    "land_price",
+    "floor_area_m2",
+    "floors",
+    "floor_load_kn",
+    "clear_height_m",
+    "rent",
+    "sale_price",
+    "power_kva",
+    "water_t_day",
+    "gas",
+    "wastewater_t_day",
+    "port_km",
+    "rail_km",
+    "highway_km",
+    "airport_km",
+)
+
+
 class CarrierIndustry(IndustryLink):
     carrier = models.ForeignKey(Carrier, verbose_name=_("site"), on_delete=models.CASCADE, related_name="industries")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from zhaoshang.geo.models import Carrier, Park
+from zhaoshang.geo.models import CARRIER_FACTS, Carrier, Park
 
 from ..models import Guide, GuideStep, Policy
 
@@ -91,26 +91,8 @@ class CarrierSerializer(ContactMixin, serializers.ModelSerializer):
             "boundary",
             "availability",
             "available_from",
-            "area_mu",
-            "land_use",
-            "plot_ratio_min",
-            "plot_ratio_max",
-            "land_price",
+            *CARRIER_FACTS,
             "land_cost_wan",
-            "floor_area_m2",
-            "floors",
-            "floor_load_kn",
-            "clear_height_m",
-            "rent",
-            "sale_price",
-            "power_kva",
-            "water_t_day",
-            "gas",
-            "wastewater_t_day",
-            "port_km",
-            "rail_km",
-            "highway_km",
-            "airport_km",
             "industry_codes",
             "description",
             "description_en",

@@ -25,7 +25,7 @@ from zhaoshang.core.forms import BaseModelForm
 from zhaoshang.core.models import ChangeRecord
 from zhaoshang.core.permissions import user_scope
 from zhaoshang.geo.choices import Availability, CarrierKind, LandUse, ParkLevel, RegionLevel
-from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
+from zhaoshang.geo.models import CARRIER_FACTS, Carrier, CarrierIndustry, Park, ParkIndustry, Region
 from zhaoshang.industry.choices import CodeLevel
 from zhaoshang.industry.models import IndustryCode
 
@@ -252,25 +252,7 @@ class CarrierForm(ListingForm):
             "lat",
             "availability",
             "available_from",
-            "area_mu",
-            "land_use",
-            "plot_ratio_min",
-            "plot_ratio_max",
-            "land_price",
-            "floor_area_m2",
-            "floors",
-            "floor_load_kn",
-            "clear_height_m",
-            "rent",
-            "sale_price",
-            "power_kva",
-            "water_t_day",
-            "gas",
-            "wastewater_t_day",
-            "port_km",
-            "rail_km",
-            "highway_km",
-            "airport_km",
+            *CARRIER_FACTS,
             "published",
             "last_verified",
             "contact_name",
