@@ -90,7 +90,7 @@ def parse_bool(value):
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValidationError(_("“%(value)s” is not yes or no (是/否).") % {"value": value})
+    raise ValidationError(_("“%(value)s” is not yes or no.") % {"value": value})
 
 
 def parse_list(value) -> list[str]:

@@ -59,7 +59,7 @@ class InquirySubmitSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         """The page's form decides; its messages come back per field (or under non_field_errors)."""
         if not hasattr(data, "get"):
-            raise serializers.ValidationError({"non_field_errors": [_("Send the inquiry as an object of fields.")]})
+            raise serializers.ValidationError({"non_field_errors": [_("Send the inquiry as a JSON object.")]})
         form_data = {name: ("" if data.get(name) is None else data.get(name)) for name in InquiryForm.base_fields}
         form = InquiryForm(data=form_data)
         self.is_spam = form.is_spam

@@ -352,7 +352,7 @@ def listing_columns(model) -> list[excel.Column]:
             _label(model, "published"),
             format=excel.format_bool,
             parse=excel.parse_bool,
-            help=_("Yes to show it on the public map (是/否, yes/no)."),
+            help=_("Yes to show it on the public map."),
             choices=None,
         ),
         excel.Column(
@@ -376,7 +376,9 @@ def _district_column(model):
         field="region",
         getter=lambda o: o.region.name,
         required=True,
-        help=_("The district or county: its 6-digit administrative code or its name, e.g. 440703 or 蓬江区."),
+        help=_(
+            "The district or county: its 6-digit administrative code or its name, e.g. 440703 or Pengjiang District."
+        ),
     )
 
 
@@ -424,7 +426,7 @@ CARRIER_COLUMNS = [
         _label(Carrier, "gas"),
         format=excel.format_bool,
         parse=excel.parse_bool,
-        help=_("是/否 (yes/no)."),
+        help=_("Yes or no."),
     ),
     _decimal(Carrier, "wastewater_t_day"),
     _decimal(Carrier, "port_km"),

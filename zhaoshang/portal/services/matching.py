@@ -896,7 +896,7 @@ def _explain_industry(status, facts):
             "need": need,
             "park": pick(facts.get("park")),
         }
-    return _("The site is listed for other industries than %(need)s.") % {"need": need}
+    return _("The site is listed for industries other than %(need)s.") % {"need": need}
 
 
 def _explain_area(status, facts):
@@ -978,11 +978,11 @@ EXPLAIN = {
     "power": _explain_capacity(kva, lambda: _("needs %(need)s; the power capacity is not recorded")),
     "wastewater": _explain_capacity(tpd, lambda: _("needs %(need)s; the wastewater capacity is not recorded")),
     "port": _explain_distance(
-        lambda: _("port within %(need)s wanted, it is %(have)s away"),
+        lambda: _("port wanted within %(need)s; it is %(have)s away"),
         lambda: _("port within %(need)s wanted; the distance is not recorded"),
     ),
     "highway": _explain_distance(
-        lambda: _("highway exit within %(need)s wanted, it is %(have)s away"),
+        lambda: _("highway exit wanted within %(need)s; it is %(have)s away"),
         lambda: _("highway exit within %(need)s wanted; the distance is not recorded"),
     ),
     "district": _explain_district,

@@ -225,7 +225,7 @@ def test_highway_distance_is_judged_like_the_port(city):
     highway = criterion(only_match(Needs(highway_km=5)), "highway")
     assert (highway.status, highway.points) == (PARTIAL, 50)
     with translation.override("en"):
-        assert highway.explanation == "highway exit within 5 km wanted, it is 7.5 km away"
+        assert highway.explanation == "highway exit wanted within 5 km; it is 7.5 km away"
 
 
 def test_a_preferred_district_fits_and_another_falls_short(city):
