@@ -1171,8 +1171,12 @@ def rank(needs: Needs, user=None, limit: int = MATCH_LIMIT) -> list[Match]:
     records = Carrier.objects.filter(pk__in=list(index_of))
     if len(above) + len(tied) > limit:
         # More sites tie at the cut than places are left: the lower listing numbers among them take the places.
-        first = Case(When(pk__in=cols.pk[above].tolist(), then=Value(0)), default=Value(1))
-        records = records.order_by(first, "reference")[:limit]
+        if len(above):
+            first = Case(When(pk__in=cols.pk[above].tolist(), then=Value(0)), default=Value(1))
+            records = records.order_by(first, "reference")[:limit]
+        else:
+            # All tie (a CASE without a WHEN would be compiled to "ORDER BY 1": the first column, the id).
+            records = records.order_by("reference")[:limit]
     visible_park = Park.objects.restrict(user, Action.VIEW).filter(pk=OuterRef("park_id"))
     carriers = (
         records.annotate(park_visible=Exists(visible_park))
