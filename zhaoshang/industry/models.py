@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.accounts.choices import TeamKind
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
@@ -66,7 +67,7 @@ class Chain(BilingualNameMixin, BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="chains",
-        limit_choices_to={"kind": "task_force"},
+        limit_choices_to={"kind": TeamKind.TASK_FORCE},
     )
     industry_codes = models.ManyToManyField(
         IndustryCode, verbose_name=_("industry codes"), blank=True, related_name="chains"

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from zhaoshang.core.filtersets import SearchFilterSet
 from zhaoshang.core.forms import widget_css
-from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel
+from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel, RegionLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
 from zhaoshang.industry.models import Chain, IndustryCode
 
@@ -108,7 +108,7 @@ class ListingFilterSet(SearchFilterSet):
     chain = IdChoiceFilter(label=_("Industry chain"), queryset=Chain.objects.all(), method="filter_chain")
     district = AdcodeChoiceFilter(
         label=_("District"),
-        queryset=Region.objects.filter(level="district").defer("boundary"),
+        queryset=Region.objects.filter(level=RegionLevel.DISTRICT).defer("boundary"),
         to_field_name="adcode",
         method="filter_district",
     )
@@ -215,7 +215,7 @@ class PolicyFilterSet(django_filters.FilterSet):
 
     district = AdcodeChoiceFilter(
         label=_("District"),
-        queryset=Region.objects.filter(level="district").defer("boundary"),
+        queryset=Region.objects.filter(level=RegionLevel.DISTRICT).defer("boundary"),
         to_field_name="adcode",
         method="filter_place",
     )

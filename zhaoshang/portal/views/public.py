@@ -14,9 +14,9 @@ from django.urls import path, re_path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from zhaoshang.geo.choices import Availability, CarrierKind
+from zhaoshang.geo.choices import Availability, CarrierKind, RegionLevel
 from zhaoshang.geo.models import Carrier, Park, Region
-from zhaoshang.industry.choices import ProjectType
+from zhaoshang.industry.choices import CodeLevel, ProjectType
 from zhaoshang.industry.models import IndustryCode
 
 from ..filtersets import CarrierFilterSet, PolicyFilterSet
@@ -58,7 +58,7 @@ def _qr_context(name: str, pk=None) -> dict:
 
 def _city_districts():
     city = settings.ZHAOSHANG_CITY_ADCODE
-    return Region.objects.filter(level="district", adcode__startswith=city[:4]).defer("boundary").order_by("adcode")
+    return Region.objects.filter(parent__adcode=city, level=RegionLevel.DISTRICT).defer("boundary").order_by("adcode")
 
 
 def map_view(request):
@@ -107,7 +107,9 @@ def map_view(request):
         "chains": chains,
         "selected_chain": request.GET.get("chain", ""),
         "park_filter": request.GET.get("park", ""),
-        "industry_options": IndustryCode.objects.filter(level__in=["section", "division"]).order_by("sort", "code"),
+        "industry_options": IndustryCode.objects.filter(level__in=[CodeLevel.SECTION, CodeLevel.DIVISION]).order_by(
+            "sort", "code"
+        ),
         "map_config": config,
         **_qr_context("portal:portal-qr"),
     }
