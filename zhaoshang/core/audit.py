@@ -45,11 +45,17 @@ def snapshot(instance) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def _write(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
+def changes(before: dict, after: dict) -> list[str]:
+    """The fields whose snapshot values differ."""
+    return sorted(k for k in after if before.get(k) != after.get(k))
+
+
+def change_record(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
+    """An unsaved ChangeRecord of ``instance`` by the current actor (bulk saving writes many at once)."""
     from .models import ChangeRecord
 
     actor = current_actor()
-    ChangeRecord.objects.create(
+    return ChangeRecord(
         user_id=actor.user_id if actor else None,
         user_name=actor.user_name if actor else "",
         request_id=actor.request_id if actor else "",
@@ -61,6 +67,10 @@ def _write(instance, action: str, before: dict | None, after: dict | None, chang
         after=after,
         changed_fields=changed,
     )
+
+
+def _write(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
+    change_record(instance, action, before, after, changed).save()
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
@@ -79,7 +89,7 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
     if created or before is None:
         _write(instance, ChangeKind.CREATE, None, after, sorted(after))
         return
-    changed = sorted(k for k in after if before.get(k) != after.get(k))
+    changed = changes(before, after)
     if changed:
         _write(
             instance,

@@ -35,7 +35,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
@@ -760,29 +759,6 @@ class LookupField(forms.Field):
 # --- saving many records with their audit -----------------------------------------------------------------------
 
 
-def change_record(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
-    """An unsaved ChangeRecord of ``instance`` by the current actor (as the audit signals write it)."""
-    from .models import ChangeRecord
-
-    actor = current_actor()
-    return ChangeRecord(
-        user_id=actor.user_id if actor else None,
-        user_name=actor.user_name if actor else "",
-        request_id=actor.request_id if actor else "",
-        action=action,
-        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=True),
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
-        before=before,
-        after=after,
-        changed_fields=changed,
-    )
-
-
-def changes(before: dict, after: dict) -> list[str]:
-    return sorted(k for k in after if before.get(k) != after.get(k))
-
-
 @dataclass
 class Pending:
     """A record to save: new (``before`` None) or loaded and changed in memory (``loaded_state`` taken before)."""
@@ -821,7 +797,7 @@ def bulk_save(model, pending: Sequence[Pending], *, batch_size: int = SAVE_BATCH
         if p.before is None:
             continue
         after = audit.snapshot(p.obj)
-        fields = changes(p.before, after)
+        fields = audit.changes(p.before, after)
         if fields:
             changed.append((p, fields, after))
         else:
@@ -842,7 +818,7 @@ def bulk_save(model, pending: Sequence[Pending], *, batch_size: int = SAVE_BATCH
         model._base_manager.bulk_create(objs)
         for obj in objs:
             after = audit.snapshot(obj)
-            records.append(change_record(obj, ChangeKind.CREATE, None, after, sorted(after)))
+            records.append(audit.change_record(obj, ChangeKind.CREATE, None, after, sorted(after)))
         ChangeRecord.objects.bulk_create(records)
         records = []
 
@@ -866,7 +842,7 @@ def bulk_save(model, pending: Sequence[Pending], *, batch_size: int = SAVE_BATCH
                 p.obj.search_text = _search_text(p.obj.search_values(), memo)
             updates.append((p.obj, _columns_of(model, fields, refresh)))
             records.append(
-                change_record(
+                audit.change_record(
                     p.obj,
                     ChangeKind.UPDATE,
                     {k: p.before.get(k) for k in fields},
@@ -1048,7 +1024,7 @@ class ModelImporter:
 
         created = form.instance.pk is None
         before = None if created else self.states[form.instance.pk]["before"]
-        unchanged = not created and not changes(before, audit.snapshot(form.instance))
+        unchanged = not created and not audit.changes(before, audit.snapshot(form.instance))
         try:
             if not unchanged:
                 form.save()

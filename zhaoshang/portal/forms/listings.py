@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core import excel
+from zhaoshang.core import audit, excel
 from zhaoshang.core.choices import Action, ChangeKind
 from zhaoshang.core.forms import BaseModelForm
 from zhaoshang.core.models import ChangeRecord
@@ -90,7 +90,7 @@ def saved_codes(obj) -> list[str]:
 
 
 def codes_change_record(obj, before: list[str], after: list[str]):
-    return excel.change_record(obj, ChangeKind.UPDATE, {CODES_FIELD: before}, {CODES_FIELD: after}, [CODES_FIELD])
+    return audit.change_record(obj, ChangeKind.UPDATE, {CODES_FIELD: before}, {CODES_FIELD: after}, [CODES_FIELD])
 
 
 def set_codes(obj, codes) -> bool:
