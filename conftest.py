@@ -34,6 +34,18 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches: records a test rolled back must not be found in them by the next."""
+    yield
+    from django.core.cache import cache
+
+    from zhaoshang.portal.services.matching import COLUMN_CACHE
+
+    cache.clear()
+    COLUMN_CACHE.clear()
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request):
     """GB/T 4754 codes and enterprise tags, as the data migration left them.
 

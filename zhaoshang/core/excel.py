@@ -52,7 +52,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import audit, search
+from . import audit, generations, search
 from .choices import ChangeKind
 from .context import current_actor
 
@@ -854,6 +854,8 @@ def bulk_save(model, pending: Sequence[Pending], *, batch_size: int = SAVE_BATCH
         ChangeRecord.objects.bulk_create(records)
         records = []
 
+    if new or changed:
+        generations.bulk_saved.send(sender=model, using=model._base_manager.db)
     return {"created": len(new), "updated": len(changed), "unchanged": unchanged}
 
 

@@ -14,10 +14,20 @@ class PortalConfig(AppConfig):
         {**MAP_AREA, "label": _("Sites"), "url": "portal:staff-carrier-list"},
         {**MAP_AREA, "label": _("Parks"), "url": "portal:staff-park-list"},
         {**MAP_AREA, "label": _("Public map"), "url": "portal:map"},
-        {**MAP_AREA, "label": _("Guides and policies"), "url": "admin:portal_guide_changelist", "admin_only": True},
+        {**MAP_AREA, "label": _("Landing guides"), "url": "portal:staff-guide-list"},
+        {**MAP_AREA, "label": _("Policies"), "url": "portal:staff-policy-list"},
         {**PIPELINE_AREA, "label": _("Inquiries"), "url": "portal:inquiry-inbox"},
     ]
     home_panels = [
         "zhaoshang.portal.services.inquiries.inquiry_panel",
         "zhaoshang.portal.services.listings.stale_sites_panel",
     ]
+
+    def ready(self):
+        from zhaoshang.core import generations
+        from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry
+        from zhaoshang.industry.models import Chain
+
+        from .services.matching import SITES_GENERATION
+
+        generations.watch(SITES_GENERATION, Carrier, CarrierIndustry, Park, ParkIndustry, Chain)

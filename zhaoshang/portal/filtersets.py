@@ -14,9 +14,10 @@ from zhaoshang.core.filtersets import SearchFilterSet
 from zhaoshang.core.forms import widget_css
 from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel, RegionLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
+from zhaoshang.industry.choices import ProjectType
 from zhaoshang.industry.models import Chain, IndustryCode
 
-from .models import Policy
+from .models import Guide, Policy
 from .services.listings import policy_industry_q, policy_place_q
 
 
@@ -245,3 +246,40 @@ class PolicyFilterSet(django_filters.FilterSet):
         if region is None and park is None:
             return queryset
         return queryset.filter(policy_place_q(region, park))
+
+
+class StaffPolicyFilterSet(PolicyFilterSet):
+    """The staff list of policies: the public filters, words of the title or summary, and whether in force."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_words")
+    in_force = django_filters.BooleanFilter(label=_("In force today"), method="filter_in_force")
+
+    class Meta:
+        model = Policy
+        fields = ["q", "district", "park", "industry", "in_force"]
+
+    def filter_words(self, queryset, name, value):
+        q = Q()
+        for word in value.split():
+            q &= (
+                Q(title__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(issuer__icontains=word)
+            )
+        return queryset.filter(q)
+
+    def filter_in_force(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Policy.in_force_q() if value else ~Policy.in_force_q())
+
+
+class GuideFilterSet(django_filters.FilterSet):
+    project_type = django_filters.MultipleChoiceFilter(
+        label=_("Project type"), choices=ProjectType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Guide
+        fields = ["project_type"]

@@ -15,8 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
+from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel
-from zhaoshang.core.permissions import Scope
+from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.geo.models import Carrier, IndustryLink, Park, Region
 from zhaoshang.industry.choices import ProjectType
 
@@ -55,6 +56,16 @@ class Guide(BaseModel):
     @classmethod
     def public_q(cls):
         return Q()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Every member of staff reads the guides; the centre keeps them (they are the city's)."""
+        return Q() if action == Action.VIEW or scope.in_centre(action) else None
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return scope.is_admin or scope.in_centre(Action.ADD)
 
     @property
     def total_days(self) -> int:
@@ -97,6 +108,14 @@ class GuideStep(BaseModel):
     @classmethod
     def public_q(cls):
         return Q()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        return Guide.scope_q(scope, action)
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        return Guide.can_add(user)
 
     def document_list(self) -> list[str]:
         return [line.strip() for line in bilingual(self, "documents").splitlines() if line.strip()]
@@ -145,6 +164,37 @@ class Policy(BaseModel):
     @classmethod
     def public_q(cls):
         return cls.in_force_q()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Staff read every policy; the centre keeps them all, a district bureau those of its district (and of
+        the parks in it), a park's team those of its park."""
+        if action == Action.VIEW or scope.in_centre(action):
+            return Q()
+        return (
+            scope.region_q(action, "region__adcode")
+            | scope.region_q(action, "park__region__adcode")
+            | scope.team_q(action, "park__team")
+        )
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return scope.is_admin or scope.in_centre(Action.ADD) or bool(scope.regions(Action.ADD))
+
+    def scope_error(self, user) -> str | None:
+        """Why ``user`` may not keep this policy where it applies (None when they may): the write rule of
+        ``scope_q`` for a record not yet saved."""
+        scope = user_scope(user)
+        if scope.is_admin or scope.in_centre(Action.CHANGE):
+            return None
+        prefixes = scope.regions(Action.CHANGE)
+        place = self.park.region if self.park_id else self.region
+        if place is not None and any(place.adcode.startswith(p) for p in prefixes):
+            return None
+        if self.park_id and self.park.team_id in scope.teams(Action.CHANGE):
+            return None
+        return _("You can only keep policies of your own district or of parks your team is responsible for.")
 
     @property
     def industry_codes(self) -> list[str]:

@@ -84,3 +84,57 @@ PARK_TABLE = Table(
     select_related=("region", "team"),
     prefetch_related=("industries",),
 )
+
+
+def _edit_link(url_name: str):
+    def accessor(obj):
+        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.pk]), obj)
+
+    return accessor
+
+
+def _policy_place(policy):
+    if policy.park_id:
+        return policy.park.display_name
+    return policy.region.display_name if policy.region_id else _("Whole city")
+
+
+def _in_force(policy):
+    start, end = policy.effective_from.isoformat(), policy.effective_to.isoformat() if policy.effective_to else ""
+    return format_html('<span class="text-nowrap">{} – {}</span>', start, end)
+
+
+def _public_link(obj):
+    return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("public page"))
+
+
+POLICY_TABLE = Table(
+    columns=(
+        Column("title", _("Title"), accessor=_edit_link("portal:staff-policy-edit"), order_by=("title",)),
+        Column("issuer", _("Issued by"), order_by=("issuer", "title")),
+        Column("place", _("Applies to"), accessor=_policy_place, order_by=("region__adcode", "park__name")),
+        Column("codes", _("Industry codes"), accessor=_codes),
+        Column("effective_from", _("In force"), accessor=_in_force, order_by=("effective_from", "title")),
+        Column("public", _("Portal"), accessor=_public_link),
+    ),
+    default_sort="-effective_from",
+    select_related=("region", "park"),
+    prefetch_related=("industries",),
+)
+
+
+def _step_count(guide):
+    return len(guide.steps.all())
+
+
+GUIDE_TABLE = Table(
+    columns=(
+        Column("title", _("Title"), accessor=_edit_link("portal:staff-guide-edit"), order_by=("title",)),
+        Column("project_type", _("Project type"), order_by=("project_type",)),
+        Column("steps", _("Steps"), accessor=_step_count),
+        Column("days", _("Typical working days"), accessor=lambda guide: guide.total_days),
+        Column("public", _("Portal"), accessor=_public_link),
+    ),
+    default_sort="project_type",
+    prefetch_related=("steps",),
+)

@@ -1,7 +1,13 @@
 """The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
 
-from .views import inquiries, matching, public, staff
+from .views import content, inquiries, matching, public, staff
 
 app_name = "portal"
 
-urlpatterns = [*public.urlpatterns, *matching.urlpatterns, *inquiries.urlpatterns, *staff.urlpatterns]
+urlpatterns = [
+    *public.urlpatterns,
+    *matching.urlpatterns,
+    *inquiries.urlpatterns,
+    *staff.urlpatterns,
+    *content.urlpatterns,
+]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core import audit, excel
+from zhaoshang.core import audit, excel, generations
 from zhaoshang.core.choices import Action, ChangeKind
 from zhaoshang.core.forms import BaseModelForm
 from zhaoshang.core.models import ChangeRecord
@@ -81,7 +81,11 @@ class IndustryCodesField(forms.MultipleChoiceField):
 
 
 def link_model_of(obj):
-    return (CarrierIndustry, "carrier") if isinstance(obj, Carrier) else (ParkIndustry, "park")
+    """The industry link table of a site, a park or a policy, and the name of its owner field."""
+    from ..models import Policy, PolicyIndustry
+
+    links = {Carrier: (CarrierIndustry, "carrier"), Park: (ParkIndustry, "park"), Policy: (PolicyIndustry, "policy")}
+    return links[type(obj)]
 
 
 def saved_codes(obj) -> list[str]:
@@ -94,7 +98,7 @@ def codes_change_record(obj, before: list[str], after: list[str]):
 
 
 def set_codes(obj, codes) -> bool:
-    """Make ``codes`` the suitable industries of a park or site; a change is audited on it. Returns whether changed."""
+    """Make ``codes`` the industries of a park, site or policy; a change is audited on it. Returns whether changed."""
     link_model, owner = link_model_of(obj)
     before = saved_codes(obj)
     after = sorted(set(codes))
@@ -102,6 +106,7 @@ def set_codes(obj, codes) -> bool:
         return False
     link_model.objects.filter(**{owner: obj, "code__in": sorted(set(before) - set(after))}).delete()
     link_model.objects.bulk_create([link_model(**{owner: obj, "code": c}) for c in sorted(set(after) - set(before))])
+    generations.bulk_saved.send(sender=link_model, using=link_model.objects.db)
     codes_change_record(obj, before, after).save()
     return True
 
@@ -577,6 +582,8 @@ class ListingImporter(excel.ModelImporter):
             link_model.objects.filter(pk__in=remove[start : start + 900]).delete()
         link_model.objects.bulk_create(add, batch_size=excel.SAVE_BATCH)
         ChangeRecord.objects.bulk_create(records, batch_size=excel.SAVE_BATCH)
+        if add:
+            generations.bulk_saved.send(sender=link_model, using=link_model.objects.db)
         return changed
 
 

@@ -24,7 +24,8 @@ the language of whoever reads it.
 from __future__ import annotations
 
 import math
-from collections import namedtuple
+import threading
+from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -49,11 +50,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import adcode_prefix
+from zhaoshang.core import generations
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.choices import Availability, CarrierKind
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
@@ -1113,7 +1116,11 @@ def _read_as_number(name: str):
 
 
 def read_columns(queryset, names: tuple[str, ...], shared: dict | None = None) -> Columns:
-    """The ``names`` columns of every site of ``queryset``: one query, rows of plain numbers, no model instance."""
+    """The ``names`` columns of every site of ``queryset``: one query, rows of plain numbers, no model instance.
+
+    What was read is kept (``COLUMN_CACHE``) for the next ranking that asks the same query, until a site, a
+    park, their industries or a chain change (``SITES_GENERATION``) or the day changes (listings go stale).
+    """
     expressions = {name: _read_as_number(name) for name in names}
     select = [f"m_{name}" if expressions[name] is not None else name for name in names]
     queryset = queryset.annotate(
@@ -1123,6 +1130,18 @@ def read_columns(queryset, names: tuple[str, ...], shared: dict | None = None) -
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a user who may see nothing
         return Columns.from_rows(names, [], shared)
+    key = (
+        queryset.db,
+        sql,
+        tuple(map(repr, params)),
+        names,
+        repr(sorted((shared or {}).items())),
+        generations.current(SITES_GENERATION),
+        timezone.localdate(),
+    )
+    cols = COLUMN_CACHE.get(key)
+    if cols is not None:
+        return cols
     # One fetchall, without Django's row iterator: the values need no conversion (see ``AsRead``).
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -1132,7 +1151,66 @@ def read_columns(queryset, names: tuple[str, ...], shared: dict | None = None) -
         _pks, first = np.unique(cols.pk, return_index=True)
         if len(first) < len(cols):
             cols = cols.take(np.sort(first))
+    COLUMN_CACHE.put(key, cols)
     return cols
+
+
+# --- the candidates' columns, kept between rankings -----------------------------------------------------------
+
+# Moves on whenever a site, a park, their industry links or a chain change (see ``PortalConfig.ready``).
+SITES_GENERATION = "portal:sites"
+
+
+class ColumnCache:
+    """The columns of recent candidate queries, least recently used first out, within a budget of numbers.
+
+    Reading every public site of a city (tens of thousands of rows) costs most of a ranking; scoring them costs
+    little. An investor's soft needs (budget, power, districts …) do not change the query, so rankings that
+    share the hard constraints read the columns once. Kept arrays are read-only: judging never writes them.
+    Each process keeps its own; entries are found only under the current generation of the sites.
+    """
+
+    def __init__(self, budget: int):
+        self.budget = budget  # numbers (8 bytes each)
+        self.entries: OrderedDict = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def numbers(cols: Columns) -> int:
+        return len(cols) * sum(getattr(cols, name) is not None for name in COLUMNS)
+
+    def get(self, key) -> Columns | None:
+        with self.lock:
+            cols = self.entries.get(key)
+            if cols is not None:
+                self.entries.move_to_end(key)
+            return cols
+
+    def put(self, key, cols: Columns) -> None:
+        numbers = self.numbers(cols)
+        if numbers > self.budget:
+            return
+        for name in COLUMNS:
+            array = getattr(cols, name)
+            if array is not None:
+                array.flags.writeable = False
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = cols
+            self.size += numbers
+            while self.size > self.budget:
+                _key, old = self.entries.popitem(last=False)
+                self.size -= self.numbers(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+COLUMN_CACHE = ColumnCache(budget=4_000_000)  # 32 MB
 
 
 # Ties go to the most recently verified site: the order key is score × 10⁷ + the verification day (shifted to

@@ -1,0 +1,66 @@
+"""Generation numbers: how a cache learns that the records it was built from have changed.
+
+A cache built from some models' records keys its entries by ``current(name)``. Every change of those models
+moves the number on — ``watch(name, *models)`` connects the save and delete signals, and bulk writes that send
+no per-record signal send ``bulk_saved`` — so an entry built before a change is never found again. The number
+moves when the change is made (the same transaction sees it at once) and again when it is committed (nobody
+keeps what they read in between). The numbers live in Django's cache, Redis in production, so every worker
+process sees them; a number that is lost (the cache was emptied) starts again from the clock, never from a
+value an old entry may carry.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
+
+# Sent by bulk writes (``core.excel.bulk_save``) with ``sender`` the model written.
+bulk_saved = Signal()
+
+
+def _key(name: str) -> str:
+    return f"generation:{name}"
+
+
+def current(name: str) -> int:
+    """The generation of ``name`` now."""
+    key = _key(name)
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        value = cache.get(key)
+    return value
+
+
+def _move(name: str) -> None:
+    try:
+        cache.incr(_key(name))
+    except ValueError:  # not there (emptied cache)
+        cache.set(_key(name), time.time_ns(), timeout=None)
+
+
+def bump(name: str, using: str | None = None) -> None:
+    """Move ``name`` on now and again when the current transaction commits."""
+    _move(name)
+    transaction.on_commit(lambda: _move(name), using=using)
+
+
+def watch(name: str, *models) -> None:
+    """Move ``name`` on whenever a record of ``models`` (or one of their many-to-many links) changes."""
+
+    def changed(sender, using=None, **kwargs):
+        bump(name, using)
+
+    for model in models:
+        uid = f"generation:{name}:{model._meta.label}"
+        post_save.connect(changed, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+        bulk_saved.connect(changed, sender=model, dispatch_uid=f"{uid}:bulk", weak=False)
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}", weak=False
+            )
