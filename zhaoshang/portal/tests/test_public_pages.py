@@ -318,3 +318,18 @@ def test_policies_for_industries_keep_those_for_all_industries_and_overlapping_o
     assert {p.title for p in policies_for(codes=["38"])} == {"通用", "电气机械", "电池", "制造业"}
     assert {p.title for p in policies_for(codes=["65"])} == {"通用"}
     assert len(policies_for()) == 5
+
+
+def test_pages_and_static_files_go_out_compressed_to_a_browser_that_accepts_it(city, investor):
+    import gzip
+
+    page = investor.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert page["Content-Encoding"] == "gzip"
+    html = gzip.decompress(page.content).decode()
+    assert "vendor/leaflet/leaflet.js" in html
+    script = investor.get("/static/vendor/leaflet/leaflet.js", HTTP_ACCEPT_ENCODING="gzip")
+    body = b"".join(script.streaming_content) if script.streaming else script.content
+    assert script["Content-Encoding"] == "gzip"
+    assert len(body) < len(gzip.decompress(body)) / 2
+    plain = investor.get("/", HTTP_ACCEPT_ENCODING="identity")
+    assert "Content-Encoding" not in plain and "vendor/leaflet/leaflet.js" in plain.content.decode()
