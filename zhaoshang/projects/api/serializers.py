@@ -8,6 +8,7 @@ from zhaoshang.core.api.views import VersionedSerializerMixin
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.models import Carrier, Park, Region
 from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
+from zhaoshang.industry.validators import clean_uscc, validate_uscc
 
 from .. import services
 from ..choices import FORWARD_CHOICES, STAGE_DATE_FIELDS, Stage
@@ -107,6 +108,15 @@ class ProjectSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and "enterprise" in self.fields:
             self.fields["enterprise"].queryset = Enterprise.objects.restrict(request.user, Action.VIEW)
+
+    def validate_enterprise_uscc(self, value):
+        code = clean_uscc(value or "")
+        if code:
+            try:
+                validate_uscc(code)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return code
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
