@@ -19,6 +19,7 @@ from zhaoshang.accounts.models import Membership, Team
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
+from zhaoshang.core.storage import private_storage
 from zhaoshang.geo.models import Carrier, Park, Region
 from zhaoshang.industry.choices import ProjectType
 from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
@@ -409,7 +410,13 @@ class Document(ProjectRecord):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices, default=DocumentKind.OTHER)
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=document_path, max_length=300, validators=[validate_document_file])
+    file = models.FileField(
+        _("file"),
+        upload_to=document_path,
+        storage=private_storage,
+        max_length=300,
+        validators=[validate_document_file],
+    )
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
 
     class Meta:

@@ -254,13 +254,14 @@ def upload(client, project, name, content, **extra):
 def test_a_pdf_document_is_uploaded_and_downloaded_by_those_who_see_the_project(
     project, officer_a, officer_b, client_for, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     response = upload(client_for(officer_a), project, "协议.pdf", PDF)
     assert response.status_code == 302
     document = Document.objects.get(project=project)
     assert document.size == len(PDF)
     download = client_for(officer_a).get(reverse("projects:document-download", args=[document.pk]))
     assert b"".join(download.streaming_content) == PDF
+    assert (tmp_path / document.file.name).read_bytes() == PDF  # kept outside the published media folder
     project.confidential = True
     project.save()
     assert client_for(officer_b).get(reverse("projects:document-download", args=[document.pk])).status_code == 404
@@ -269,7 +270,7 @@ def test_a_pdf_document_is_uploaded_and_downloaded_by_those_who_see_the_project(
 def test_a_document_of_a_refused_type_is_refused_with_a_message_naming_the_field(
     project, officer_a, client_for, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     response = upload(client_for(officer_a), project, "setup.exe", b"MZ\x90\x00")
     assert response.status_code == 200
     [message] = response.context["form"].errors["file"]
@@ -278,7 +279,7 @@ def test_a_document_of_a_refused_type_is_refused_with_a_message_naming_the_field
 
 
 def test_a_file_whose_content_does_not_match_its_name_is_refused(project, officer_a, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     response = upload(client_for(officer_a), project, "report.pdf", b"<html>not a pdf</html>")
     assert "is not really a .pdf file" in response.context["form"].errors["file"][0]
     assert not Document.objects.exists()
@@ -286,7 +287,7 @@ def test_a_file_whose_content_does_not_match_its_name_is_refused(project, office
 
 @override_settings(ZHAOSHANG_DOCUMENT_MAX_MB=1)
 def test_a_document_over_the_size_limit_is_refused(project, officer_a, client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
     response = upload(client_for(officer_a), project, "big.pdf", PDF + b"0" * (1024 * 1024))
     [message] = response.context["form"].errors["file"]
     assert message.startswith("Document file: “big.pdf” is 1.0")
