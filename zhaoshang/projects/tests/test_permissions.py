@@ -159,3 +159,18 @@ def test_the_anonymous_public_sees_no_project(open_project, investor):
     assert reverse("accounts:login") in response["Location"]
     assert investor.get("/api/projects/").status_code in (401, 403)
     assert not Project.objects.restrict(None).exists()
+
+
+def test_a_supporting_team_reads_and_adds_to_the_records_of_a_confidential_project(
+    secret, outpost_b, officer_b, api_for
+):
+    secret.supporting_teams.add(outpost_b)
+    activity = ActivityFactory(project=secret)
+
+    assert Activity.objects.restrict(officer_b).filter(pk=activity.pk).exists()
+    response = api_for(officer_b).post(
+        "/api/projects/activities/",
+        {"project": secret.pk, "kind": "meeting", "happened_on": "2026-01-05", "summary": "协办会商"},
+        format="json",
+    )
+    assert response.status_code == 201

@@ -157,8 +157,11 @@ def test_an_unknown_grouping_is_refused(db):
         speed_figures(Project.objects.all(), day(0), day(10), "colour")
 
 
-def test_the_figures_read_plain_values_in_one_query_per_interval(db, django_assert_max_num_queries):
+def test_the_figures_take_a_fixed_number_of_queries_whatever_the_number_of_projects(db, django_assert_max_num_queries):
     for n in range(5):
-        signed_and_landed(f"p{n}", 100, 110 + n)
-    with django_assert_max_num_queries(4 + 1):  # one per interval, one for the fastest projects' names
+        signed_and_landed(f"p{n}", 100, 110 + n, owner_team=TeamFactory())
+    # per interval: the counts per number of days, the fastest projects; grouped: the group names too
+    with django_assert_max_num_queries(4 * 2):
         speed_figures(Project.objects.all(), day(0), day(400))
+    with django_assert_max_num_queries(4 * 3):
+        speed_figures(Project.objects.all(), day(0), day(400), "team")
