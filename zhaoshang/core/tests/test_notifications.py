@@ -30,3 +30,19 @@ def test_nobody_is_notified_when_there_is_no_active_recipient(officer_a):
     assert notify(officer_a, "hello") is None
     assert notify(None, "hello") is None
     assert not Notification.objects.exists()
+
+
+def test_the_navbar_counts_unread_notifications_and_the_page_lists_them(officer_a, client_for):
+    from django.urls import reverse
+
+    notify(officer_a, "项目甲停滞", "/work/projects/")
+    client = client_for(officer_a)
+
+    home = client.get(reverse("core:home")).content.decode()
+    assert 'data-testid="unread-count">1<' in home
+    listing = client.get(reverse("core:notifications")).content.decode()
+    assert "项目甲停滞" in listing
+
+    client.post(reverse("core:notifications"))
+    assert unread_count(officer_a) == 0
+    assert 'data-testid="unread-count"' not in client.get(reverse("core:home")).content.decode()
