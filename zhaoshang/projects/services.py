@@ -568,9 +568,11 @@ def speed_figures(
                     {"key": key, "label": label, **_figures(days, counts), "best": fastest.get(key, [])}
                 )
             entry["groups"].sort(key=lambda g: (-g["count"], str(g["label"])))
+            # The fastest of all are among the fastest of their groups.
+            fastest_all = sorted((b for group in fastest.values() for b in group), key=lambda b: (b["days"], b["id"]))
+            entry["overall"] = {**_figures(*overall), "best": fastest_all[:best]}
         else:
-            overall = _merge_counts(table)
-        entry["overall"] = {**_figures(*overall), "best": _fastest(rows, best) if len(table) else []}
+            entry["overall"] = {**_figures(*_merge_counts(table)), "best": _fastest(rows, best) if len(table) else []}
         result["intervals"].append(entry)
     return result
 

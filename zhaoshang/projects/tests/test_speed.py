@@ -160,7 +160,7 @@ def test_an_unknown_grouping_is_refused(db):
 def test_the_figures_take_a_fixed_number_of_queries_whatever_the_number_of_projects(db, django_assert_max_num_queries):
     for n in range(5):
         signed_and_landed(f"p{n}", 100, 110 + n, owner_team=TeamFactory())
-    # per interval: the counts per number of days, the fastest projects; grouped: the group names too
+    # per interval: the counts per number of days and the fastest projects (grouped: also the groups' names)
     with django_assert_max_num_queries(4 * 2):
         speed_figures(Project.objects.all(), day(0), day(400))
     with django_assert_max_num_queries(4 * 3):
