@@ -849,5 +849,5 @@ def stalled_panel(user) -> dict:
     return {
         "title": _("Stalled projects"),
         "value": StallFlag.objects.restrict(user).filter(cleared_on__isnull=True).values("project").distinct().count(),
-        "url": reverse("projects:project-list") + "?stalled=1",
+        "url": reverse("projects:project-list") + "?stalled=true",
     }

@@ -167,3 +167,18 @@ def test_the_celery_task_runs_the_scan_daily(db, settings):
     assert any(entry["task"] == SCAN_STALLED_PROJECTS for entry in settings.CELERY_BEAT_SCHEDULE.values())
     signed("late", 10_000)
     assert scan_stalled_projects.delay().get() == {"flagged": 1, "cleared": 0, "open": 1}
+
+
+def test_the_home_page_counts_stalled_projects_and_links_to_them(db, officer_a, outpost_a, client_for):
+    from django.urls import reverse
+
+    stalled = signed("late", 100, owner_team=outpost_a)
+    signed("on time", 10, owner_team=outpost_a)
+    scan_stalled(TODAY)
+    client = client_for(officer_a)
+
+    panels = {p["title"]: p for p in client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").context["panels"]}
+    listed = client.get(panels["Stalled projects"]["url"]).context["object_list"]
+
+    assert panels["Stalled projects"]["value"] == 1
+    assert [p.pk for p in listed] == [stalled.pk]
