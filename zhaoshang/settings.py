@@ -7,6 +7,7 @@ database URL required; secure cookies, HSTS, HTTPS redirect).
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.env import (
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "zhaoshang.accounts",
     "zhaoshang.geo",
     "zhaoshang.industry",
+    "zhaoshang.projects",
     "zhaoshang.portal",
 ]
 
@@ -138,6 +140,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Uploaded files only some users may read (project documents): never published, served by checking views.
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -159,6 +163,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Periodic scans; each is also a management command for cron.
     "flag-overdue-inquiries": {"task": "portal.flag_overdue_inquiries", "schedule": 900},
+    "scan-stalled-projects": {"task": "projects.scan_stalled_projects", "schedule": crontab(hour=6, minute=30)},
 }
 
 REST_FRAMEWORK = {
@@ -190,6 +195,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStageEnum": "zhaoshang.projects.choices.Stage",
+        "ReachedStageEnum": "zhaoshang.projects.choices.FORWARD_CHOICES",
+    },
 }
 
 # Security: strict in production, so that `manage.py check --deploy` is clean.
@@ -217,6 +226,14 @@ ZHAOSHANG_ONLINE_TILES_ATTRIBUTION = env_str("ZHAOSHANG_ONLINE_TILES_ATTRIBUTION
 ZHAOSHANG_LISTING_STALE_DAYS = env_int("ZHAOSHANG_LISTING_STALE_DAYS", 180, minimum=1)
 # Working days within which an investor's inquiry must get its first response.
 ZHAOSHANG_INQUIRY_RESPONSE_DAYS = env_int("ZHAOSHANG_INQUIRY_RESPONSE_DAYS", 1, minimum=1)
+# Stalled projects (flagged by the daily scan): signed without land supplied for more than this many days,
+# construction started and not producing for more than this many days (548 ≈ 18 months), and no activity
+# before signing for more than this many days (0: not checked).
+ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS = env_int("ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS", 90, minimum=1)
+ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS = env_int("ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS", 548, minimum=1)
+ZHAOSHANG_STALL_IDLE_DAYS = env_int("ZHAOSHANG_STALL_IDLE_DAYS", 180, minimum=0)
+# The largest project document accepted for upload, in MB.
+ZHAOSHANG_DOCUMENT_MAX_MB = env_int("ZHAOSHANG_DOCUMENT_MAX_MB", 20, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import DecimalField
+from django.db.models import DecimalField, FileField
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .choices import ChangeKind
@@ -41,6 +41,8 @@ def snapshot(instance) -> dict:
         if isinstance(field, DecimalField) and value is not None:
             # 100 typed into a form is the 100.00 stored: compare at the column's precision.
             value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+        elif isinstance(field, FileField):
+            value = value.name if value else ""  # a file is recorded by its stored name
         data[field.attname] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 

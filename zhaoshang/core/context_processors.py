@@ -26,5 +26,10 @@ def navigation(user) -> list[dict]:
 
 
 def shell(request):
+    from .notifications import unread_count
+
     user = getattr(request, "user", None)
-    return {"nav_areas": navigation(user) if user is not None else []}
+    return {
+        "nav_areas": navigation(user) if user is not None else [],
+        "unread_notifications": unread_count(user) if user is not None else 0,
+    }

@@ -140,3 +140,40 @@ class ChangeRecord(models.Model):
         after = self.after or {}
         names = self.changed_fields or sorted(set(before) | set(after))
         return [(labels.get(name, name), before.get(name), after.get(name)) for name in names]
+
+
+class Notification(models.Model):
+    """A message to one user inside the application (stalled projects, assignments, …); any app may send one.
+
+    Not a business record: it has no audit trail and no version. Send with ``core.notifications.notify``.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # serves one user's unread count and newest-first list
+            models.Index(fields=["recipient", "read_at", "-created"], name="core_notification_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.message[:80]
+
+    def get_absolute_url(self):
+        return self.url or reverse("core:home")
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -8,4 +8,5 @@ urlpatterns = [
     path("work/", views.home, name="home"),
     path("history/<int:content_type_id>/<str:object_id>/", views.object_history, name="object-history"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
+    path("work/notifications/", views.notifications, name="notifications"),
 ]

@@ -13,17 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import generic
 
 from . import audit
+from . import notifications as inbox
 from .choices import Action
-from .models import ChangeRecord, ConflictError
+from .models import ChangeRecord, ConflictError, Notification
 from .permissions import can, user_scope
 
 SORT_PARAM = "sort"
@@ -59,6 +61,16 @@ def home(request):
         "core/home.html",
         {"panels": panels, "memberships": memberships, "scope": scope, "recent_changes": recent},
     )
+
+
+@login_required
+def notifications(request):
+    """The user's notifications, newest first; POST marks them all read."""
+    if request.method == "POST":
+        inbox.mark_read(request.user)
+        return redirect("core:notifications")
+    page = Paginator(Notification.objects.filter(recipient=request.user).order_by("-created", "-pk"), 50)
+    return render(request, "core/notifications.html", {"page_obj": page.get_page(request.GET.get("page"))})
 
 
 class RestrictedMixin(LoginRequiredMixin):

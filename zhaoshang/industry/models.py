@@ -15,7 +15,7 @@ from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.geo.models import Park, Region
 
 from .choices import CodeLevel
-from .services import normalize_name
+from .services import name_key, normalize_name
 from .validators import clean_uscc, validate_uscc
 
 
@@ -148,6 +148,8 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         help_text=_("18 characters (GB 32100-2015); leave empty for a company registered abroad."),
     )
     normalized_name = models.CharField(_("normalized name"), max_length=200, editable=False, db_index=True)
+    # serves the duplicate-claim check of projects (enterprises grouped by their loose name key)
+    name_key = models.CharField(_("name key"), max_length=200, editable=False, db_index=True, default="")
     hq_region = models.ForeignKey(
         Region,
         verbose_name=_("headquarters district"),
@@ -190,6 +192,9 @@ class Enterprise(BilingualNameMixin, SearchableModel):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    # Derived from the name like the search index: no change record of its own.
+    audit_exclude = ("search_text", "name_key")
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("enterprise")
@@ -221,9 +226,10 @@ class Enterprise(BilingualNameMixin, SearchableModel):
     def save(self, *args, **kwargs):
         self.uscc = clean_uscc(self.uscc) if self.uscc else None
         self.normalized_name = normalize_name(self.name)
+        self.name_key = name_key(self.name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "normalized_name", "uscc"}
+            kwargs["update_fields"] = {*update_fields, "normalized_name", "name_key", "uscc"}
         return super().save(*args, **kwargs)
 
     def search_values(self):

@@ -86,6 +86,37 @@ def normalize_name(name: str) -> str:
     return SPACES_AND_PUNCTUATION.sub("", stripped)
 
 
+# Words of Chinese legal forms removed wherever they stand for the looser comparison (name_key).
+LEGAL_FORM_WORDS = re.compile("股份|有限|责任|公司|集团")
+
+
+@cache
+def _place_prefix():
+    from zhaoshang.geo.services import place_names
+
+    return re.compile("|".join(re.escape(name) for name in place_names()))
+
+
+def name_key(name: str) -> str:
+    """A looser key than ``normalize_name``, for possible duplicates: the normalized name without a leading
+    place name (江门市, 广东省江门市, 新会区, 深圳, …) and without the legal-form words 股份, 有限, 责任, 公司
+    and 集团 wherever they stand.
+
+    "江门市某某科技有限公司", "某某科技（江门）有限公司" and "某某科技股份有限公司" all give "某某科技". Two
+    enterprises with one key may still be different legal persons (a branch, a sister company): the
+    key marks them as *possibly* the same. A place name is removed only when at least two characters
+    remain ("江门市" stays "江门市").
+    """
+    text = normalize_name(name)
+    prefix = _place_prefix()
+    while True:
+        match = prefix.match(text)
+        if match is None or len(text) - match.end() < 2:
+            break
+        text = text[match.end() :]
+    return LEGAL_FORM_WORDS.sub("", text) or text
+
+
 # The enterprise tags statistics count by (data: more can be added by administrators).
 TAGS = [
     ("fortune-global-500", "世界500强", "Fortune Global 500"),

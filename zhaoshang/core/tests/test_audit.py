@@ -339,3 +339,22 @@ def test_the_password_hash_never_reaches_the_audit_log(officer_a, client_for):
         assert "password" not in record.changed_fields
     assert any(r.after and r.after.get("full_name") == "改了名字的专员" for r in records)
     assert user.password not in str(list(ChangeRecord.objects.values_list("before", "after")))
+
+
+def test_a_file_field_is_recorded_by_its_stored_name():
+    from django.db import models
+
+    from zhaoshang.core.audit import snapshot
+
+    class WithFile(models.Model):
+        file = models.FileField(upload_to="x/")
+
+        class Meta:
+            app_label = "core"
+            managed = False
+
+        def __str__(self):
+            return self.file.name
+
+    assert snapshot(WithFile(pk=1, file="projects/1/协议.pdf"))["file"] == "projects/1/协议.pdf"
+    assert snapshot(WithFile(pk=2))["file"] == ""

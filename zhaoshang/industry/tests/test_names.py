@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhaoshang.industry.models import Enterprise
-from zhaoshang.industry.services import normalize_name
+from zhaoshang.industry.services import name_key, normalize_name
 from zhaoshang.industry.tests.factories import EnterpriseFactory
 
 
@@ -175,3 +175,37 @@ def test_one_company_filed_under_two_legal_forms_is_found_by_its_normalized_name
     EnterpriseFactory(name="另一家科技有限公司")
     same = Enterprise.objects.filter(normalized_name=normalize_name("某某科技集团"))
     assert set(same) == {first, second}
+
+
+# --- the looser key of possible duplicates ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "江门市某某科技有限公司",
+        "某某科技（江门）有限公司",
+        "某某科技股份有限公司",
+        "广东省江门市某某科技有限公司",
+        "江门市新会区某某科技有限公司",
+        "深圳某某科技集团有限公司",
+        "某某科技",
+    ],
+)
+def test_place_names_and_legal_form_words_are_dropped_from_the_name_key(name):
+    assert name_key(name) == "某某科技"
+
+
+def test_a_name_that_is_only_a_place_keeps_it_in_the_name_key():
+    assert name_key("江门市") == "江门市"
+    assert name_key("江门市有限公司") == "江门市"
+
+
+def test_a_place_name_inside_a_name_stays_in_the_key():
+    assert name_key("某某江门科技有限公司") == "某某江门科技"
+
+
+def test_saving_an_enterprise_stores_its_name_key(db):
+    enterprise = EnterpriseFactory(name="江门市某某科技有限公司")
+    enterprise.refresh_from_db()
+    assert (enterprise.normalized_name, enterprise.name_key) == ("江门市某某科技", "某某科技")

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The same area as the portal's inquiries (an app offers items; the shell groups them by area).
+PIPELINE_AREA = {"area": "pipeline", "area_label": _("Pipeline"), "area_order": 20}
+
+
+class ProjectsConfig(AppConfig):
+    name = "zhaoshang.projects"
+    label = "projects"
+    verbose_name = _("Project pipeline")
+
+    navigation = [
+        {**PIPELINE_AREA, "label": _("Projects"), "url": "projects:project-list"},
+        {**PIPELINE_AREA, "label": _("Duplicate claims"), "url": "projects:duplicates"},
+    ]
+    home_panels = ["zhaoshang.projects.services.project_panel", "zhaoshang.projects.services.stalled_panel"]

@@ -1,0 +1,503 @@
+"""The project pipeline: projects, their stage history, milestones, activities, documents, contacts, stall flags.
+
+A project's stage changes only through ``projects.services.transition`` (and date corrections through
+``projects.services.correct_date``): the service checks the move, writes the history row and keeps the
+stage date columns in sync. Forms and the API never write ``stage`` or the date columns themselves.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.accounts.models import Membership, Team
+from zhaoshang.core.choices import Action
+from zhaoshang.core.models import BaseModel, SearchableModel
+from zhaoshang.core.permissions import Scope, user_scope
+from zhaoshang.core.storage import private_storage
+from zhaoshang.geo.models import Carrier, Park, Region
+from zhaoshang.industry.choices import ProjectType
+from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
+
+from .choices import (
+    FORWARD,
+    FORWARD_CHOICES,
+    STAGE_DATE_FIELDS,
+    ActivityKind,
+    DocumentKind,
+    LeadSource,
+    Stage,
+    StallRule,
+    TransitionKind,
+)
+from .validators import validate_document_file
+
+# A project of at least this planned investment (万元) is a "≥100M project" (亿元以上项目), the headline figure.
+LARGE_PROJECT_WAN = 10_000
+
+# The columns speed figures group by (projects.services.GROUPS), carried in the speed indexes.
+SPEED_GROUP_COLUMNS = ("owner_team", "district", "chain", "source")
+
+money = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+
+
+def project_scope_q(scope: Scope, action: str, outer: str = "pk", prefix: str = "") -> Q:
+    """Which projects (or, with ``prefix="project__"`` and ``outer="project_id"``, which of their records)
+    ``scope`` may ``action``.
+
+    Read: every non-confidential project; confidential ones only for the owning team, the supporting
+    teams, the district bureau of the project's district and the centre (leaders and administrators
+    read everything: core.permissions). Write: writing members of the owning or a supporting team, of
+    the district bureau of the project's district, or of the centre.
+    """
+    if scope.in_centre(action):
+        return Q()
+    q = scope.team_q(action, f"{prefix}owner_team") | scope.region_q(action, f"{prefix}district__adcode")
+    teams = scope.teams(action)
+    if teams:
+        supporting = Project.supporting_teams.through.objects.filter(
+            project_id=OuterRef(outer), team_id__in=sorted(teams)
+        )
+        q |= Q(Exists(supporting))
+    if action == Action.VIEW:
+        q |= Q(**{f"{prefix}confidential": False})
+    return q
+
+
+class Project(SearchableModel):
+    """An investment project, from the first lead to full production."""
+
+    name = models.CharField(_("project name"), max_length=200)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("investor enterprise"), on_delete=models.PROTECT, related_name="projects"
+    )
+    project_type = models.CharField(
+        _("project type"), max_length=30, choices=ProjectType.choices, default=ProjectType.INDUSTRIAL
+    )
+    industry_code = models.ForeignKey(
+        IndustryCode,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    chain = models.ForeignKey(
+        Chain,
+        verbose_name=_("industry chain"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    planned_investment = models.DecimalField(_("planned investment (10,000 yuan)"), **money)
+    foreign_investment = models.DecimalField(
+        _("of which foreign capital (10,000 yuan)"),
+        help_text=_("The part of the planned investment that comes from abroad."),
+        **money,
+    )
+    land_need_mu = models.DecimalField(
+        _("land needed (mu)"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    district = models.ForeignKey(
+        Region,
+        verbose_name=_("target district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("target park"), null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    carrier = models.ForeignKey(
+        Carrier,
+        verbose_name=_("target site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    source = models.CharField(_("lead source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER)
+    owner_team = models.ForeignKey(
+        Team, verbose_name=_("owning team"), on_delete=models.PROTECT, related_name="owned_projects"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_projects",
+    )
+    supporting_teams = models.ManyToManyField(
+        Team, verbose_name=_("supporting teams"), blank=True, related_name="supported_projects"
+    )
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_(
+            "Only the owning and supporting teams, the district bureau, the centre and the leaders see a "
+            "confidential project."
+        ),
+    )
+    description = models.TextField(_("negotiation notes"), blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD, editable=False)
+    # The day each stage was reached (kept by projects.services.transition; statistics count by them).
+    lead_on = models.DateField(_("lead on"), null=True, blank=True, editable=False)
+    contact_on = models.DateField(_("contacted on"), null=True, blank=True, editable=False)
+    negotiation_on = models.DateField(_("negotiation from"), null=True, blank=True, editable=False)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, editable=False)
+    land_on = models.DateField(_("land supplied on"), null=True, blank=True, editable=False)
+    construction_on = models.DateField(_("construction started on"), null=True, blank=True, editable=False)
+    production_on = models.DateField(_("production started on"), null=True, blank=True, editable=False)
+    full_production_on = models.DateField(_("full production on"), null=True, blank=True, editable=False)
+    paused_on = models.DateField(_("paused on"), null=True, blank=True, editable=False)
+    dropped_on = models.DateField(_("dropped on"), null=True, blank=True, editable=False)
+    resumed_on = models.DateField(_("last resumed on"), null=True, blank=True, editable=False)
+    drop_reason = models.TextField(_("reason for dropping"), blank=True, editable=False)
+    resume_stage = models.CharField(
+        _("stage to resume at"),
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        editable=False,
+        help_text=_("The stage a paused or dropped project was at, to which it returns."),
+    )
+
+    class Meta:
+        ordering = ["-lead_on", "-pk"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(foreign_investment__isnull=True)
+                | Q(planned_investment__isnull=True)
+                | Q(foreign_investment__lte=F("planned_investment")),
+                name="projects_foreign_within_planned",
+                violation_error_message=_("The foreign part cannot exceed the planned investment."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=Stage.DROPPED) | (Q(dropped_on__isnull=False) & ~Q(drop_reason="")),
+                name="projects_dropped_has_date_and_reason",
+                violation_error_message=_("A dropped project needs the day and the reason it was dropped."),
+            ),
+        ]
+        indexes = [
+            # serves the list of one team's projects by stage (owner's pipeline, the board)
+            models.Index(fields=["owner_team", "stage"], name="projects_team_stage_idx"),
+            # serves the stall scan (projects at one stage reached before a day) and counts by stage
+            models.Index(fields=["stage", "signed_on"], name="projects_stage_signed_idx"),
+            models.Index(fields=["stage", "construction_on"], name="projects_stage_constr_idx"),
+            # serve speed_figures: each interval selects by its end date and reads its start date and the
+            # grouping columns (team, district, chain, source) from the index alone
+            *(
+                models.Index(fields=[end, start, *SPEED_GROUP_COLUMNS], name=name)
+                for end, start, name in (
+                    ("signed_on", "lead_on", "projects_speed_signing_idx"),
+                    ("land_on", "signed_on", "projects_speed_land_idx"),
+                    ("construction_on", "land_on", "projects_speed_constr_idx"),
+                    ("production_on", "construction_on", "projects_speed_prod_idx"),
+                )
+            ),
+            # serves counts of leads, reached stages and full production over a period
+            models.Index(fields=["lead_on"], name="projects_lead_on_idx"),
+            models.Index(fields=["contact_on"], name="projects_contact_on_idx"),
+            models.Index(fields=["negotiation_on"], name="projects_negotiation_on_idx"),
+            models.Index(fields=["full_production_on"], name="projects_full_prod_on_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", args=[self.pk])
+
+    def search_values(self):
+        enterprise = self.enterprise if self.enterprise_id else None
+        return [
+            self.name,
+            enterprise.name if enterprise else "",
+            enterprise.name_en if enterprise else "",
+            enterprise.uscc if enterprise else "",
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.carrier_id and self.park_id and self.carrier.park_id and self.carrier.park_id != self.park_id:
+            errors["carrier"] = _("This site lies in another park than the target park.")
+        if self.district_id is None:
+            place = self.carrier if self.carrier_id else self.park if self.park_id else None
+            if place is not None:
+                self.district_id = place.region_id
+        if self.owner_id and self.owner_team_id:
+            if not Membership.objects.filter(user_id=self.owner_id, team_id=self.owner_team_id).exists():
+                errors["owner"] = _("The responsible officer must be a member of the owning team.")
+        if errors:
+            raise ValidationError(errors)
+
+    # ---- stages
+
+    @property
+    def is_active(self) -> bool:
+        return self.stage in FORWARD
+
+    @property
+    def is_large(self) -> bool:
+        return self.planned_investment is not None and self.planned_investment >= LARGE_PROJECT_WAN
+
+    def stage_date(self, stage: str):
+        field = STAGE_DATE_FIELDS.get(stage)
+        if field is not None:
+            return getattr(self, field)
+        return {Stage.PAUSED: self.paused_on, Stage.DROPPED: self.dropped_on}.get(stage)
+
+    def reached_stages(self) -> list[tuple[str, object]]:
+        """(stage, date) of every stage of the forward chain this project reached, in chain order."""
+        return [(stage, getattr(self, field)) for stage, field in STAGE_DATE_FIELDS.items() if getattr(self, field)]
+
+    def active_stage(self) -> str:
+        """The stage of the forward chain the project is at (for a paused or dropped one: the stage it left)."""
+        return self.resume_stage if self.stage in (Stage.PAUSED, Stage.DROPPED) else self.stage
+
+    def latest_date(self):
+        """The latest date of the project's stage history: no later move may be dated before it."""
+        dates = [day for _stage, day in self.reached_stages()] + [self.paused_on, self.dropped_on, self.resumed_on]
+        return max((day for day in dates if day), default=None)
+
+    # ---- permissions
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        return project_scope_q(scope, action)
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return scope.is_admin or bool(scope.teams(Action.ADD))
+
+    def duplicates(self, user=None):
+        """The duplicate claims (撞单) this project is part of (see projects.services.duplicate_claims)."""
+        from .services import duplicate_claims
+
+        return duplicate_claims(user, project=self)
+
+
+class ProjectRecord(BaseModel):
+    """A record that belongs to one project and follows the project's permissions."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        return project_scope_q(scope, action, outer="project_id", prefix="project__")
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        return Project.can_add(user)
+
+
+class StageTransition(ProjectRecord):
+    """One move of a project's stage (or a correction of a stage's date): the project's stage history.
+
+    ``happened_on`` is the day it happened, which may be earlier than the day it was recorded
+    (``created``). Rows are written by projects.services and never changed.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=TransitionKind.choices)
+    from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
+    happened_on = models.DateField(_("date"))
+    corrected_from = models.DateField(
+        _("corrected from"), null=True, blank=True, help_text=_("For a date correction: the date before it.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["project", "happened_on", "created", "pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        indexes = [
+            # serves a project's timeline (its changes in date order)
+            models.Index(fields=["project", "happened_on"], name="projects_transition_tl_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_kind_display()} · {self.get_to_stage_display()} · {self.happened_on}"
+
+
+class Milestone(ProjectRecord):
+    """A planned step of a project (e.g. land auction, groundbreaking) with its planned and actual dates."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
+    name = models.CharField(_("milestone"), max_length=200)
+    stage = models.CharField(_("stage"), max_length=20, choices=FORWARD_CHOICES, blank=True)
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    actual_on = models.DateField(_("actual date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["project", F("planned_on").asc(nulls_last=True), "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_on__isnull=False) | Q(actual_on__isnull=False),
+                name="projects_milestone_has_a_date",
+                violation_error_message=_("A milestone needs a planned or an actual date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def delay_days(self) -> int | None:
+        """How many days late (positive) or early (negative) it was reached; None until both dates are known."""
+        if self.planned_on is None or self.actual_on is None:
+            return None
+        return (self.actual_on - self.planned_on).days
+
+
+class Activity(ProjectRecord):
+    """Work done on a project: a visit, meeting, call or site inspection, with who took part."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices, default=ActivityKind.MEETING)
+    happened_on = models.DateField(_("date"))
+    summary = models.TextField(_("summary"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("our participants"), blank=True, related_name="project_activities"
+    )
+    external_participants = models.TextField(
+        _("other participants"), blank=True, help_text=_("The investor's people and others, one per line.")
+    )
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            # serves a project's activity log and the idle check of the stall scan (latest activity per project)
+            models.Index(fields=["project", "happened_on"], name="projects_activity_log_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.happened_on}"
+
+
+def document_path(instance, filename: str) -> str:
+    return f"projects/{instance.project_id}/{filename}"
+
+
+class Document(ProjectRecord):
+    """A file of a project (agreement, plan, licence, …): PDF, Word, Excel, JPG or PNG within the size limit."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=12, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=document_path,
+        storage=private_storage,
+        max_length=300,
+        validators=[validate_document_file],
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.size = self.file.size or 0
+        return super().save(*args, **kwargs)
+
+
+class Contact(ProjectRecord):
+    """A person on the investor's side (or an intermediary) the team deals with."""
+
+    project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["project", "name", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name
+
+
+class StallFlag(ProjectRecord):
+    """A project found stalled by the periodic scan (projects.services.scan_stalled), until it moves on.
+
+    Derived by the scan, which is its record: no change records of its own.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="stall_flags"
+    )
+    rule = models.CharField(_("rule"), max_length=30, choices=StallRule.choices)
+    since = models.DateField(_("since"), help_text=_("The day the clock of this rule started."))
+    flagged_on = models.DateField(_("flagged on"))
+    cleared_on = models.DateField(_("cleared on"), null=True, blank=True)
+
+    audited = False
+
+    class Meta:
+        ordering = ["-flagged_on", "-pk"]
+        verbose_name = _("stall flag")
+        verbose_name_plural = _("stall flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "rule"],
+                condition=Q(cleared_on__isnull=True),
+                name="projects_one_open_flag_per_rule",
+                violation_error_message=_("This project already has an open flag of this rule."),
+            ),
+        ]
+        indexes = [
+            # serves the scan (open flags of one rule) and the list of open flags
+            models.Index(fields=["rule", "cleared_on"], name="projects_stallflag_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_rule_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_on is None

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="project-list"),
+    path("add/", views.ProjectCreateView.as_view(), name="project-add"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("<int:pk>/", views.project_detail, name="project-detail"),
+    path("<int:pk>/edit/", views.ProjectUpdateView.as_view(), name="project-edit"),
+    path("<int:pk>/transition/", views.project_transition, name="project-transition"),
+    path("<int:pk>/correct-date/", views.project_correct_date, name="project-correct-date"),
+    path("documents/<int:pk>/", views.document_download, name="document-download"),
+    *(
+        path(
+            f"<int:pk>/{kind}s/add/",
+            views.ProjectRecordCreateView.as_view(model=model, form_class=form),
+            name=f"{kind}-add",
+        )
+        for kind, (model, form) in views.RECORD_VIEWS.items()
+    ),
+]

@@ -1,0 +1,213 @@
+"""Staff pages of the project pipeline under /work/projects/: list, detail, forms, stage changes, duplicates.
+
+Thin views: the rules live in ``projects.services``. A project outside the user's scope is 404 (a
+confidential project of another team included); a project the user may read but not change is 403 on
+every form (leaders read everything and change nothing).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhaoshang.core.choices import Action
+from zhaoshang.core.permissions import can
+from zhaoshang.core.views import ObjectCreateView, ObjectListView, ObjectUpdateView, history_url
+
+from . import services
+from .filtersets import ProjectFilterSet
+from .forms import (
+    ActivityForm,
+    ContactForm,
+    CorrectDateForm,
+    DocumentForm,
+    MilestoneForm,
+    ProjectForm,
+    TransitionForm,
+)
+from .models import Activity, Contact, Document, Milestone, Project
+from .tables import PROJECT_TABLE
+
+# Columns a page never needs (the search index, the district's boundary).
+LIGHT = ("search_text", "enterprise__search_text", "district__boundary")
+
+
+def _is_fragment(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
+
+
+def visible_project(request, pk: int, action: str = Action.VIEW) -> Project:
+    """The project as the user may see it (404 otherwise); for a change, 403 when the user may only read it."""
+    queryset = Project.objects.restrict(request.user, Action.VIEW).select_related(
+        "enterprise", "owner_team", "owner", "district", "park", "carrier", "industry_code", "chain"
+    )
+    project = get_object_or_404(queryset.defer(*LIGHT, "park__boundary", "carrier__boundary"), pk=pk)
+    if action != Action.VIEW and not can(request.user, project, action):
+        raise PermissionDenied
+    return project
+
+
+class ProjectListView(ObjectListView):
+    model = Project
+    filterset_class = ProjectFilterSet
+    table = PROJECT_TABLE
+    add_url_name = "projects:project-add"
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*LIGHT)
+
+
+def _detail_context(request, project: Project, transition_form=None, correct_form=None) -> dict:
+    can_change = can(request.user, project, Action.CHANGE)
+    return {
+        "object": project,
+        "project": project,
+        "can_change": can_change,
+        "history_url": history_url(project),
+        "transitions": project.transitions.select_related("recorded_by").order_by("happened_on", "created", "pk"),
+        "milestones": project.milestones.all(),
+        "activities": project.activities.prefetch_related("participants"),
+        "documents": project.documents.all(),
+        "contacts": project.contacts.all(),
+        "supporting_teams": project.supporting_teams.all(),
+        "open_flags": project.stall_flags.filter(cleared_on__isnull=True),
+        "duplicates": project.duplicates(request.user),
+        "durations": services.project_durations(project),
+        "transition_form": transition_form or (TransitionForm(project) if can_change else None),
+        "correct_form": correct_form or (CorrectDateForm(project) if can_change and project.reached_stages() else None),
+    }
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = visible_project(request, pk)
+    return render(request, "projects/project_detail.html", _detail_context(request, project))
+
+
+def _moved(request, project: Project, message: str):
+    messages.success(request, message)
+    if _is_fragment(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = project.get_absolute_url()
+        return response
+    return redirect(project.get_absolute_url())
+
+
+@login_required
+@require_POST
+def project_transition(request, pk: int):
+    """POST to_stage, happened_on, note, reason: move the project (htmx: the form comes back with its errors)."""
+    project = visible_project(request, pk, Action.CHANGE)
+    form = TransitionForm(project, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.transition(
+                project, data["to_stage"], data["happened_on"], request.user, note=data["note"], reason=data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _moved(
+                request,
+                project,
+                _("%(project)s is now at %(stage)s.") % {"project": project, "stage": project.get_stage_display()},
+            )
+    if _is_fragment(request):
+        return render(request, "projects/_transition_form.html", {"project": project, "transition_form": form})
+    return render(request, "projects/project_detail.html", _detail_context(request, project, transition_form=form))
+
+
+@login_required
+@require_POST
+def project_correct_date(request, pk: int):
+    """POST stage, happened_on, note: put right the date a stage was reached."""
+    project = visible_project(request, pk, Action.CHANGE)
+    form = CorrectDateForm(project, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.correct_date(
+                project, data["stage"], data["happened_on"], request.user, note=data["note"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _moved(request, project, _("The date was corrected."))
+    if _is_fragment(request):
+        return render(request, "projects/_correct_form.html", {"project": project, "correct_form": form})
+    return render(request, "projects/project_detail.html", _detail_context(request, project, correct_form=form))
+
+
+class ProjectCreateView(ObjectCreateView):
+    model = Project
+    form_class = ProjectForm
+
+    def form_valid(self, form):
+        try:
+            self.object = form.create()
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
+        return redirect(self.object.get_absolute_url())
+
+
+class ProjectUpdateView(ObjectUpdateView):
+    model = Project
+    form_class = ProjectForm
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*LIGHT)
+
+
+class ProjectRecordCreateView(ObjectCreateView):
+    """Add a record (activity, milestone, contact, document) to a project the user may change."""
+
+    template_name = "projects/record_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.project = visible_project(request, kwargs["pk"], Action.CHANGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.model(project=self.project)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["project"] = self.project
+        return context
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
+
+
+@login_required
+def document_download(request, pk: int):
+    """A project's file, for those who may see the project (404 for anyone else)."""
+    document = get_object_or_404(Document.objects.restrict(request.user, Action.VIEW), pk=pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def duplicates(request):
+    """Enterprises pursued by more than one team (撞单) that the user's projects are part of, with who came first."""
+    groups = services.duplicate_claims(request.user)
+    return render(request, "projects/duplicates.html", {"groups": groups})
+
+
+RECORD_VIEWS = {
+    "activity": (Activity, ActivityForm),
+    "milestone": (Milestone, MilestoneForm),
+    "contact": (Contact, ContactForm),
+    "document": (Document, DocumentForm),
+}
