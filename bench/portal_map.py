@@ -2,7 +2,7 @@
 
 Data: ``--sites`` sites (default 100,000) and ``--parks`` parks (default 1,000) at random points inside
 the real district boundaries of the city (ZHAOSHANG_CITY_ADCODE), generated once per database.
-Targets (issue 3): viewport ≤ 50 ms median for up to 2,000 features; top-20 matching ≤ 100 ms median;
+Targets: viewport ≤ 50 ms median for up to 2,000 features; top-20 matching ≤ 100 ms median;
 first load of the map page ≤ 1.5 MB transferred.
 """
 

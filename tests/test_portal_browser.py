@@ -1,4 +1,5 @@
-"""The investor portal end to end, in Debian's chromium driven by Playwright (issue 3, "Done when").
+"""The investor portal end to end, in Debian's chromium driven by Playwright: an investor's whole story and the
+officer who answers.
 
 An anonymous visitor on a phone, with no network beyond this site, opens the investment map, filters it by a
 chain and a district, opens a site, reads its landing guide, switches to English, runs a matching, saves the
@@ -180,7 +181,7 @@ def test_an_investor_on_a_phone_finds_a_site_and_asks_and_the_responsible_office
 
     page = phone
     _guard, foreign = offline
-    bugs: list[str] = []  # steps that do not behave as issue 3 requires; the story goes on and fails at the end
+    bugs: list[str] = []  # steps that do not behave as required; the story goes on and fails at the end
     battery, xinhui, food, chain = portal["battery"], portal["xinhui"], portal["food"], portal["chain"]
 
     # The map opens with the city's own district boundaries and every public site in view.
