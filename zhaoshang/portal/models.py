@@ -280,6 +280,15 @@ class Inquiry(BaseModel):
         Proposal, verbose_name=_("proposal"), null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiries"
     )
     team = models.ForeignKey(Team, verbose_name=_("owning team"), on_delete=models.PROTECT, related_name="inquiries")
+    lead = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inquiries",
+        help_text=_("The project the inquiry opened in the pipeline."),
+    )
     region = models.ForeignKey(
         Region, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

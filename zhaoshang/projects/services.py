@@ -55,7 +55,7 @@ from .choices import (
     StallRule,
     TransitionKind,
 )
-from .models import Activity, Project, StageTransition, StallFlag
+from .models import Activity, Contact, Project, StageTransition, StallFlag
 
 
 def _day(value: date) -> str:
@@ -93,7 +93,7 @@ def find_or_create_enterprise(uscc: str | None, name: str, user, *, owner_team: 
         if existing is not None:
             return existing
     enterprise = Enterprise(name=name, uscc=code, owner_team=owner_team)
-    error = enterprise.owner_team_error(user, owner_team)
+    error = enterprise.owner_team_error(user, owner_team) if user is not None else None  # None: received
     if error:
         raise ValidationError({"owner_team": error})
     enterprise.full_clean()
@@ -127,13 +127,56 @@ def create_project(
     The investor is ``enterprise``, or found or created from ``uscc`` and ``enterprise_name``
     (``find_or_create_enterprise``). ``fields`` are other Project fields (project_type, planned_investment, …).
     """
+    if not Project.can_add(user):
+        raise PermissionDenied
+    check_owner_team(user, owner_team)
+    return _open(
+        user,
+        name=name,
+        owner_team=owner_team,
+        enterprise=enterprise,
+        uscc=uscc,
+        enterprise_name=enterprise_name,
+        lead_on=lead_on,
+        supporting_teams=supporting_teams,
+        **fields,
+    )
+
+
+def receive_lead(
+    *, name: str, owner_team: Team, enterprise_name: str, contact: dict | None = None, **fields
+) -> Project:
+    """A lead that arrives from outside — an investor's inquiry on the portal — owned by ``owner_team``.
+
+    Nobody files it, so no user's rights are checked: the team the inquiry was routed to owns the lead, and the
+    investor becomes an enterprise kept by that team unless one of that name is on record. ``contact`` (name,
+    phone, email, organization) becomes the project's first contact. The source is an online inquiry.
+    """
+    fields.setdefault("source", LeadSource.ONLINE)
+    with transaction.atomic():
+        project = _open(None, name=name, owner_team=owner_team, enterprise_name=enterprise_name, **fields)
+        if contact and contact.get("name"):
+            Contact.objects.create(project=project, **contact)
+    return project
+
+
+def _open(
+    user,
+    *,
+    name: str,
+    owner_team: Team,
+    enterprise: Enterprise | None = None,
+    uscc: str | None = None,
+    enterprise_name: str = "",
+    lead_on: date | None = None,
+    supporting_teams=(),
+    **fields,
+) -> Project:
+    """A new project at the lead stage and its first history row (rights already checked, or None: received)."""
     today = timezone.localdate()
     lead_on = lead_on or today
     if lead_on > today:
         raise ValidationError({"lead_on": _("%(date)s is in the future.") % {"date": _day(lead_on)}})
-    if not Project.can_add(user):
-        raise PermissionDenied
-    check_owner_team(user, owner_team)
     with transaction.atomic():
         if enterprise is None:
             enterprise = find_or_create_enterprise(uscc, enterprise_name, user, owner_team=owner_team)
@@ -150,7 +193,7 @@ def create_project(
             from_stage="",
             to_stage=Stage.LEAD,
             happened_on=lead_on,
-            recorded_by=user if user.is_authenticated else None,
+            recorded_by=user if user is not None and user.is_authenticated else None,
         )
     return project
 

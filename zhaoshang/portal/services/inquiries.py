@@ -23,10 +23,11 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -35,7 +36,10 @@ from zhaoshang.accounts.choices import TeamKind
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.api.throttling import allow
 from zhaoshang.core.choices import Action
+from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Carrier
+from zhaoshang.projects.models import Project
+from zhaoshang.projects.services import receive_lead
 
 from ..choices import InquiryStatus
 from ..models import Inquiry
@@ -139,8 +143,38 @@ def submit_inquiry(cleaned_data, *, carrier=None, park=None, proposal=None, lang
         if getattr(inquiry, name) is None:
             setattr(inquiry, name, "")
     with transaction.atomic():
+        inquiry.lead = open_lead(inquiry, received)
         inquiry.save()
     return inquiry
+
+
+def open_lead(inquiry: Inquiry, received) -> Project:
+    """The lead an inquiry opens in the pipeline: owned by the inquiry's team, aimed at its site, park and
+    district, with the investor as the enterprise and the contact person as the project's first contact.
+    The project's name is in the city's language, whichever language the investor wrote in."""
+    target = inquiry.carrier or inquiry.park
+    with translation.override(settings.LANGUAGE_CODE):
+        if target is not None:
+            name = _("%(company)s inquiry about %(target)s") % {"company": inquiry.company, "target": target.name}
+        else:
+            name = _("%(company)s inquiry") % {"company": inquiry.company}
+    return receive_lead(
+        name=name[:200],
+        owner_team=inquiry.team,
+        enterprise_name=inquiry.company,
+        lead_on=timezone.localdate(received),
+        district=inquiry.region if inquiry.region_id and inquiry.region.level == RegionLevel.DISTRICT else None,
+        park=inquiry.park or (inquiry.carrier.park if inquiry.carrier_id else None),
+        carrier=inquiry.carrier,
+        planned_investment=inquiry.investment_wan,
+        description=inquiry.message,
+        contact={
+            "name": inquiry.contact_name,
+            "organization": inquiry.company,
+            "phone": inquiry.phone,
+            "email": inquiry.email,
+        },
+    )
 
 
 # ---------------------------------------------------------------- the first response

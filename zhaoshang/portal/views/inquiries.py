@@ -25,6 +25,7 @@ from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import history_url
 from zhaoshang.geo.models import Carrier, Park
+from zhaoshang.projects.models import Project
 
 from ..forms.inquiries import InquiryFilterSet, InquiryForm, ResponseForm
 from ..models import Inquiry, Proposal
@@ -192,6 +193,9 @@ def inquiry_detail(request, pk: int):
             "can_change": can_change,
             "form": form,
             "history_url": history_url(inquiry),
+            "lead": Project.objects.restrict(request.user, Action.VIEW).filter(pk=inquiry.lead_id).first()
+            if inquiry.lead_id
+            else None,
             "others_from_company": Inquiry.objects.restrict(request.user, Action.VIEW)
             .filter(Q(company=inquiry.company) | (Q(email=inquiry.email) & ~Q(email="")))
             .exclude(pk=inquiry.pk)
