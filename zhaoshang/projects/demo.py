@@ -22,9 +22,9 @@ from zhaoshang.accounts.models import Membership
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.choices import ProjectType
-from zhaoshang.industry.models import EnterpriseTag, IndustryCode
+from zhaoshang.industry.models import Enterprise, EnterpriseTag, IndustryCode
 from zhaoshang.industry.services import name_key
-from zhaoshang.industry.validators import make_uscc
+from zhaoshang.industry.validators import make_uscc, validate_uscc
 
 from .choices import ActivityKind, LeadSource, Stage
 from .models import LARGE_PROJECT_WAN, Activity, Contact, Milestone
@@ -33,7 +33,7 @@ from .services import create_project, find_or_create_enterprise, scan_stalled, t
 # Projects signed in January to today of each year (the headline statistic counts the ≥1亿 among them);
 # the previous year also gets its December, and each year its leads that were not (yet) signed.
 SIGNED_IN_PERIOD = {0: 176, -1: 152}
-UNSIGNED = {0: 95, -1: 70}
+UNSIGNED = {0: 80, -1: 58}
 
 # Intensity floor (万元/亩) and the minimum total investment (万元) of the admission rules, by district.
 ADMISSION = {
@@ -156,6 +156,7 @@ class Builder:
             self.members.setdefault(m.team_id, []).append(m.user)
         self.used_keys: set[str] = set()
         self.used_names: set[str] = set()
+        self.codes_made: set[str] = set()
 
     # ---------------------------------------------------------------- drawing
 
@@ -246,7 +247,7 @@ class Builder:
         if signed is not None:
             lead = signed - timedelta(days=rng.randint(21, 240))
             span = (signed - lead).days
-            if rng.random() < 0.85:
+            if rng.random() < 0.6:
                 moves.append((Stage.CONTACT, lead + timedelta(days=rng.randint(3, max(4, span // 4))), ""))
             if rng.random() < 0.9:
                 moves.append((Stage.NEGOTIATION, lead + timedelta(days=rng.randint(span // 3, span * 2 // 3)), ""))
@@ -296,7 +297,7 @@ class Builder:
             year_end = date(year, 12, 31) if offset else self.today
             signed_days = [self.day_between(start, period_end) for _ in range(SIGNED_IN_PERIOD[offset])]
             if offset:
-                signed_days += [self.day_between(period_end + timedelta(1), year_end) for _ in range(14)]
+                signed_days += [self.day_between(period_end + timedelta(1), year_end) for _ in range(10)]
             histories = [self.history(day, None, None) for day in signed_days]
             histories += [self.history(None, year_end, start) for _ in range(UNSIGNED[offset])]
             for lead, moves in histories:
@@ -497,21 +498,30 @@ class Builder:
         owner, clerk = self.actor(team)
         recorder = owner or clerk
         chain = self.chains[plan.chain]
-        if enterprise is None:
+        if enterprise is None and plan.uscc in self.codes_made:
+            # a second team's claim: the credit code on record gives the enterprise, whatever name was typed
             enterprise = find_or_create_enterprise(
                 plan.uscc, plan.enterprise_name, self.users["admin"], owner_team=team
             )
-            if enterprise.industry_id is None:
-                division = chain.industry_codes.order_by("code").values_list("code", flat=True).first()
-                enterprise.industry = self.codes.get(division)
-                foreign = "foreign" in plan.tags
-                enterprise.hq_city = rng.choice(
-                    ["香港", "新加坡"] if foreign else ["深圳", "广州", "佛山", "上海", "杭州"]
-                )
-                enterprise.hq_country = "Singapore" if enterprise.hq_city == "新加坡" else "中国"
-                enterprise.save()
-                if plan.tags:
-                    enterprise.tags.set([self.tags[s] for s in plan.tags if s in self.tags])
+        elif enterprise is None:
+            foreign = "foreign" in plan.tags
+            city = rng.choice(["香港", "新加坡"] if foreign else ["深圳", "广州", "佛山", "上海", "杭州"])
+            division = chain.industry_codes.order_by("code").values_list("code", flat=True).first()
+            enterprise = Enterprise(
+                name=plan.enterprise_name,
+                uscc=plan.uscc,
+                owner_team=team,
+                industry=self.codes.get(division),
+                hq_city=city,
+                hq_country="Singapore" if city == "新加坡" else "中国",
+            )
+            if plan.uscc:
+                validate_uscc(plan.uscc)
+                self.codes_made.add(plan.uscc)
+            enterprise.full_clean()
+            enterprise.save()
+            if plan.tags:
+                enterprise.tags.add(*[self.tags[s] for s in plan.tags if s in self.tags])
         project = create_project(
             clerk,
             name=plan.name,
@@ -561,7 +571,7 @@ class Builder:
         if project.stage in (Stage.LEAD, Stage.CONTACT, Stage.NEGOTIATION) and rng.random() < 0.4:
             end = last  # left alone since its last move: the stall scan may flag it
         people = [u for u in (owner, clerk) if u is not None]
-        for _ in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(1, 3)):
             kind = rng.choices(list(ActivityKind), weights=[4, 4, 3, 2, 1])[0]
             when = self.day_between(project.lead_on, end)
             activity = Activity.objects.create(
@@ -577,8 +587,8 @@ class Builder:
                 }[kind],
                 external_participants="\n".join(self.person() for _ in range(1 if kind == ActivityKind.CALL else 2)),
             )  # fmt: skip
-            activity.participants.set(people[: rng.randint(1, len(people))])
-        for _ in range(rng.randint(1, 2)):
+            activity.participants.add(*people[: rng.randint(1, len(people))])
+        for _ in range(1 if rng.random() < 0.7 else 2):
             Contact.objects.create(
                 project=project,
                 name=self.person().split("（")[0],
