@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Membership
+from zhaoshang.core.demo import DEMO_CITY
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.choices import ProjectType
@@ -27,7 +28,7 @@ from zhaoshang.industry.services import name_key
 from zhaoshang.industry.validators import make_uscc, validate_uscc
 
 from .choices import ActivityKind, LeadSource, Stage
-from .models import LARGE_PROJECT_WAN, Activity, Contact, Milestone
+from .models import LARGE_PROJECT_WAN, Activity, Contact, Milestone, Project
 from .services import create_project, find_or_create_enterprise, scan_stalled, transition
 
 # Projects signed in January to today of each year (the headline statistic counts the ≥1亿 among them);
@@ -125,14 +126,10 @@ class Plan:
 
 
 def load(ctx):
-    if ctx.city_adcode != "440700" or "teams" not in ctx.data:
+    if ctx.city_adcode != DEMO_CITY or "teams" not in ctx.data:
         ctx.log.append("projects: the demo pipeline exists for Jiangmen only")
         return
     Builder(ctx).run()
-
-
-def logins():
-    return []
 
 
 class Builder:
@@ -602,9 +599,7 @@ class Builder:
 
 
 def headline(year: int, until: date) -> dict:
-    """The ≥1亿 projects signed from 1 January of ``year`` to the same day as ``until`` (for the tests, the log)."""
-    from .models import Project
-
+    """The ≥1亿 projects signed from 1 January of ``year`` to the same day as ``until``."""
     end = until.replace(year=year)
     signed = Project.objects.filter(signed_on__gte=date(year, 1, 1), signed_on__lte=end)
     return {
