@@ -169,7 +169,7 @@ class Builder:
         elif r < 0.97:
             value = 10 ** self.rng.uniform(4.7, 5.5)  # 50,000 – 316,000
         else:
-            value = 10 ** self.rng.uniform(5.5, 5.95)
+            value = 10 ** self.rng.uniform(5.5, 6.05)  # a few above 1,000,000
         return int(round(value / 100) * 100)
 
     def team_for(self, district: str, chain: str) -> str:
