@@ -198,8 +198,9 @@ class ActivityForm(ProjectRecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = User.objects.filter(is_active=True, memberships__isnull=False).distinct()
-        if self.instance.pk is None:
-            self.fields["happened_on"].initial = timezone.localdate()
+        if self.instance.pk is None and self.initial.get("happened_on") is None:
+            # the instance's empty date is in self.initial and would hide a field initial
+            self.initial["happened_on"] = timezone.localdate()
 
     def clean_happened_on(self):
         day = self.cleaned_data["happened_on"]

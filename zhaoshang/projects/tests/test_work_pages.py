@@ -264,3 +264,11 @@ def test_a_period_ending_before_it_starts_is_refused_with_a_message(officer_a, c
 
     assert response.status_code == 200
     assert response.context["form"].errors["period_end"]
+
+
+def test_a_new_activity_form_proposes_today(officer_a, outpost_a, client_for):
+    project = ProjectFactory(owner_team=outpost_a)
+
+    response = client_for(officer_a).get(reverse("projects:activity-add", args=[project.pk]))
+
+    assert response.context["form"]["happened_on"].value() == TODAY
