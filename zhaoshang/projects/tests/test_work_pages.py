@@ -59,7 +59,7 @@ def test_the_board_puts_each_project_in_the_column_of_its_stage_with_its_badges(
     html = response.content.decode()
     assert 'data-testid="badge-stalled"' in html
     assert 'data-testid="badge-large"' in html
-    assert "20 hundred million yuan" in html
+    assert "20 亿元" in html
 
 
 def test_the_board_filters_like_the_list(officer_a, outpost_a, client_for):
@@ -106,7 +106,7 @@ def test_an_illegal_move_on_the_board_shows_the_reason_and_changes_nothing(offic
 
     assert response.status_code == 200
     assert 'data-testid="move-errors"' in response.content.decode()
-    assert "needs a signing date" in response.content.decode()
+    assert "须有签约日期" in response.content.decode()  # land needs a signing date first
     assert Project.objects.get(pk=project.pk).stage == Stage.NEGOTIATION
     assert StageTransition.objects.filter(project=project).count() == 1
 
@@ -204,7 +204,7 @@ def test_my_work_shows_the_panels_other_apps_contribute(officer_a, client_for):
     response = client_for(officer_a).get(MY_WORK)
 
     titles = [str(panel["title"]) for panel in response.context["panels"]]
-    assert "Unanswered inquiries" in titles
+    assert "未答复的咨询" in titles
 
 
 def test_my_work_is_in_the_navigation_and_on_the_home_page(officer_a, client_for):
