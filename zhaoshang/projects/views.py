@@ -250,10 +250,12 @@ def board(request):
 
 @login_required
 def board_move_form(request, pk: int):
-    """The move form of one card (htmx): the stage preset from ``?to_stage=`` (a card dropped on a column)."""
+    """The move form of one card (htmx): the stage preset from ``?to_stage=`` (a card dropped on a column), else the
+    next allowed one; every stage is offered, so that a refused move is explained by the service."""
     project = visible_project(request, pk, Action.CHANGE)
-    to_stage = request.GET.get("to_stage")
-    form = TransitionForm(project, initial={"to_stage": to_stage} if to_stage else None, any_stage=True)
+    moves = services.allowed_moves(project)
+    to_stage = request.GET.get("to_stage") or (moves[0] if moves else None)
+    form = TransitionForm(project, initial={"to_stage": to_stage}, any_stage=True)
     return render(request, "projects/_board_move_form.html", {"project": project, "form": form})
 
 
