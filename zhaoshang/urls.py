@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from zhaoshang.core import views as core_views
+from zhaoshang.projects import views as project_views
 
 api_patterns = [
     path("", include("zhaoshang.accounts.api.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("geo/", include("zhaoshang.geo.urls")),
     path("industry/", include("zhaoshang.industry.urls")),
     path("work/projects/", include("zhaoshang.projects.urls")),
+    path("work/my/", project_views.my_work, name="my-work"),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
     path("", include("zhaoshang.core.urls")),

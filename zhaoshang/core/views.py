@@ -44,16 +44,26 @@ def health(request):
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
 
 
+def app_panels(user, attribute: str) -> list[dict]:
+    """The panels the installed apps offer ``user`` under ``AppConfig.<attribute>`` (a list of dotted paths of
+    ``fn(user) -> dict | None``), in the order of INSTALLED_APPS; a function answering None offers nothing.
+
+    ``home_panels`` fill the home page, ``work_panels`` the "my work" page: an app lower in the import order
+    shows what apps above it contribute without importing them."""
+    panels = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, attribute, ()):
+            panel = import_string(path)(user)
+            if panel is not None:
+                panels.append(panel)
+    return panels
+
+
 @login_required
 def home(request):
     """A home page per role: the user's teams and roles, and the figures each app offers."""
     scope = user_scope(request.user)
-    panels = []
-    for config in apps.get_app_configs():
-        for path in getattr(config, "home_panels", ()):
-            panel = import_string(path)(request.user)
-            if panel is not None:
-                panels.append(panel)
+    panels = app_panels(request.user, "home_panels")
     memberships = request.user.memberships.select_related("team").order_by("team__kind", "team__name")
     recent = ChangeRecord.objects.select_related("content_type")[:10] if scope.is_admin else ChangeRecord.objects.none()
     return render(

@@ -22,6 +22,8 @@ class PortalConfig(AppConfig):
         "zhaoshang.portal.services.inquiries.inquiry_panel",
         "zhaoshang.portal.services.listings.stale_sites_panel",
     ]
+    # The "my work" page of the pipeline (projects cannot import the portal: it discovers this list).
+    work_panels = ["zhaoshang.portal.services.inquiries.inquiry_work_panel"]
 
     def ready(self):
         from zhaoshang.core import generations

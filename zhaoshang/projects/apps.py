@@ -11,7 +11,16 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Project pipeline")
 
     navigation = [
+        {**PIPELINE_AREA, "label": _("My work"), "url": "my-work"},
         {**PIPELINE_AREA, "label": _("Projects"), "url": "projects:project-list"},
+        {**PIPELINE_AREA, "label": _("Project board"), "url": "projects:board"},
+        {**PIPELINE_AREA, "label": _("Project speed"), "url": "projects:speed"},
         {**PIPELINE_AREA, "label": _("Duplicate claims"), "url": "projects:duplicates"},
     ]
-    home_panels = ["zhaoshang.projects.services.project_panel", "zhaoshang.projects.services.stalled_panel"]
+    home_panels = [
+        "zhaoshang.projects.services.work_panel",
+        "zhaoshang.projects.services.project_panel",
+        "zhaoshang.projects.services.stalled_panel",
+    ]
+    # Panels of the "my work" page offered by this app (others add theirs: core.views.app_panels).
+    work_panels = []

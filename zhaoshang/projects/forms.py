@@ -155,10 +155,14 @@ class TransitionForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, project: Project, *args, **kwargs):
+    def __init__(self, project: Project, *args, any_stage: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in services.allowed_moves(project)]
+        # The board may drop a card on any column: the service then names what is wrong with the move.
+        stages = (
+            [s for s in services.BOARD_STAGES if s != project.stage] if any_stage else services.allowed_moves(project)
+        )
+        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in stages]
         self.fields["happened_on"].initial = timezone.localdate()
         styled(self)
 
@@ -194,8 +198,9 @@ class ActivityForm(ProjectRecordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = User.objects.filter(is_active=True, memberships__isnull=False).distinct()
-        if self.instance.pk is None:
-            self.fields["happened_on"].initial = timezone.localdate()
+        if self.instance.pk is None and self.initial.get("happened_on") is None:
+            # the instance's empty date is in self.initial and would hide a field initial
+            self.initial["happened_on"] = timezone.localdate()
 
     def clean_happened_on(self):
         day = self.cleaned_data["happened_on"]
@@ -224,3 +229,43 @@ class DocumentForm(ProjectRecordForm):
     class Meta:
         model = Document
         fields = ["kind", "title", "file"]
+
+
+class SpeedForm(forms.Form):
+    """The period and grouping of the speed page (default: this calendar year up to today, no grouping)."""
+
+    GROUP_CHOICES = [
+        ("", _("No grouping")),
+        ("district", _("District")),
+        ("team", _("Team")),
+        ("source", _("Lead source")),
+        ("chain", _("Industry chain")),
+    ]
+
+    period_start = forms.DateField(label=_("Period from"), required=False, widget=DATE_INPUT)
+    period_end = forms.DateField(label=_("Period to"), required=False, widget=DATE_INPUT)
+    group_by = forms.ChoiceField(label=_("Group by"), choices=GROUP_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["period_start"].initial = today.replace(month=1, day=1)
+        self.fields["period_end"].initial = today
+        styled(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        cleaned["period_start"] = cleaned.get("period_start") or today.replace(month=1, day=1)
+        cleaned["period_end"] = cleaned.get("period_end") or today
+        if cleaned["period_end"] < cleaned["period_start"]:
+            self.add_error("period_end", _("The end of the period is before its start."))
+        cleaned["group_by"] = cleaned.get("group_by") or None
+        return cleaned
+
+    def period(self) -> tuple:
+        """(start, end, group_by), the defaults when the form is unbound or invalid."""
+        if self.is_bound and self.is_valid():
+            data = self.cleaned_data
+            return data["period_start"], data["period_end"], data["group_by"]
+        return self.fields["period_start"].initial, self.fields["period_end"].initial, None

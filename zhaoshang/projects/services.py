@@ -29,7 +29,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Func, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -55,7 +55,7 @@ from .choices import (
     StallRule,
     TransitionKind,
 )
-from .models import Activity, Contact, Project, StageTransition, StallFlag
+from .models import Activity, Contact, Milestone, Project, StageTransition, StallFlag
 
 
 def _day(value: date) -> str:
@@ -893,4 +893,160 @@ def stalled_panel(user) -> dict:
         "title": _("Stalled projects"),
         "value": StallFlag.objects.restrict(user).filter(cleared_on__isnull=True).values("project").distinct().count(),
         "url": reverse("projects:project-list") + "?stalled=true",
+    }
+
+
+# ---------------------------------------------------------------- the board and "my work"
+
+# The columns of the board: the forward chain, then paused and dropped (shown collapsed).
+BOARD_STAGES = (*FORWARD, Stage.PAUSED, Stage.DROPPED)
+# At most this many cards per column; the rest are in the list, filtered the same way.
+BOARD_CARDS_PER_COLUMN = 50
+
+
+def board_columns(queryset, user, today: date | None = None, per_column: int = BOARD_CARDS_PER_COLUMN) -> list[dict]:
+    """The board of ``queryset`` (projects the user may see, already filtered): for each of BOARD_STAGES
+    ``{"stage", "label", "count", "cards", "more", "collapsed"}``.
+
+    Queries do not grow with the number of projects: one count per stage for all columns, one query of at most
+    ``per_column`` cards per column (team and enterprise joined, badges annotated), one query of the shown cards
+    the user may change. Each card is the project with ``days_in_stage``, ``stalled``, ``duplicate`` and
+    ``movable`` set.
+    """
+    today = today or timezone.localdate()
+    queryset = queryset.order_by()
+    counts = dict(queryset.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    stalled = Exists(StallFlag.objects.filter(project=OuterRef("pk"), cleared_on__isnull=True))
+    rival = Exists(
+        Project.objects.filter(enterprise=OuterRef("enterprise"))
+        .exclude(owner_team=OuterRef("owner_team"))
+        .exclude(stage=Stage.DROPPED)
+    )
+    columns = []
+    shown: list[Project] = []
+    for stage in BOARD_STAGES:
+        cards = []
+        if counts.get(stage):
+            date_column = (
+                STAGE_DATE_FIELDS.get(stage) or {Stage.PAUSED: "paused_on", Stage.DROPPED: "dropped_on"}[stage]
+            )
+            cards = list(
+                queryset.filter(stage=stage)
+                .select_related("enterprise", "owner_team")
+                .defer("search_text", "description", "drop_reason", "enterprise__search_text")
+                .annotate(stalled=stalled, duplicate=rival)
+                .order_by(F(date_column).asc(nulls_last=True), "pk")[:per_column]
+            )
+            for card in cards:
+                since = card.stage_date(stage)
+                card.days_in_stage = (today - since).days if since else None
+        shown += cards
+        columns.append(
+            {
+                "stage": stage,
+                "label": _label(stage),
+                "count": counts.get(stage, 0),
+                "cards": cards,
+                "more": counts.get(stage, 0) - len(cards),
+                "collapsed": stage in (Stage.PAUSED, Stage.DROPPED),
+            }
+        )
+    writable = set()
+    if shown:
+        writable = set(
+            Project.objects.restrict(user, Action.CHANGE)
+            .filter(pk__in=[card.pk for card in shown])
+            .values_list("pk", flat=True)
+        )
+    for card in shown:
+        card.movable = card.pk in writable
+    return columns
+
+
+def board_card(project: Project, user, today: date | None = None) -> Project:
+    """One card of the board, as ``board_columns`` prepares it (after a move)."""
+    columns = board_columns(Project.objects.filter(pk=project.pk), user, today)
+    return next(card for column in columns for card in column["cards"])
+
+
+# Milestones due within this many days (or overdue) are on the "my work" page.
+DUE_WITHIN_DAYS = 14
+# A project without a stage change or activity for this many days is on the "my work" page.
+IDLE_DAYS = 30
+
+
+def my_projects(user):
+    """The projects ``user`` is responsible for or works on through one of their teams (owning or supporting),
+    among those they may see."""
+    teams = Team.objects.filter(memberships__user=user).values("pk")
+    supporting = Project.supporting_teams.through.objects.filter(project_id=OuterRef("pk"), team_id__in=teams)
+    return (
+        Project.objects.restrict(user, Action.VIEW)
+        .filter(Q(owner=user) | Q(owner_team__in=teams) | Q(Exists(supporting)))
+        .exclude(stage__in=(Stage.DROPPED, Stage.FULL_PRODUCTION))
+    )
+
+
+def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: int = 50) -> dict:
+    """What the officer has to do: ``milestones`` due within DUE_WITHIN_DAYS or overdue and not done, ``stalled``
+    (open stall flags), ``idle`` (no stage change or activity for ``idle_days``, paused projects aside) of
+    ``my_projects``, and ``notifications`` unread. Each list holds at most ``limit`` entries."""
+    from zhaoshang.core.notifications import unread
+
+    today = today or timezone.localdate()
+    mine = my_projects(user)
+    milestones = (
+        Milestone.objects.filter(
+            project__in=mine.values("pk"),
+            actual_on__isnull=True,
+            planned_on__lte=today + timedelta(days=DUE_WITHIN_DAYS),
+        )
+        .select_related("project")
+        .only("name", "stage", "planned_on", "project__name")
+        .order_by("planned_on", "pk")
+    )
+    flags = (
+        StallFlag.objects.filter(project__in=mine.values("pk"), cleared_on__isnull=True)
+        .select_related("project")
+        .only("rule", "since", "project__name", "project__stage")
+        .order_by("since", "pk")
+    )
+    floor = date(1900, 1, 1)
+    last_activity = Subquery(
+        Activity.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(last=Max("happened_on"))
+        .values("last")
+    )
+    touched = Greatest(
+        *(Coalesce(F(column), floor) for column in (*STAGE_DATE_FIELDS.values(), "resumed_on")),
+        Coalesce(last_activity, floor),
+        output_field=models.DateField(),
+    )
+    idle = (
+        mine.exclude(stage=Stage.PAUSED)
+        .annotate(touched=touched)
+        .filter(touched__lt=today - timedelta(days=idle_days))
+        .only("name", "stage")
+        .order_by("touched", "pk")
+    )
+    return {
+        "today": today,
+        "due_within": DUE_WITHIN_DAYS,
+        "idle_days": idle_days,
+        "milestones": list(milestones[:limit]),
+        "stalled": list(flags[:limit]),
+        "idle": list(idle[:limit]),
+        "notifications": list(unread(user).order_by("-created", "-pk")[:limit]),
+    }
+
+
+def work_panel(user) -> dict:
+    """Home-page entry of the "my work" page: the projects the user works on."""
+    return {
+        "title": _("My work"),
+        "value": my_projects(user).count(),
+        "note": _("projects I work on"),
+        "url": reverse("my-work"),
     }

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import can
-from zhaoshang.core.views import ObjectCreateView, ObjectListView, ObjectUpdateView, history_url
+from zhaoshang.core.views import ObjectCreateView, ObjectListView, ObjectUpdateView, app_panels, history_url
 
 from . import services
 from .filtersets import ProjectFilterSet
@@ -28,6 +28,7 @@ from .forms import (
     DocumentForm,
     MilestoneForm,
     ProjectForm,
+    SpeedForm,
     TransitionForm,
 )
 from .models import Activity, Contact, Document, Milestone, Project
@@ -104,9 +105,11 @@ def _moved(request, project: Project, message: str):
 def project_transition(request, pk: int):
     """POST to_stage, happened_on, note, reason: move the project (htmx: the form comes back with its errors)."""
     project = visible_project(request, pk, Action.CHANGE)
-    form = TransitionForm(project, request.POST)
+    on_board = _is_fragment(request) and request.POST.get("board") == "1"
+    form = TransitionForm(project, request.POST, any_stage=on_board)
     if form.is_valid():
         data = form.cleaned_data
+        from_stage = project.stage
         try:
             project = services.transition(
                 project, data["to_stage"], data["happened_on"], request.user, note=data["note"], reason=data["reason"]
@@ -114,11 +117,12 @@ def project_transition(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return _moved(
-                request,
-                project,
-                _("%(project)s is now at %(stage)s.") % {"project": project, "stage": project.get_stage_display()},
-            )
+            message = _("%(project)s is now at %(stage)s.") % {"project": project, "stage": project.get_stage_display()}
+            if on_board:
+                return _moved_on_board(request, project, from_stage, message)
+            return _moved(request, project, message)
+    if on_board:
+        return render(request, "projects/_board_move_form.html", {"project": project, "form": form})
     if _is_fragment(request):
         return render(request, "projects/_transition_form.html", {"project": project, "transition_form": form})
     return render(request, "projects/project_detail.html", _detail_context(request, project, transition_form=form))
@@ -211,3 +215,91 @@ RECORD_VIEWS = {
     "contact": (Contact, ContactForm),
     "document": (Document, DocumentForm),
 }
+
+
+# ---------------------------------------------------------------- the board, "my work", speed
+
+
+def _board_labels() -> dict:
+    """Texts the board's script shows, translated here (the script holds none)."""
+    return {"dropHere": _("Drop the card here to move the project.")}
+
+
+@login_required
+def board(request):
+    """The projects the user may see, one column per stage, filtered like the list."""
+    queryset = Project.objects.restrict(request.user, Action.VIEW)
+    filterset = ProjectFilterSet(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound:
+        queryset = filterset.qs
+    columns = services.board_columns(queryset, request.user)
+    query = request.GET.copy()
+    query.pop("stage", None)
+    return render(
+        request,
+        "projects/board.html",
+        {
+            "filterset": filterset,
+            "columns": columns,
+            "query_string": query.urlencode(),
+            "per_column": services.BOARD_CARDS_PER_COLUMN,
+            "labels": _board_labels(),
+        },
+    )
+
+
+@login_required
+def board_move_form(request, pk: int):
+    """The move form of one card (htmx): the stage preset from ``?to_stage=`` (a card dropped on a column), else the
+    next allowed one; every stage is offered, so that a refused move is explained by the service."""
+    project = visible_project(request, pk, Action.CHANGE)
+    moves = services.allowed_moves(project)
+    to_stage = request.GET.get("to_stage") or (moves[0] if moves else None)
+    form = TransitionForm(project, initial={"to_stage": to_stage}, any_stage=True)
+    return render(request, "projects/_board_move_form.html", {"project": project, "form": form})
+
+
+def _moved_on_board(request, project: Project, from_stage: str, message: str):
+    """The moved card, out of its old column and on top of its new one, and the message in the move panel."""
+    card = services.board_card(project, request.user)
+    return render(
+        request,
+        "projects/_board_moved.html",
+        {"card": card, "from_stage": from_stage, "message": message, "column_counts": True},
+    )
+
+
+@login_required
+def my_work(request):
+    """What the logged-in officer has to do, and what the other apps ask of them (``AppConfig.work_panels``)."""
+    work = services.my_work(request.user)
+    return render(request, "projects/my_work.html", {**work, "panels": app_panels(request.user, "work_panels")})
+
+
+@login_required
+def speed(request):
+    """How fast the projects the user may see move between the key stages over a period (default: this year)."""
+    form = SpeedForm(request.GET or None)
+    start, end, group_by = form.period()
+    figures = services.speed_figures(Project.objects.restrict(request.user, Action.VIEW), start, end, group_by)
+    charts = [
+        {
+            "id": f"speed-chart-{interval['key']}",
+            "bins": [
+                (f"{bar['from_days']}–{bar['to_days']}" if bar["to_days"] is not None else f"≥ {bar['from_days']}")
+                for bar in interval["overall"]["histogram"]
+            ],
+            "counts": [bar["count"] for bar in interval["overall"]["histogram"]],
+        }
+        for interval in figures["intervals"]
+    ]
+    return render(
+        request,
+        "projects/speed.html",
+        {
+            "form": form,
+            "figures": figures,
+            "charts": charts,
+            "chart_labels": {"days": _("days"), "projects": _("projects")},
+        },
+    )

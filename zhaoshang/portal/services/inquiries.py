@@ -398,3 +398,32 @@ def inquiry_panel(user) -> dict:
         "note": ngettext("%(count)d overdue", "%(count)d overdue", overdue) % {"count": overdue},
         "url": reverse("portal:inquiry-inbox"),
     }
+
+
+def inquiry_work_panel(user, limit: int = 10) -> dict | None:
+    """ "My work" panel: the unanswered inquiries of the user's own teams, soonest due first, with their response
+    clocks (None for a user in no team: the centre's whole inbox is on the inquiries page)."""
+    from django.urls import reverse
+    from django.utils import formats
+
+    teams = list(user.memberships.values_list("team_id", flat=True))
+    if not teams:
+        return None
+    now = timezone.now()
+    waiting = Inquiry.objects.filter(open_q(), team_id__in=teams).order_by("due", "pk")
+    rows = list(waiting[:limit])
+    return {
+        "title": _("Unanswered inquiries"),
+        "url": reverse("portal:inquiry-inbox"),
+        "count": waiting.count() if len(rows) == limit else len(rows),
+        "items": [
+            {
+                "label": str(inquiry),
+                "url": inquiry.get_absolute_url(),
+                "note": (_("overdue since %(time)s") if inquiry.due < now else _("due %(time)s"))
+                % {"time": formats.date_format(timezone.localtime(inquiry.due), "Y-m-d H:i")},
+                "late": inquiry.due < now,
+            }
+            for inquiry in rows
+        ],
+    }

@@ -197,3 +197,19 @@ def test_the_clock_reads_in_working_time(site_a):
         assert (tuesday_9am.state, tuesday_9am.label) == ("overdue", "overdue by 16 hours")
         next_monday = clock(inquiry, timezone.datetime(2026, 3, 16, 17, 0, tzinfo=shanghai))
         assert next_monday.label == "overdue by 5 working days"
+
+
+def test_my_work_lists_the_unanswered_inquiries_of_my_team_soonest_due_first_and_not_to_another_team(
+    client_for, officer_a, officer_b, late, fresh
+):
+    from zhaoshang.portal.services.inquiries import inquiry_work_panel
+
+    panel = inquiry_work_panel(officer_a)
+
+    assert [item["label"] for item in panel["items"]] == [str(late), str(fresh)]
+    assert panel["count"] == 2
+    assert [item["late"] for item in panel["items"]] == [True, False]
+    assert inquiry_work_panel(officer_b)["items"] == []
+    page = client_for(officer_a).get(reverse("my-work")).content.decode()
+    assert "迟复公司" in page and "新到公司" in page
+    assert "迟复公司" not in client_for(officer_b).get(reverse("my-work")).content.decode()
