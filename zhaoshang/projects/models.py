@@ -69,9 +69,37 @@ def project_scope_q(scope: Scope, action: str, outer: str = "pk", prefix: str = 
     return q
 
 
+# A project's reference: XM, the year it was recorded, a number counting up within that year (XM2026-000123).
+CODE_PREFIX = "XM"
+CODE_DIGITS = 6
+
+
+def code_prefix(year: int) -> str:
+    return f"{CODE_PREFIX}{year}-"
+
+
+def next_codes(count: int, year: int | None = None) -> list[str]:
+    """``count`` unused project references of ``year`` (default: this year), following the highest one given."""
+    from django.utils import timezone
+
+    prefix = code_prefix(year or timezone.localdate().year)
+    last = (
+        Project._base_manager.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    )
+    number = int(last[len(prefix) :]) if last and last[len(prefix) :].isdigit() else 0
+    return [f"{prefix}{number + i:0{CODE_DIGITS}d}" for i in range(1, count + 1)]
+
+
 class Project(SearchableModel):
     """An investment project, from the first lead to full production."""
 
+    code = models.CharField(
+        _("project reference"),
+        max_length=30,
+        unique=True,
+        blank=True,
+        help_text=_("Given on creation (e.g. XM2026-000123); an Excel import updates the project of this reference."),
+    )
     name = models.CharField(_("project name"), max_length=200)
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("investor enterprise"), on_delete=models.PROTECT, related_name="projects"
@@ -215,6 +243,14 @@ class Project(SearchableModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = next_codes(1)[0]
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "code"}
+        return super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
@@ -236,10 +272,17 @@ class Project(SearchableModel):
             if place is not None:
                 self.district_id = place.region_id
         if self.owner_id and self.owner_team_id:
-            if not Membership.objects.filter(user_id=self.owner_id, team_id=self.owner_team_id).exists():
+            if not self.owner_is_member():
                 errors["owner"] = _("The responsible officer must be a member of the owning team.")
         if errors:
             raise ValidationError(errors)
+
+    def owner_is_member(self) -> bool:
+        """Whether the responsible officer belongs to the owning team (an import answers from preloaded pairs)."""
+        known = getattr(self, "_memberships", None)
+        if known is not None:
+            return (self.owner_id, self.owner_team_id) in known
+        return Membership.objects.filter(user_id=self.owner_id, team_id=self.owner_team_id).exists()
 
     # ---- stages
 
