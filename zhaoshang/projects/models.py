@@ -219,6 +219,8 @@ class Project(SearchableModel):
         indexes = [
             # serves the list of one team's projects by stage (owner's pipeline, the board)
             models.Index(fields=["owner_team", "stage"], name="projects_team_stage_idx"),
+            # serves the list page filtered by stage and district and sorted (or bounded) by planned investment
+            models.Index(fields=["stage", "district", "planned_investment"], name="projects_stage_dist_amt_idx"),
             # serves the stall scan (projects at one stage reached before a day) and counts by stage
             models.Index(fields=["stage", "signed_on"], name="projects_stage_signed_idx"),
             models.Index(fields=["stage", "construction_on"], name="projects_stage_constr_idx"),
