@@ -391,7 +391,11 @@ class StageTransition(ProjectRecord):
         ]
 
     def __str__(self):
-        return f"{self.project} · {self.get_kind_display()} · {self.get_to_stage_display()} · {self.happened_on}"
+        # the labels from the choices themselves: get_FOO_display hashes every choice on each call (imports name
+        # tens of thousands of these in their change records)
+        kind = TransitionKind(self.kind).label if self.kind in TransitionKind.values else self.kind
+        stage = Stage(self.to_stage).label if self.to_stage in Stage.values else self.to_stage
+        return f"{self.project} · {kind} · {stage} · {self.happened_on}"
 
 
 class Milestone(ProjectRecord):

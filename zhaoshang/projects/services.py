@@ -180,14 +180,13 @@ def _check_date(happened_on) -> None:
 
 def _latest(project: Project) -> tuple[str, date] | None:
     """(what, date) of the latest dated event of the project's history."""
-    events = [(_label(stage), day) for stage, day in project.reached_stages()]
-    events += [
-        (_label(Stage.PAUSED), project.paused_on),
-        (_label(Stage.DROPPED), project.dropped_on),
-        (_("Resumed"), project.resumed_on),
-    ]
+    events = list(project.reached_stages())
+    events += [(Stage.PAUSED, project.paused_on), (Stage.DROPPED, project.dropped_on), ("", project.resumed_on)]
     events = [(what, day) for what, day in events if day]
-    return max(events, key=lambda event: event[1]) if events else None
+    if not events:
+        return None
+    what, day = max(events, key=lambda event: event[1])  # named only now: a name is a translation
+    return (_label(what) if what else _("Resumed")), day
 
 
 def _not_before_latest(project: Project, to_label: str, happened_on: date) -> None:
