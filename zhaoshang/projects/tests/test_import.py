@@ -52,6 +52,18 @@ def english():
         yield
 
 
+@pytest.fixture
+def client_for(client_for):
+    """Pages served in English, like the messages asserted here."""
+
+    def make(user):
+        client = client_for(user)
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return make
+
+
 def header(key: str) -> str:
     return str(next(c.header for c in PROJECT_COLUMNS if c.key == key))
 
@@ -175,7 +187,7 @@ def test_numbers_are_numbers_and_dates_are_dates_in_the_export(signed_project, c
     assert values[header("planned_investment")] == 12000.5
     assert values[header("signed_on")].date() == signed_project.signed_on
     assert values[header("code")] == signed_project.code
-    assert values[header("stage")] == "Land supplied"
+    assert values[header("stage")] == str(Stage.LAND.label)  # in the language the page was served in
 
 
 def test_a_new_project_is_imported_with_its_investor_and_its_history(city, outpost_a, officer_a, client_for):
