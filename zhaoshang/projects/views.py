@@ -65,9 +65,28 @@ class ProjectListView(ObjectListView):
     table = PROJECT_TABLE
     add_url_name = "projects:project-add"
     template_name = "projects/project_list.html"
+    # The columns PROJECT_TABLE shows (and the permission and link need): the page reads nothing else.
+    LIST_FIELDS = (
+        "id",
+        "name",
+        "stage",
+        "planned_investment",
+        "lead_on",
+        "signed_on",
+        "confidential",
+        "owner_team",
+        "district",
+        "enterprise",
+        "enterprise__name",
+        "enterprise__name_en",
+        "owner_team__name",
+        "owner_team__name_en",
+        "district__name",
+        "district__name_en",
+    )
 
     def get_queryset(self):
-        return super().get_queryset().defer(*LIGHT)
+        return super().get_queryset().only(*self.LIST_FIELDS)
 
     def get_template_names(self):
         if _is_fragment(self.request):
