@@ -72,6 +72,7 @@ test: lint check pytest
 # Benchmarks (not part of the tests): SQLite, and PostgreSQL when BENCH_DATABASE_URL names one.
 bench: install
 	$(PY) bench/portal_map.py
+	$(PY) bench/projects.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -68,29 +68,37 @@ def _pinyin(word: str) -> tuple[str, str]:
 
 def index_terms(*texts: str | None) -> set[str]:
     terms: set[str] = set()
-    jieba = _segmenter()
     for text in texts:
         if not text:
             continue
         text = normalize(str(text))
         terms.update(LATIN_WORD.findall(text))
         for run in CJK_RUN.findall(text):
-            if len(run) == 1:
-                terms.add(run)
-                continue
-            for gram in _bigrams(run):
-                terms.add(gram)
-                terms.update(_pinyin(gram))  # xinhui / xh even where jieba cuts 新会 into 新 + 会
-            for word in jieba.cut_for_search(run):
-                if len(word) >= 2:
-                    terms.add(word)
-            for word in jieba.cut(run):
-                full, initials = _pinyin(word)
-                terms.add(full)
-                if len(word) >= 2:
-                    terms.add(initials)
+            terms |= _run_terms(run)
     terms.discard("")
     return terms
+
+
+@lru_cache(maxsize=65536)
+def _run_terms(run: str) -> frozenset[str]:
+    """The terms of one run of Chinese text (a run's terms do not depend on the text around it, and runs such
+    as place names, 有限公司 or 项目 come back in thousands of records)."""
+    if len(run) == 1:
+        return frozenset((run,))
+    jieba = _segmenter()
+    terms: set[str] = set()
+    for gram in _bigrams(run):
+        terms.add(gram)
+        terms.update(_pinyin(gram))  # xinhui / xh even where jieba cuts 新会 into 新 + 会
+    for word in jieba.cut_for_search(run):
+        if len(word) >= 2:
+            terms.add(word)
+    for word in jieba.cut(run):
+        full, initials = _pinyin(word)
+        terms.add(full)
+        if len(word) >= 2:
+            terms.add(initials)
+    return frozenset(terms)
 
 
 def build_search_text(*texts: str | None) -> str:

@@ -41,8 +41,9 @@ class IdFilter(django_filters.ModelChoiceFilter):
 
 
 class ProjectFilterSet(SearchFilterSet):
+    # A project has one stage: no DISTINCT needed (it would make the list page sort every column).
     stage = django_filters.MultipleChoiceFilter(
-        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     district = AdcodeFilter(
         label=_("Target district"),

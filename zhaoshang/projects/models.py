@@ -69,9 +69,37 @@ def project_scope_q(scope: Scope, action: str, outer: str = "pk", prefix: str = 
     return q
 
 
+# A project's reference: XM, the year it was recorded, a number counting up within that year (XM2026-000123).
+CODE_PREFIX = "XM"
+CODE_DIGITS = 6
+
+
+def code_prefix(year: int) -> str:
+    return f"{CODE_PREFIX}{year}-"
+
+
+def next_codes(count: int, year: int | None = None) -> list[str]:
+    """``count`` unused project references of ``year`` (default: this year), following the highest one given."""
+    from django.utils import timezone
+
+    prefix = code_prefix(year or timezone.localdate().year)
+    last = (
+        Project._base_manager.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
+    )
+    number = int(last[len(prefix) :]) if last and last[len(prefix) :].isdigit() else 0
+    return [f"{prefix}{number + i:0{CODE_DIGITS}d}" for i in range(1, count + 1)]
+
+
 class Project(SearchableModel):
     """An investment project, from the first lead to full production."""
 
+    code = models.CharField(
+        _("project reference"),
+        max_length=30,
+        unique=True,
+        blank=True,
+        help_text=_("Given on creation (e.g. XM2026-000123); an Excel import updates the project of this reference."),
+    )
     name = models.CharField(_("project name"), max_length=200)
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("investor enterprise"), on_delete=models.PROTECT, related_name="projects"
@@ -191,6 +219,8 @@ class Project(SearchableModel):
         indexes = [
             # serves the list of one team's projects by stage (owner's pipeline, the board)
             models.Index(fields=["owner_team", "stage"], name="projects_team_stage_idx"),
+            # serves the list page filtered by stage and district and sorted (or bounded) by planned investment
+            models.Index(fields=["stage", "district", "planned_investment"], name="projects_stage_dist_amt_idx"),
             # serves the stall scan (projects at one stage reached before a day) and counts by stage
             models.Index(fields=["stage", "signed_on"], name="projects_stage_signed_idx"),
             models.Index(fields=["stage", "construction_on"], name="projects_stage_constr_idx"),
@@ -215,6 +245,14 @@ class Project(SearchableModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.code:
+            self.code = next_codes(1)[0]
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "code"}
+        return super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
 
@@ -236,10 +274,17 @@ class Project(SearchableModel):
             if place is not None:
                 self.district_id = place.region_id
         if self.owner_id and self.owner_team_id:
-            if not Membership.objects.filter(user_id=self.owner_id, team_id=self.owner_team_id).exists():
+            if not self.owner_is_member():
                 errors["owner"] = _("The responsible officer must be a member of the owning team.")
         if errors:
             raise ValidationError(errors)
+
+    def owner_is_member(self) -> bool:
+        """Whether the responsible officer belongs to the owning team (an import answers from preloaded pairs)."""
+        known = getattr(self, "_memberships", None)
+        if known is not None:
+            return (self.owner_id, self.owner_team_id) in known
+        return Membership.objects.filter(user_id=self.owner_id, team_id=self.owner_team_id).exists()
 
     # ---- stages
 
@@ -346,7 +391,11 @@ class StageTransition(ProjectRecord):
         ]
 
     def __str__(self):
-        return f"{self.project} · {self.get_kind_display()} · {self.get_to_stage_display()} · {self.happened_on}"
+        # the labels from the choices themselves: get_FOO_display hashes every choice on each call (imports name
+        # tens of thousands of these in their change records)
+        kind = TransitionKind(self.kind).label if self.kind in TransitionKind.values else self.kind
+        stage = Stage(self.to_stage).label if self.to_stage in Stage.values else self.to_stage
+        return f"{self.project} · {kind} · {stage} · {self.happened_on}"
 
 
 class Milestone(ProjectRecord):

@@ -223,14 +223,13 @@ def _check_date(happened_on) -> None:
 
 def _latest(project: Project) -> tuple[str, date] | None:
     """(what, date) of the latest dated event of the project's history."""
-    events = [(_label(stage), day) for stage, day in project.reached_stages()]
-    events += [
-        (_label(Stage.PAUSED), project.paused_on),
-        (_label(Stage.DROPPED), project.dropped_on),
-        (_("Resumed"), project.resumed_on),
-    ]
+    events = list(project.reached_stages())
+    events += [(Stage.PAUSED, project.paused_on), (Stage.DROPPED, project.dropped_on), ("", project.resumed_on)]
     events = [(what, day) for what, day in events if day]
-    return max(events, key=lambda event: event[1]) if events else None
+    if not events:
+        return None
+    what, day = max(events, key=lambda event: event[1])  # named only now: a name is a translation
+    return (_label(what) if what else _("Resumed")), day
 
 
 def _not_before_latest(project: Project, to_label: str, happened_on: date) -> None:
@@ -356,6 +355,56 @@ def transition(project: Project, to_stage: str, happened_on: date, user, note: s
     return locked
 
 
+def check_correction(project: Project, stage: str, new_date) -> date:
+    """The date ``stage`` of ``project`` is corrected from; ValidationError naming the stage or date when
+    ``new_date`` would put the stages out of order (see ``correct_date``). Changes nothing."""
+    field_name = STAGE_DATE_FIELDS.get(stage)
+    if field_name is None or getattr(project, field_name) is None:
+        label = _label(stage) if stage in Stage.values else stage
+        raise ValidationError(
+            {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": label}}
+        )
+    _check_date(new_date)
+    old = getattr(project, field_name)
+    if new_date == old:
+        raise ValidationError(
+            {"happened_on": _("%(stage)s is already dated %(date)s.") % {"stage": _label(stage), "date": _day(old)}}
+        )
+    reached = project.reached_stages()
+    position = [s for s, _d in reached].index(stage)
+    if position > 0 and new_date < reached[position - 1][1]:
+        previous, previous_date = reached[position - 1]
+        raise ValidationError(
+            {
+                "happened_on": _(
+                    "%(stage)s cannot be dated %(date)s: that is before %(previous)s on %(previous_date)s."
+                )
+                % {
+                    "stage": _label(stage),
+                    "date": _day(new_date),
+                    "previous": _label(previous),
+                    "previous_date": _day(previous_date),
+                }
+            }
+        )
+    later = [(_label(s), d) for s, d in reached[position + 1 :]]
+    later += [
+        (_label(Stage.PAUSED), project.paused_on),
+        (_label(Stage.DROPPED), project.dropped_on),
+        (_("Resumed"), project.resumed_on),
+    ]
+    later = [(what, d) for what, d in later if d and d < new_date]
+    if later:
+        what, day = min(later, key=lambda event: event[1])
+        raise ValidationError(
+            {
+                "happened_on": _("%(stage)s cannot be dated %(date)s: that is after %(next)s on %(next_date)s.")
+                % {"stage": _label(stage), "date": _day(new_date), "next": what, "next_date": _day(day)}
+            }
+        )
+    return old
+
+
 def correct_date(project: Project, stage: str, new_date: date, user, note: str = "") -> Project:
     """Put right the date a stage of the forward chain was reached, keeping the stages in order.
 
@@ -365,50 +414,8 @@ def correct_date(project: Project, stage: str, new_date: date, user, note: str =
     """
     with transaction.atomic():
         locked = _lock_for_change(project, user)
-        field_name = STAGE_DATE_FIELDS.get(stage)
-        if field_name is None or getattr(locked, field_name) is None:
-            label = _label(stage) if stage in Stage.values else stage
-            raise ValidationError(
-                {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": label}}
-            )
-        _check_date(new_date)
-        old = getattr(locked, field_name)
-        if new_date == old:
-            raise ValidationError(
-                {"happened_on": _("%(stage)s is already dated %(date)s.") % {"stage": _label(stage), "date": _day(old)}}
-            )
-        reached = locked.reached_stages()
-        position = [s for s, _d in reached].index(stage)
-        if position > 0 and new_date < reached[position - 1][1]:
-            previous, previous_date = reached[position - 1]
-            raise ValidationError(
-                {
-                    "happened_on": _(
-                        "%(stage)s cannot be dated %(date)s: that is before %(previous)s on %(previous_date)s."
-                    )
-                    % {
-                        "stage": _label(stage),
-                        "date": _day(new_date),
-                        "previous": _label(previous),
-                        "previous_date": _day(previous_date),
-                    }
-                }
-            )
-        later = [(_label(s), d) for s, d in reached[position + 1 :]]
-        later += [
-            (_label(Stage.PAUSED), locked.paused_on),
-            (_label(Stage.DROPPED), locked.dropped_on),
-            (_("Resumed"), locked.resumed_on),
-        ]
-        later = [(what, d) for what, d in later if d and d < new_date]
-        if later:
-            what, day = min(later, key=lambda event: event[1])
-            raise ValidationError(
-                {
-                    "happened_on": _("%(stage)s cannot be dated %(date)s: that is after %(next)s on %(next_date)s.")
-                    % {"stage": _label(stage), "date": _day(new_date), "next": what, "next_date": _day(day)}
-                }
-            )
+        old = check_correction(locked, stage, new_date)
+        field_name = STAGE_DATE_FIELDS[stage]
         setattr(locked, field_name, new_date)
         locked.save()
         StageTransition.objects.create(
@@ -1050,3 +1057,131 @@ def work_panel(user) -> dict:
         "note": _("projects I work on"),
         "url": reverse("my-work"),
     }
+
+
+# ---------------------------------------------------------------- stages given as a whole (Excel import)
+
+
+def _moved_error(exc: ValidationError, field_name: str) -> ValidationError:
+    """A refusal of ``check_transition`` or ``check_correction`` told of the column ``field_name``."""
+    return ValidationError({field_name: exc.messages})
+
+
+def plan_stages(
+    project: Project,
+    stage: str | None,
+    dates: dict[str, date | None],
+    *,
+    reason: str = "",
+    paused_on: date | None = None,
+    dropped_on: date | None = None,
+    user=None,
+) -> list[StageTransition]:
+    """Bring ``project`` (in memory, nothing saved) to ``stage`` with the dates ``dates`` ({stage of the forward
+    chain: date or None}) by the moves ``transition`` and ``correct_date`` would make, checked by the same rules
+    (``check_transition``, ``check_correction``); returns the history rows of those moves, unsaved, in order.
+
+    A new project (no pk) opens at its lead date (default today) and advances to each dated stage in chain
+    order, then is paused or dropped when ``stage`` says so (dated ``paused_on``/``dropped_on``). An existing
+    project gets a date correction for each changed date and an advance for each newly dated stage. A
+    refusal raises ValidationError keyed by the date field (``lead_on`` … ``full_production_on``,
+    ``paused_on``, ``dropped_on``), ``stage`` or ``drop_reason``. With ``stage`` None, the project stays at the
+    last stage dated.
+    """
+    recorded_by = user if user is not None and user.is_authenticated else None
+    rows: list[StageTransition] = []
+
+    def record(kind, from_stage, day, **extra):
+        rows.append(
+            StageTransition(
+                project=project,
+                kind=kind,
+                from_stage=from_stage,
+                to_stage=project.stage,
+                happened_on=day,
+                recorded_by=recorded_by,
+                **extra,
+            )
+        )
+
+    def move(to_stage, day, field_name, why=""):
+        if day is None:
+            raise ValidationError({field_name: _("Give the date of %(stage)s.") % {"stage": _label(to_stage)}})
+        try:
+            kind = check_transition(project, to_stage, day, why)
+        except ValidationError as exc:
+            raise _moved_error(exc, field_name) from None
+        from_stage = project.stage
+        _apply(project, kind, to_stage, day, why)
+        record(kind, from_stage, day, reason=(why or "").strip() if kind == TransitionKind.DROP else "")
+
+    if project.pk is None:
+        lead_on = dates.get(Stage.LEAD) or timezone.localdate()
+        try:
+            _check_date(lead_on)
+        except ValidationError as exc:
+            raise _moved_error(exc, "lead_on") from None
+        project.stage, project.lead_on = Stage.LEAD, lead_on
+        record(TransitionKind.OPEN, "", lead_on)
+        for forward in FORWARD[1:]:
+            if dates.get(forward):
+                move(forward, dates[forward], STAGE_DATE_FIELDS[forward])
+    else:
+        corrections = []
+        for forward, field_name in STAGE_DATE_FIELDS.items():
+            old, new = getattr(project, field_name), dates.get(forward)
+            if old is not None and new is None:
+                raise ValidationError(
+                    {
+                        field_name: _("%(stage)s was reached on %(date)s: its date cannot be removed.")
+                        % {"stage": _label(forward), "date": _day(old)}
+                    }
+                )
+            if old is not None and new != old:
+                corrections.append(forward)
+        # Corrections are made in whichever order keeps the stages in order at each step.
+        while corrections:
+            refused = None
+            for forward in list(corrections):
+                field_name = STAGE_DATE_FIELDS[forward]
+                try:
+                    old = check_correction(project, forward, dates[forward])
+                except ValidationError as exc:
+                    refused = refused or _moved_error(exc, field_name)
+                    continue
+                setattr(project, field_name, dates[forward])
+                record(TransitionKind.CORRECT, forward, dates[forward], corrected_from=old)
+                rows[-1].to_stage = forward
+                corrections.remove(forward)
+                refused = None
+                break
+            if refused is not None:
+                raise refused
+        for forward in FORWARD[1:]:
+            field_name = STAGE_DATE_FIELDS[forward]
+            if getattr(project, field_name) is None and dates.get(forward):
+                move(forward, dates[forward], field_name)
+
+    stage = stage or project.stage
+    if stage == project.stage:
+        if stage == Stage.PAUSED and paused_on and paused_on != project.paused_on:
+            raise ValidationError({"paused_on": _("The date of a pause cannot be changed by an import.")})
+        if stage == Stage.DROPPED and dropped_on and dropped_on != project.dropped_on:
+            raise ValidationError({"dropped_on": _("The date of a drop cannot be changed by an import.")})
+        return rows
+    if stage == Stage.PAUSED:
+        move(Stage.PAUSED, paused_on, "paused_on")
+    elif stage == Stage.DROPPED:
+        if not (reason or "").strip():
+            raise ValidationError({"drop_reason": _("Give the reason for dropping the project.")})
+        move(Stage.DROPPED, dropped_on, "dropped_on", reason)
+    elif project.stage in (Stage.PAUSED, Stage.DROPPED):
+        raise ValidationError({"stage": _("A paused or dropped project resumes on its own page, not by an import.")})
+    else:
+        raise ValidationError(
+            {
+                "stage": _("The stage does not match the dates: the last stage dated is %(stage)s.")
+                % {"stage": _label(project.stage)}
+            }
+        )
+    return rows

@@ -9,15 +9,27 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 
+from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import can
-from zhaoshang.core.views import ObjectCreateView, ObjectListView, ObjectUpdateView, app_panels, history_url
+from zhaoshang.core.views import (
+    SORT_PARAM,
+    ObjectCreateView,
+    ObjectListView,
+    ObjectUpdateView,
+    app_panels,
+    history_url,
+)
 
 from . import services
 from .filtersets import ProjectFilterSet
@@ -31,6 +43,7 @@ from .forms import (
     SpeedForm,
     TransitionForm,
 )
+from .imports import PROJECT_COLUMNS, PROJECT_EXAMPLE, ProjectImporter
 from .models import Activity, Contact, Document, Milestone, Project
 from .tables import PROJECT_TABLE
 
@@ -59,9 +72,76 @@ class ProjectListView(ObjectListView):
     filterset_class = ProjectFilterSet
     table = PROJECT_TABLE
     add_url_name = "projects:project-add"
+    template_name = "projects/project_list.html"
+    # The columns PROJECT_TABLE shows (and the permission and link need): the page reads nothing else.
+    LIST_FIELDS = (
+        "id",
+        "name",
+        "stage",
+        "planned_investment",
+        "lead_on",
+        "signed_on",
+        "confidential",
+        "owner_team",
+        "district",
+        "enterprise",
+        "enterprise__name",
+        "enterprise__name_en",
+        "owner_team__name",
+        "owner_team__name_en",
+        "district__name",
+        "district__name_en",
+    )
 
     def get_queryset(self):
-        return super().get_queryset().defer(*LIGHT)
+        return super().get_queryset().only(*self.LIST_FIELDS)
+
+    def get_template_names(self):
+        if _is_fragment(self.request):
+            return ["projects/_project_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_import"] = Project.can_add(self.request.user)
+        context["urls"] = {action: reverse(f"projects:project-{action}") for action in ("export", "template", "import")}
+        return context
+
+
+def filtered_projects(request):
+    """The projects of the list page for the same filters and sort order (the export's rows)."""
+    queryset = Project.objects.restrict(request.user, Action.VIEW).defer(*LIGHT)
+    filterset = ProjectFilterSet(request.GET or None, queryset=queryset, request=request)
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    return PROJECT_TABLE.prepare(queryset, PROJECT_TABLE.sort_key(request.GET.get(SORT_PARAM)))
+
+
+class ProjectExportView(LoginRequiredMixin, View):
+    """Exactly the projects the list shows for the same filters, in the same order, as a workbook."""
+
+    def get(self, request):
+        queryset = (
+            filtered_projects(request)
+            .select_related("park", "chain", "industry_code", "owner")
+            .defer("park__boundary", "park__search_text")
+        )
+        name = Project._meta.verbose_name_plural
+        wb = excel.export_workbook(queryset.iterator(chunk_size=2000), PROJECT_COLUMNS, name)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return excel.workbook_response(wb, f"{name}-{stamp}.xlsx")
+
+
+class ProjectTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        name = Project._meta.verbose_name_plural
+        wb = excel.template_workbook(PROJECT_COLUMNS, [PROJECT_EXAMPLE], title=name)
+        return excel.workbook_response(wb, f"{name}-{_('template')}.xlsx")
+
+
+class ProjectImportView(excel.ImportView):
+    importer_class = ProjectImporter
+    list_url_name = "projects:project-list"
+    template_url_name = "projects:project-template"
 
 
 def _detail_context(request, project: Project, transition_form=None, correct_form=None) -> dict:

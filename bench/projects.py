@@ -1,0 +1,434 @@
+"""The project pipeline at city scale: the filtered list page, speed figures of a year, a 50,000-row import.
+
+Data: ``--projects`` projects (default 200,000) and ``--records`` stage changes and activities together
+(default 2,000,000), spread over the city's districts, a set of teams, the industry chains, the lead
+sources, every stage and two years of dates; generated once per database with bulk inserts (no change
+records: generated data has no author).
+Targets: list page (25 rows, filtered and sorted) ≤ 150 ms median with a constant number of queries;
+speed figures of a year ≤ 500 ms, overall and by district; import of 50,000 rows ≤ 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import measure, report, setup_django
+
+PREFIX = "BENCH-"
+TEAMS = 12
+
+
+def generate(n_projects: int, n_records: int, seed: int = 11) -> None:
+    import numpy as np
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zhaoshang.accounts.choices import Role, TeamKind
+    from zhaoshang.accounts.models import Membership, Team, User
+    from zhaoshang.geo.models import Region
+    from zhaoshang.geo.services import load_regions
+    from zhaoshang.industry.models import Chain, Enterprise
+    from zhaoshang.industry.services import name_key, normalize_name
+    from zhaoshang.industry.validators import uscc_check_character
+    from zhaoshang.projects.choices import FORWARD, STAGE_DATE_FIELDS, ActivityKind, LeadSource, Stage
+    from zhaoshang.projects.models import Activity, Project, StageTransition
+
+    load_regions(settings.ZHAOSHANG_CITY_ADCODE)
+    teams = []
+    for i in range(TEAMS):
+        team, _ = Team.objects.get_or_create(
+            name=f"{PREFIX}team-{i}",
+            defaults={"kind": TeamKind.CENTRE if i == 0 else TeamKind.OUTPOST, "stationed_city": "北京"},
+        )
+        teams.append(team)
+    for username, team, role in (("bench_officer", teams[1], Role.OFFICER), ("bench_admin", teams[0], Role.ADMIN)):
+        user, _ = User.objects.get_or_create(username=username)
+        Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
+    chains = []
+    for i in range(10):
+        chain, _ = Chain.objects.get_or_create(name=f"{PREFIX}chain-{i}")
+        chains.append(chain)
+    have = Project.objects.filter(code__startswith=PREFIX).count()
+    records = (
+        StageTransition.objects.filter(project__code__startswith=PREFIX).count()
+        + Activity.objects.filter(project__code__startswith=PREFIX).count()
+        if have
+        else 0
+    )
+    if have == n_projects and records == n_records:
+        return
+    print(f"generating {n_projects:,} projects and {n_records:,} stage changes and activities …", flush=True)
+    started = time.perf_counter()
+    with transaction.atomic():
+        Activity.objects.filter(project__code__startswith=PREFIX).delete()
+        StageTransition.objects.filter(project__code__startswith=PREFIX).delete()
+        Project.objects.filter(code__startswith=PREFIX).delete()
+        Enterprise.objects.filter(name__startswith=PREFIX).delete()
+
+    districts = list(
+        Region.objects.filter(parent__adcode=settings.ZHAOSHANG_CITY_ADCODE).defer("boundary").order_by("adcode")
+    )
+    rng = np.random.default_rng(seed)
+    today = timezone.localdate()
+    now = timezone.now()
+    first_day = today - timedelta(days=730)
+
+    n_enterprises = max(n_projects // 4, 1)
+    enterprises = []
+    for i in range(n_enterprises):
+        name = f"{PREFIX}企业{i}有限公司"
+        first = f"91440700MA{i:07d}"
+        enterprises.append(
+            Enterprise(
+                name=name,
+                uscc=first + uscc_check_character(first),
+                normalized_name=normalize_name(name),
+                name_key=name_key(name),
+                owner_team=teams[i % TEAMS],
+                search_text=f" {name} ",
+            )
+        )
+    with transaction.atomic():
+        Enterprise.objects.bulk_create(enterprises, batch_size=5000)
+    enterprise_ids = np.array(
+        Enterprise.objects.filter(name__startswith=PREFIX).order_by("pk").values_list("pk", flat=True)
+    )
+
+    # How far each project got: leads most often, full production least.
+    reach_p = np.array([0.24, 0.16, 0.15, 0.14, 0.09, 0.08, 0.07, 0.07])
+    reach = rng.choice(len(FORWARD), size=n_projects, p=reach_p / reach_p.sum())
+    lead_age = rng.integers(0, 730, size=n_projects)
+    gaps = rng.integers(5, 120, size=(n_projects, len(FORWARD)))
+    aside = rng.random(n_projects)
+    amounts = np.round(rng.lognormal(8.5, 1.3, size=n_projects), 2)
+    district_ix = rng.integers(0, len(districts), size=n_projects)
+    team_ix = rng.integers(1, TEAMS, size=n_projects)
+    chain_ix = rng.integers(0, len(chains) + 1, size=n_projects)
+    sources = list(LeadSource.values)
+    source_ix = rng.integers(0, len(sources), size=n_projects)
+    date_fields = list(STAGE_DATE_FIELDS.values())
+    transitions_per = []
+    projects = []
+    for i in range(n_projects):
+        day = today - timedelta(days=int(lead_age[i]))
+        dates = {}
+        steps = [0]
+        for position in range(1, int(reach[i]) + 1):
+            if position < 3 and rng.random() < 0.3:
+                continue  # stages before signing may be skipped
+            nxt = day + timedelta(days=int(gaps[i, position]))
+            if nxt > today:
+                break
+            day = nxt
+            steps.append(position)
+        for position in steps:
+            dates[date_fields[position]] = None
+        day = today - timedelta(days=int(lead_age[i]))
+        dates = {date_fields[0]: day}
+        for position in steps[1:]:
+            day = day + timedelta(days=int(gaps[i, position]))
+            dates[date_fields[position]] = day
+        stage = FORWARD[steps[-1]]
+        extra = {}
+        if aside[i] < 0.04 and stage != Stage.FULL_PRODUCTION and day < today:
+            extra = {"stage": Stage.PAUSED, "resume_stage": stage, "paused_on": day + timedelta(days=1)}
+            stage = Stage.PAUSED
+        elif aside[i] > 0.97 and day < today:
+            extra = {
+                "stage": Stage.DROPPED,
+                "resume_stage": stage,
+                "dropped_on": day + timedelta(days=1),
+                "drop_reason": "投资方战略调整",
+            }
+            stage = Stage.DROPPED
+        transitions_per.append(len(steps) + (1 if extra else 0))
+        amount = float(amounts[i])
+        projects.append(
+            Project(
+                code=f"{PREFIX}{i:07d}",
+                name=f"{districts[district_ix[i]].name}项目{i}",
+                enterprise_id=int(enterprise_ids[i % len(enterprise_ids)]),
+                chain=chains[chain_ix[i]] if chain_ix[i] < len(chains) else None,
+                planned_investment=round(amount, 2),
+                foreign_investment=round(amount * 0.2, 2) if i % 7 == 0 else None,
+                land_need_mu=int(amount // 100) if i % 3 else None,
+                district=districts[district_ix[i]],
+                source=sources[source_ix[i]],
+                owner_team=teams[team_ix[i]],
+                confidential=bool(i % 10 == 0),
+                **dates,
+                **{"stage": stage, **extra},
+                search_text=f" 项目{i} ",
+            )
+        )
+    with transaction.atomic():
+        Project.objects.bulk_create(projects, batch_size=5000)
+    del projects
+    rows = list(
+        Project.objects.filter(code__startswith=PREFIX)
+        .order_by("pk")
+        .values_list("pk", "stage", "resume_stage", "paused_on", "dropped_on", *date_fields)
+    )
+    quote = connection.ops.quote_name
+    transition_sql = (
+        f"INSERT INTO {quote(StageTransition._meta.db_table)} (project_id, kind, from_stage, to_stage, happened_on, "
+        "note, reason, created, updated, version) VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s, 1)"
+    )
+    activity_sql = (
+        f"INSERT INTO {quote(Activity._meta.db_table)} (project_id, kind, happened_on, summary, "
+        "external_participants, created, updated, version) VALUES (%s, %s, %s, %s, '', %s, %s, 1)"
+    )
+    batch: list = []
+    count = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for pk, stage, resume, paused_on, dropped_on, *dates in rows:
+            previous = ""
+            for position, day in enumerate(dates):
+                if day is None:
+                    continue
+                kind = "open" if position == 0 else "advance"
+                batch.append((pk, kind, previous, FORWARD[position], day, "", now, now))
+                previous = FORWARD[position]
+            if stage == Stage.PAUSED:
+                batch.append((pk, "pause", resume, Stage.PAUSED, paused_on, "", now, now))
+            elif stage == Stage.DROPPED:
+                batch.append((pk, "drop", resume, Stage.DROPPED, dropped_on, "投资方战略调整", now, now))
+            if len(batch) >= 20000:
+                cursor.executemany(transition_sql, batch)
+                count += len(batch)
+                batch = []
+        cursor.executemany(transition_sql, batch)
+        count += len(batch)
+        batch = []
+        remaining = max(n_records - count, 0)
+        pks = np.array([row[0] for row in rows])
+        leads = np.array([(row[5] - first_day).days for row in rows])
+        kinds = list(ActivityKind.values)
+        for start in range(0, remaining, 50000):
+            size = min(50000, remaining - start)
+            which = rng.integers(0, len(pks), size=size)
+            ages = rng.integers(0, 730, size=size)
+            kind_ix = rng.integers(0, len(kinds), size=size)
+            for j in range(size):
+                offset = max(int(leads[which[j]]), int(730 - ages[j]))
+                day = first_day + timedelta(days=min(offset, 730))
+                batch.append((int(pks[which[j]]), kinds[kind_ix[j]], day, "拜访企业，介绍园区政策", now, now))
+            cursor.executemany(activity_sql, batch)
+            batch = []
+    _analyze(connection)
+    print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _analyze(connection) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        else:
+            for table in ("projects_project", "projects_stagetransition", "projects_activity", "industry_enterprise"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def bench_list() -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from zhaoshang.accounts.models import User
+    from zhaoshang.geo.models import Region
+
+    officer = User.objects.get(username="bench_officer")
+    client = Client()
+    client.force_login(officer)
+    url = "/work/projects/"
+    districts = list(
+        Region.objects.filter(parent__adcode=os.environ.get("ZHAOSHANG_CITY_ADCODE", "440700"))
+        .order_by("adcode")
+        .values_list("pk", "adcode")
+    )
+    district_id, adcode = districts[0]
+    query = {"stage": "signed", "district": adcode, "min_investment": "10000", "sort": "-planned_investment"}
+    other = {"stage": "lead", "district": districts[-1][1], "sort": "name", "page": "2"}
+
+    def queries(params):
+        connection.queries_log.clear()  # a full log would count nothing
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+        return len(captured), response
+
+    first, response = queries(query)
+    second, _ = queries(other)
+    rows = response.content.decode().count("<tr") - 1  # without the header row
+    assert first == second, f"page 1 ran {first} queries, another page {second}"
+    ms = measure(lambda: client.get(url, query))
+    teams = sorted(officer.scope.teams("view"))
+    marks = ", ".join(["%s"] * len(teams)) or "NULL"
+    columns = (
+        "p.id, p.code, p.name, p.stage, p.planned_investment, p.lead_on, p.signed_on, e.name, e.name_en, "
+        "t.name, t.name_en, r.name, r.name_en"
+    )
+    where = (
+        f"p.stage = %s AND p.district_id = %s AND p.planned_investment >= %s "
+        f"AND (p.confidential = %s OR p.owner_team_id IN ({marks}))"
+    )
+    params = ["signed", district_id, 10000, False, *teams]
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM projects_project p WHERE {where}", params)
+            cursor.fetchall()
+            cursor.execute(
+                f"SELECT {columns} FROM projects_project p JOIN industry_enterprise e ON e.id = p.enterprise_id "
+                "JOIN accounts_team t ON t.id = p.owner_team_id LEFT JOIN geo_region r ON r.id = p.district_id "
+                f"WHERE {where} ORDER BY p.planned_investment DESC, p.id DESC LIMIT 25",
+                params,
+            )
+            cursor.fetchall()
+
+    baseline = measure(raw)
+    report("list page: signed + district + ≥ 10,000, sorted", ms, baseline, 150, f"   ({rows} rows)")
+    print(f"{'  queries: page 1 / other filters, page 2':<44} {first} / {second} (constant)")
+
+
+def bench_speed() -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from zhaoshang.projects.models import Project
+    from zhaoshang.projects.services import INTERVALS, speed_figures
+
+    end = timezone.localdate()
+    start = end - timedelta(days=364)
+    queryset = Project.objects.all()
+    days = {
+        "sqlite": "CAST(julianday({end}) AS INTEGER) - CAST(julianday({start}) AS INTEGER)",
+        "postgresql": "{end} - {start}",
+    }[connection.vendor]
+
+    def raw(group: str = ""):
+        with connection.cursor() as cursor:
+            for interval in INTERVALS:
+                diff = days.format(end=interval.end, start=interval.start)
+                keys = f"{group}, " if group else ""
+                cursor.execute(
+                    f"SELECT {keys}{diff} AS d, COUNT(*) FROM projects_project WHERE {interval.end} >= %s "
+                    f"AND {interval.end} <= %s AND {interval.start} IS NOT NULL GROUP BY {keys}d",
+                    [start, end],
+                )
+                cursor.fetchall()
+
+    figures = speed_figures(queryset, start, end)
+    count = figures["intervals"][0]["overall"]["count"]
+    ms = measure(lambda: speed_figures(queryset, start, end), repeat=7)
+    report("speed figures: one year, overall", ms, measure(raw, repeat=7), 500, f"   ({count:,} signed)")
+    ms = measure(lambda: speed_figures(queryset, start, end, "district"), repeat=7)
+    report("speed figures: one year, by district", ms, measure(lambda: raw("district_id"), repeat=7), 500)
+
+
+def bench_import(rows: int) -> None:
+    import cProfile
+    import pstats
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection, transaction
+
+    from zhaoshang.accounts.models import User
+    from zhaoshang.core import excel
+    from zhaoshang.core.context import acting_as
+    from zhaoshang.projects.imports import PROJECT_COLUMNS, ProjectImporter
+    from zhaoshang.projects.models import Project
+
+    admin = User.objects.get(username="bench_admin")
+    columns = [c for c in PROJECT_COLUMNS if c.key != "code"]  # every row a new project
+    queryset = (
+        Project.objects.filter(code__startswith=PREFIX)
+        .select_related("enterprise", "district", "owner_team", "chain", "park", "industry_code", "owner")
+        .defer("search_text", "enterprise__search_text", "district__boundary", "park__boundary")
+        .order_by("pk")[:rows]
+    )
+    started = time.perf_counter()
+    content = excel.workbook_bytes(excel.export_workbook(queryset.iterator(chunk_size=5000), columns, "projects"))
+    print(f"{'  (export of the rows to import)':<44} {(time.perf_counter() - started) * 1000:9.0f} ms", flush=True)
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+
+    def run():
+        with transaction.atomic(), acting_as(admin):
+            if profile:
+                profile.enable()
+            result = ProjectImporter(admin).run(SimpleUploadedFile("projects.xlsx", content))
+            if profile:
+                profile.disable()
+            transaction.set_rollback(True)
+        assert result.ok, result.errors[:5]
+        assert result.created == rows, result.created
+
+    started = time.perf_counter()
+    run()
+    ms = (time.perf_counter() - started) * 1000
+    if profile:
+        pstats.Stats(profile).sort_stats(os.environ["BENCH_PROFILE"]).print_stats(40)
+
+    values = list(
+        queryset.values_list(
+            "name",
+            "enterprise_id",
+            "project_type",
+            "planned_investment",
+            "district_id",
+            "source",
+            "owner_team_id",
+            "stage",
+            "lead_on",
+            "signed_on",
+            "dropped_on",
+            "drop_reason",
+            "resume_stage",
+        )
+    )
+
+    def raw():
+        with transaction.atomic(), connection.cursor() as cursor:
+            now = time.strftime("%Y-%m-%d %H:%M:%S")
+            cursor.executemany(
+                "INSERT INTO projects_project (code, name, enterprise_id, project_type, planned_investment, "
+                "district_id, source, owner_team_id, stage, lead_on, signed_on, dropped_on, drop_reason, "
+                "resume_stage, confidential, description, search_text, created, updated, version) VALUES "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', '', %s, %s, 1)",
+                [(f"RAW-{i}", *row, False, now, now) for i, row in enumerate(values)],
+            )
+            transaction.set_rollback(True)
+
+    started = time.perf_counter()
+    raw()
+    baseline = (time.perf_counter() - started) * 1000
+    report(f"import: {rows:,} new projects, all checks", ms, baseline, 60_000)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=200_000)
+    parser.add_argument("--records", type=int, default=2_000_000)
+    parser.add_argument("--import-rows", type=int, default=50_000)
+    parser.add_argument("--only", choices=("list", "speed", "import"))
+    args = parser.parse_args()
+    label = setup_django()
+    print(f"projects benchmark on {label}")
+    generate(args.projects, args.records)
+    if args.only in (None, "list"):
+        bench_list()
+    if args.only in (None, "speed"):
+        bench_speed()
+    if args.only in (None, "import"):
+        bench_import(min(args.import_rows, args.projects))
+
+
+if __name__ == "__main__":
+    main()
