@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -59,7 +60,13 @@ class Loaded:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hasher:
+    # The demo's dates count back from today: both loads see the same day even if the run passes midnight.
+    real, today = timezone.localdate, timezone.localdate()
+    one_day = mock.patch(
+        "django.utils.timezone.localdate",
+        side_effect=lambda value=None, *a, **kw: real(value, *a, **kw) if value else today,
+    )
+    with django_db_blocker.unblock(), fast_hasher, one_day:
         from zhaoshang.industry.models import EnterpriseTag, IndustryCode
         from zhaoshang.industry.services import load_reference_data
 

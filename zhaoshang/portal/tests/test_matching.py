@@ -324,7 +324,11 @@ def test_the_weights_of_any_set_of_criteria_are_even_and_add_up_to_100():
     assert effective_weights([]) == {}
 
 
-TODAY = timezone.localdate()
+def today():
+    """Today where the city is (read at each use: a run may pass midnight)."""
+    return timezone.localdate()
+
+
 optional = st.one_of(st.none(), st.floats(min_value=0.5, max_value=50_000, allow_nan=False))
 needs_strategy = st.builds(
     Needs,

@@ -12,14 +12,19 @@ from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Activity, Project
 from zhaoshang.projects.tests.factories import ProjectFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today where the city is (read at each use: a run may pass midnight)."""
+    return timezone.localdate()
+
+
 LIST = "/api/projects/"
 
 
 @pytest.fixture
 def project(outpost_a, officer_a):
     return ProjectFactory(
-        name="动力电池基地", owner_team=outpost_a, owner=officer_a, lead_on=TODAY - timedelta(days=100)
+        name="动力电池基地", owner_team=outpost_a, owner=officer_a, lead_on=today() - timedelta(days=100)
     )
 
 
@@ -38,7 +43,7 @@ def test_an_officer_creates_a_project_with_a_new_enterprise(officer_a, outpost_a
             "owner_team": outpost_a.pk,
             "source": "conference",
             "planned_investment": "2000000.00",
-            "lead_on": (TODAY - timedelta(days=2)).isoformat(),
+            "lead_on": (today() - timedelta(days=2)).isoformat(),
         },
         format="json",
     )
@@ -46,7 +51,7 @@ def test_an_officer_creates_a_project_with_a_new_enterprise(officer_a, outpost_a
     body = response.json()
     assert (body["stage"], body["lead_on"], body["investor_uscc"]) == (
         "lead",
-        (TODAY - timedelta(days=2)).isoformat(),
+        (today() - timedelta(days=2)).isoformat(),
         code,
     )
     assert Project.objects.get(pk=body["id"]).transitions.count() == 1
@@ -81,7 +86,7 @@ def test_an_update_needs_the_version_read_and_a_stale_one_is_refused(project, of
 
 def test_stage_and_dates_cannot_be_written_directly(project, officer_a, api_for):
     response = api_for(officer_a).patch(
-        detail(project), {"stage": "signed", "signed_on": TODAY.isoformat(), "version": 1}, format="json"
+        detail(project), {"stage": "signed", "signed_on": today().isoformat(), "version": 1}, format="json"
     )
     assert response.status_code == 200
     project.refresh_from_db()
@@ -91,17 +96,17 @@ def test_stage_and_dates_cannot_be_written_directly(project, officer_a, api_for)
 def test_the_transition_action_moves_the_project(project, officer_a, api_for):
     response = api_for(officer_a).post(
         detail(project, "transition/"),
-        {"to_stage": "signed", "happened_on": TODAY.isoformat(), "note": "签约"},
+        {"to_stage": "signed", "happened_on": today().isoformat(), "note": "签约"},
         format="json",
     )
     assert response.status_code == 200
-    assert (response.json()["stage"], response.json()["signed_on"]) == ("signed", TODAY.isoformat())
+    assert (response.json()["stage"], response.json()["signed_on"]) == ("signed", today().isoformat())
 
 
 def test_a_refused_transition_answers_400_naming_the_problem(project, officer_a, api_for):
     response = api_for(officer_a).post(
         detail(project, "transition/"),
-        {"to_stage": "production", "happened_on": TODAY.isoformat()},
+        {"to_stage": "production", "happened_on": today().isoformat()},
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -113,18 +118,20 @@ def test_a_refused_transition_answers_400_naming_the_problem(project, officer_a,
 
 def test_the_correct_date_action(project, officer_a, api_for):
     client = api_for(officer_a)
-    client.post(detail(project, "transition/"), {"to_stage": "signed", "happened_on": TODAY.isoformat()}, format="json")
+    client.post(
+        detail(project, "transition/"), {"to_stage": "signed", "happened_on": today().isoformat()}, format="json"
+    )
     response = client.post(
         detail(project, "correct-date/"),
-        {"stage": "signed", "happened_on": (TODAY - timedelta(days=3)).isoformat()},
+        {"stage": "signed", "happened_on": (today() - timedelta(days=3)).isoformat()},
         format="json",
     )
     assert response.status_code == 200
-    assert response.json()["signed_on"] == (TODAY - timedelta(days=3)).isoformat()
+    assert response.json()["signed_on"] == (today() - timedelta(days=3)).isoformat()
 
 
 def test_activities_are_added_only_to_projects_the_caller_may_change(project, officer_a, officer_b, api_for):
-    payload = {"project": project.pk, "kind": "call", "happened_on": TODAY.isoformat(), "summary": "电话沟通用地需求"}
+    payload = {"project": project.pk, "kind": "call", "happened_on": today().isoformat(), "summary": "电话沟通用地需求"}
 
     refused = api_for(officer_b).post("/api/projects/activities/", payload, format="json")
     added = api_for(officer_a).post("/api/projects/activities/", payload, format="json")

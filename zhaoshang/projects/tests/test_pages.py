@@ -19,7 +19,12 @@ from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Activity, Contact, Document, Milestone, Project, StageTransition
 from zhaoshang.projects.tests.factories import ProjectFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today where the city is (read at each use: a run may pass midnight)."""
+    return timezone.localdate()
+
+
 ADD_URL = reverse("projects:project-add")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -46,7 +51,7 @@ def test_an_officer_creates_a_project_with_a_new_investor_from_its_credit_code(o
             "name": "硅能源生产基地",
             "enterprise_uscc": code.lower(),
             "enterprise_name": "某某硅能源科技有限公司",
-            "lead_on": (TODAY - timedelta(days=3)).isoformat(),
+            "lead_on": (today() - timedelta(days=3)).isoformat(),
             "project_type": "industrial",
             "source": "referral",
             "owner_team": outpost_a.pk,
@@ -59,7 +64,7 @@ def test_an_officer_creates_a_project_with_a_new_investor_from_its_credit_code(o
     assert response.status_code == 302, response.context["form"].errors
     project = Project.objects.get(name="硅能源生产基地")
     assert response["Location"] == project.get_absolute_url()
-    assert (project.stage, project.lead_on, project.owner_team) == (Stage.LEAD, TODAY - timedelta(days=3), outpost_a)
+    assert (project.stage, project.lead_on, project.owner_team) == (Stage.LEAD, today() - timedelta(days=3), outpost_a)
     assert project.enterprise.uscc == code
     assert project.enterprise.owner_team == outpost_a
     assert StageTransition.objects.filter(project=project, to_stage=Stage.LEAD).count() == 1
@@ -72,7 +77,7 @@ def test_a_wrong_credit_code_is_refused_on_the_form_and_nothing_is_created(offic
             "name": "X",
             "enterprise_uscc": "91440700MA4X000000",
             "enterprise_name": "某某",
-            "lead_on": TODAY.isoformat(),
+            "lead_on": today().isoformat(),
             "project_type": "industrial",
             "source": "other",
             "owner_team": outpost_a.pk,
@@ -89,7 +94,7 @@ def test_a_project_needs_an_investor(officer_a, outpost_a, client_for):
         ADD_URL,
         {
             "name": "X",
-            "lead_on": TODAY.isoformat(),
+            "lead_on": today().isoformat(),
             "project_type": "industrial",
             "source": "other",
             "owner_team": outpost_a.pk,
@@ -107,7 +112,7 @@ def test_an_officer_cannot_file_a_project_for_another_team(officer_a, outpost_b,
         {
             "name": "X",
             "enterprise_name": "某某",
-            "lead_on": TODAY.isoformat(),
+            "lead_on": today().isoformat(),
             "project_type": "industrial",
             "source": "other",
             "owner_team": outpost_b.pk,
@@ -143,7 +148,7 @@ def test_a_stage_change_meanwhile_makes_an_open_edit_form_stale(project, officer
 
     client = client_for(officer_a)
     form_page = client.get(edit_url(project))
-    transition(project, Stage.CONTACT, TODAY, officer_a)
+    transition(project, Stage.CONTACT, today(), officer_a)
 
     response = client.post(edit_url(project), form_data(form_page, name="改名项目"))
 
@@ -161,26 +166,26 @@ def transition_url(project):
 
 def test_the_stage_form_moves_the_project(project, officer_a, client_for):
     response = client_for(officer_a).post(
-        transition_url(project), {"to_stage": "signed", "happened_on": TODAY.isoformat(), "note": "签约仪式"}
+        transition_url(project), {"to_stage": "signed", "happened_on": today().isoformat(), "note": "签约仪式"}
     )
     assert response.status_code == 302
     project.refresh_from_db()
-    assert (project.stage, project.signed_on) == (Stage.SIGNED, TODAY)
+    assert (project.stage, project.signed_on) == (Stage.SIGNED, today())
 
 
 def test_an_htmx_stage_change_redirects_the_page(project, officer_a, client_for):
     response = client_for(officer_a).post(
-        transition_url(project), {"to_stage": "contact", "happened_on": TODAY.isoformat()}, HTTP_HX_REQUEST="true"
+        transition_url(project), {"to_stage": "contact", "happened_on": today().isoformat()}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 204
     assert response["HX-Redirect"] == project.get_absolute_url()
 
 
 def test_a_refused_stage_change_comes_back_on_the_form_with_its_message(project, officer_a, client_for):
-    Project.objects.filter(pk=project.pk).update(stage=Stage.NEGOTIATION, negotiation_on=TODAY - timedelta(days=5))
+    Project.objects.filter(pk=project.pk).update(stage=Stage.NEGOTIATION, negotiation_on=today() - timedelta(days=5))
     response = client_for(officer_a).post(
         transition_url(project),
-        {"to_stage": "dropped", "happened_on": TODAY.isoformat(), "reason": ""},
+        {"to_stage": "dropped", "happened_on": today().isoformat(), "reason": ""},
         HTTP_HX_REQUEST="true",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -194,7 +199,7 @@ def test_a_refused_stage_change_comes_back_on_the_form_with_its_message(project,
 def test_a_refused_stage_change_without_htmx_shows_the_page_with_the_message(project, officer_a, client_for):
     response = client_for(officer_a).post(
         transition_url(project),
-        {"to_stage": "signed", "happened_on": (TODAY + timedelta(days=2)).isoformat()},
+        {"to_stage": "signed", "happened_on": (today() + timedelta(days=2)).isoformat()},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -205,10 +210,10 @@ def test_a_refused_stage_change_without_htmx_shows_the_page_with_the_message(pro
 
 def test_the_page_shows_the_stage_history(project, officer_a, client_for):
     client = client_for(officer_a)
-    client.post(transition_url(project), {"to_stage": "signed", "happened_on": TODAY.isoformat(), "note": "签约仪式"})
+    client.post(transition_url(project), {"to_stage": "signed", "happened_on": today().isoformat(), "note": "签约仪式"})
     html = client.get(project.get_absolute_url()).content.decode()
     timeline = re.search(r'data-testid="timeline".*?</table>', html, re.S).group(0)
-    assert "签约仪式" in timeline and TODAY.isoformat() in timeline
+    assert "签约仪式" in timeline and today().isoformat() in timeline
 
 
 # --- the project's records ---------------------------------------------------------------------------------------
@@ -219,7 +224,7 @@ def test_an_officer_adds_an_activity_with_participants(project, officer_a, clien
         reverse("projects:activity-add", args=[project.pk]),
         {
             "kind": "inspection",
-            "happened_on": TODAY.isoformat(),
+            "happened_on": today().isoformat(),
             "summary": "陪同企业考察地块",
             "participants": [officer_a.pk],
             "external_participants": "王总\n李工",
@@ -235,7 +240,7 @@ def test_an_officer_adds_a_milestone_and_a_contact(project, officer_a, client_fo
     client = client_for(officer_a)
     client.post(
         reverse("projects:milestone-add", args=[project.pk]),
-        {"name": "土地摘牌", "stage": "land", "planned_on": TODAY.isoformat()},
+        {"name": "土地摘牌", "stage": "land", "planned_on": today().isoformat()},
     )
     client.post(reverse("projects:contact-add", args=[project.pk]), {"name": "王总", "position": "董事长"})
     assert Milestone.objects.get(project=project).name == "土地摘牌"
@@ -302,7 +307,7 @@ def test_the_list_filters_by_stage_amount_and_tag(officer_a, outpost_a, client_f
     ProjectFactory(name="大项目", owner_team=outpost_a, planned_investment=200000, foreign_investment=50000)
     ProjectFactory(name="小项目", owner_team=outpost_a, planned_investment=500)
     signed = ProjectFactory(name="已签约项目", owner_team=outpost_a, planned_investment=20000)
-    Project.objects.filter(pk=signed.pk).update(stage=Stage.SIGNED, signed_on=TODAY)
+    Project.objects.filter(pk=signed.pk).update(stage=Stage.SIGNED, signed_on=today())
     client = client_for(officer_a)
 
     def names(query):
@@ -312,5 +317,5 @@ def test_the_list_filters_by_stage_amount_and_tag(officer_a, outpost_a, client_f
     assert names("?tag=foreign") == ["大项目"]
     assert names("?stage=signed") == ["已签约项目"]
     assert names("?max_investment=1000") == ["小项目"]
-    assert names(f"?date_stage=signed&date_from={TODAY.isoformat()}") == ["已签约项目"]
+    assert names(f"?date_stage=signed&date_from={today().isoformat()}") == ["已签约项目"]
     assert names("?q=大项目") == ["大项目"]

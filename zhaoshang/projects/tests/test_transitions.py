@@ -18,11 +18,14 @@ from zhaoshang.projects.models import Project, StageTransition
 from zhaoshang.projects.services import correct_date, create_project, transition
 from zhaoshang.projects.tests.factories import ProjectFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today where the city is (read at each use: a run may pass midnight)."""
+    return timezone.localdate()
 
 
 def days_ago(n: int) -> date:
-    return TODAY - timedelta(days=n)
+    return today() - timedelta(days=n)
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +107,7 @@ def test_a_move_may_be_dated_earlier_than_the_day_it_is_recorded(project, office
 
     [row] = StageTransition.objects.filter(project=project, kind=TransitionKind.ADVANCE)
     assert row.happened_on == days_ago(200)
-    assert row.created.date() >= TODAY - timedelta(days=1)
+    assert row.created.date() >= today() - timedelta(days=1)
     assert row.recorded_by == officer_a
     assert row.note == "上月已拜访，补录"
 
@@ -170,7 +173,7 @@ def test_a_date_before_the_previous_stage_is_refused(project, officer_a):
 
 
 def test_a_date_in_the_future_is_refused(project, officer_a):
-    tomorrow = TODAY + timedelta(days=1)
+    tomorrow = today() + timedelta(days=1)
     message = refused(project, Stage.CONTACT, tomorrow, officer_a)
     assert message == f"{tomorrow:%Y-%m-%d} is in the future: record a change on the day it happened."
 

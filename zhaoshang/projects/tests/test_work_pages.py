@@ -14,7 +14,12 @@ from zhaoshang.projects.choices import Stage, StallRule
 from zhaoshang.projects.models import Project, StageTransition, StallFlag
 from zhaoshang.projects.tests.factories import MilestoneFactory, ProjectFactory
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today where the city is (read at each use: a run may pass midnight)."""
+    return timezone.localdate()
+
+
 BOARD = reverse("projects:board")
 MY_WORK = reverse("my-work")
 SPEED = reverse("projects:speed")
@@ -48,9 +53,9 @@ def test_the_board_shows_only_projects_the_user_may_see_and_never_another_teams_
 
 def test_the_board_puts_each_project_in_the_column_of_its_stage_with_its_badges(officer_a, outpost_a, client_for):
     project = ProjectFactory(
-        name="硅能源基地", owner_team=outpost_a, planned_investment=200_000, stage=Stage.SIGNED, signed_on=TODAY
+        name="硅能源基地", owner_team=outpost_a, planned_investment=200_000, stage=Stage.SIGNED, signed_on=today()
     )
-    StallFlag.objects.create(project=project, rule=StallRule.SIGNED_NO_LAND, since=TODAY, flagged_on=TODAY)
+    StallFlag.objects.create(project=project, rule=StallRule.SIGNED_NO_LAND, since=today(), flagged_on=today())
 
     response = client_for(officer_a).get(BOARD)
 
@@ -88,7 +93,7 @@ def test_a_move_from_the_board_by_a_user_without_the_right_is_refused_and_change
     project = ProjectFactory(name="他队项目", owner_team=outpost_b)
 
     response = client_for(officer_a).post(
-        transition_url(project), {"board": "1", "to_stage": Stage.NEGOTIATION, "happened_on": TODAY}, **HTMX
+        transition_url(project), {"board": "1", "to_stage": Stage.NEGOTIATION, "happened_on": today()}, **HTMX
     )
 
     assert response.status_code == 403
@@ -98,10 +103,10 @@ def test_a_move_from_the_board_by_a_user_without_the_right_is_refused_and_change
 
 
 def test_an_illegal_move_on_the_board_shows_the_reason_and_changes_nothing(officer_a, outpost_a, client_for):
-    project = ProjectFactory(name="本队项目", owner_team=outpost_a, stage=Stage.NEGOTIATION, negotiation_on=TODAY)
+    project = ProjectFactory(name="本队项目", owner_team=outpost_a, stage=Stage.NEGOTIATION, negotiation_on=today())
 
     response = client_for(officer_a).post(
-        transition_url(project), {"board": "1", "to_stage": Stage.LAND, "happened_on": TODAY}, **HTMX
+        transition_url(project), {"board": "1", "to_stage": Stage.LAND, "happened_on": today()}, **HTMX
     )
 
     assert response.status_code == 200
@@ -112,8 +117,8 @@ def test_an_illegal_move_on_the_board_shows_the_reason_and_changes_nothing(offic
 
 
 def test_a_move_on_the_board_dated_earlier_moves_the_card_to_its_new_column(officer_a, outpost_a, client_for):
-    project = ProjectFactory(name="本队项目", owner_team=outpost_a, lead_on=TODAY - timedelta(days=60))
-    signed = TODAY - timedelta(days=10)
+    project = ProjectFactory(name="本队项目", owner_team=outpost_a, lead_on=today() - timedelta(days=60))
+    signed = today() - timedelta(days=10)
 
     response = client_for(officer_a).post(
         transition_url(project),
@@ -147,7 +152,7 @@ def test_the_board_takes_as_many_queries_for_many_projects_as_for_few(officer_a,
         client.get(BOARD)
     for n in range(12):
         stage = [Stage.LEAD, Stage.SIGNED, Stage.LAND][n % 3]
-        ProjectFactory(owner_team=outpost_a, stage=stage, signed_on=TODAY, land_on=TODAY, planned_investment=n)
+        ProjectFactory(owner_team=outpost_a, stage=stage, signed_on=today(), land_on=today(), planned_investment=n)
     with CaptureQueriesContext(connection) as many:
         client.get(BOARD)
 
@@ -171,15 +176,15 @@ def test_a_column_shows_at_most_its_cap_and_links_to_the_rest_in_the_list(office
 def test_my_work_lists_exactly_my_due_milestones_and_stalled_projects_and_not_another_teams(
     officer_a, outpost_a, outpost_b, client_for
 ):
-    mine = ProjectFactory(name="本队项目", owner_team=outpost_a, lead_on=TODAY)
-    theirs = ProjectFactory(name="他队项目", owner_team=outpost_b, lead_on=TODAY)
-    MilestoneFactory(project=mine, name="土地挂牌", planned_on=TODAY + timedelta(days=5))
-    MilestoneFactory(project=mine, name="逾期事项", planned_on=TODAY - timedelta(days=3))
-    MilestoneFactory(project=mine, name="远期事项", planned_on=TODAY + timedelta(days=40))
-    MilestoneFactory(project=mine, name="已完成", planned_on=TODAY, actual_on=TODAY)
-    MilestoneFactory(project=theirs, name="他队事项", planned_on=TODAY)
+    mine = ProjectFactory(name="本队项目", owner_team=outpost_a, lead_on=today())
+    theirs = ProjectFactory(name="他队项目", owner_team=outpost_b, lead_on=today())
+    MilestoneFactory(project=mine, name="土地挂牌", planned_on=today() + timedelta(days=5))
+    MilestoneFactory(project=mine, name="逾期事项", planned_on=today() - timedelta(days=3))
+    MilestoneFactory(project=mine, name="远期事项", planned_on=today() + timedelta(days=40))
+    MilestoneFactory(project=mine, name="已完成", planned_on=today(), actual_on=today())
+    MilestoneFactory(project=theirs, name="他队事项", planned_on=today())
     for project in (mine, theirs):
-        StallFlag.objects.create(project=project, rule=StallRule.IDLE_BEFORE_SIGNING, since=TODAY, flagged_on=TODAY)
+        StallFlag.objects.create(project=project, rule=StallRule.IDLE_BEFORE_SIGNING, since=today(), flagged_on=today())
     notify(officer_a, "请跟进项目")
 
     response = client_for(officer_a).get(MY_WORK)
@@ -192,8 +197,8 @@ def test_my_work_lists_exactly_my_due_milestones_and_stalled_projects_and_not_an
 
 
 def test_my_work_lists_my_projects_without_activity_for_a_while(officer_a, outpost_a):
-    ProjectFactory(name="久无进展", owner_team=outpost_a, lead_on=TODAY - timedelta(days=100))
-    ProjectFactory(name="刚接触", owner_team=outpost_a, lead_on=TODAY - timedelta(days=2))
+    ProjectFactory(name="久无进展", owner_team=outpost_a, lead_on=today() - timedelta(days=100))
+    ProjectFactory(name="刚接触", owner_team=outpost_a, lead_on=today() - timedelta(days=2))
 
     work = services.my_work(officer_a)
 
@@ -218,7 +223,7 @@ def test_my_work_is_in_the_navigation_and_on_the_home_page(officer_a, client_for
 
 @pytest.fixture
 def signed_projects(outpost_a, outpost_b):
-    start = date(TODAY.year, 1, 1)
+    start = date(today().year, 1, 1)
     return [
         ProjectFactory(name="甲", owner_team=outpost_a, stage=Stage.SIGNED, lead_on=start, signed_on=start),
         ProjectFactory(
@@ -240,8 +245,8 @@ def test_the_speed_page_shows_the_figures_of_the_projects_the_user_may_see_for_t
 ):
     response = client_for(officer_a).get(SPEED)
 
-    start = date(TODAY.year, 1, 1)
-    expected = services.speed_figures(Project.objects.restrict(officer_a), start, TODAY)
+    start = date(today().year, 1, 1)
+    expected = services.speed_figures(Project.objects.restrict(officer_a), start, today())
     shown = response.context["figures"]
     assert shown["intervals"][0]["overall"] == expected["intervals"][0]["overall"]
     assert shown["intervals"][0]["overall"]["count"] == 2  # the confidential one of another team is not counted
@@ -250,7 +255,7 @@ def test_the_speed_page_shows_the_figures_of_the_projects_the_user_may_see_for_t
 
 
 def test_the_speed_page_groups_by_team_over_a_chosen_period(officer_a, signed_projects, client_for):
-    start, end = date(TODAY.year, 1, 1), date(TODAY.year, 1, 31)
+    start, end = date(today().year, 1, 1), date(today().year, 1, 31)
 
     response = client_for(officer_a).get(SPEED, {"period_start": start, "period_end": end, "group_by": "team"})
 
@@ -271,4 +276,4 @@ def test_a_new_activity_form_proposes_today(officer_a, outpost_a, client_for):
 
     response = client_for(officer_a).get(reverse("projects:activity-add", args=[project.pk]))
 
-    assert response.context["form"]["happened_on"].value() == TODAY
+    assert response.context["form"]["happened_on"].value() == today()
