@@ -87,6 +87,22 @@ class GuideStep(BaseModel):
     legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
     legal_basis_en = models.CharField(_("legal basis (English)"), max_length=250, blank=True)
 
+    # What staff write and investors read of a step (the staff form and the API).
+    CONTENT_FIELDS = (
+        "order",
+        "title",
+        "title_en",
+        "department",
+        "department_en",
+        "documents",
+        "documents_en",
+        "duration_days",
+        "cost",
+        "cost_en",
+        "legal_basis",
+        "legal_basis_en",
+    )
+
     class Meta:
         ordering = ["guide", "order"]
         verbose_name = _("guide step")

@@ -110,37 +110,18 @@ def check_owner_team(user, team: Team | None) -> None:
         raise ValidationError({"owner_team": _("You can only file projects for a team you work in.")})
 
 
-def create_project(
-    user,
-    *,
-    name: str,
-    owner_team: Team,
-    enterprise: Enterprise | None = None,
-    uscc: str | None = None,
-    enterprise_name: str = "",
-    lead_on: date | None = None,
-    supporting_teams=(),
-    **fields,
-) -> Project:
-    """A new project at the lead stage, dated ``lead_on`` (default today), with its first history row.
+def create_project(user, *, owner_team: Team, **fields) -> Project:
+    """A new project filed by ``user`` for ``owner_team`` at the lead stage, dated ``lead_on`` (default today),
+    with its first history row.
 
-    The investor is ``enterprise``, or found or created from ``uscc`` and ``enterprise_name``
-    (``find_or_create_enterprise``). ``fields`` are other Project fields (project_type, planned_investment, …).
+    ``fields`` are those of ``_open``: ``name``; the investor as ``enterprise``, or found or created from
+    ``uscc`` and ``enterprise_name`` (``find_or_create_enterprise``); ``lead_on``; ``supporting_teams``; and other
+    Project fields (project_type, planned_investment, …). The user must be allowed to add projects for the team.
     """
     if not Project.can_add(user):
         raise PermissionDenied
     check_owner_team(user, owner_team)
-    return _open(
-        user,
-        name=name,
-        owner_team=owner_team,
-        enterprise=enterprise,
-        uscc=uscc,
-        enterprise_name=enterprise_name,
-        lead_on=lead_on,
-        supporting_teams=supporting_teams,
-        **fields,
-    )
+    return _open(user, owner_team=owner_team, **fields)
 
 
 def receive_lead(

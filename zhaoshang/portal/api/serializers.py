@@ -108,20 +108,7 @@ class GuideStepSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GuideStep
-        fields = [
-            "order",
-            "title",
-            "title_en",
-            "department",
-            "department_en",
-            "documents",
-            "documents_en",
-            "duration_days",
-            "cost",
-            "cost_en",
-            "legal_basis",
-            "legal_basis_en",
-        ]
+        fields = GuideStep.CONTENT_FIELDS
 
     def get_documents(self, obj) -> list[str]:
         return [line.strip() for line in obj.documents.splitlines() if line.strip()]

@@ -98,20 +98,7 @@ class GuideForm(BaseModelForm):
 class GuideStepForm(forms.ModelForm):
     class Meta:
         model = GuideStep
-        fields = [
-            "order",
-            "title",
-            "title_en",
-            "department",
-            "department_en",
-            "documents",
-            "documents_en",
-            "duration_days",
-            "cost",
-            "cost_en",
-            "legal_basis",
-            "legal_basis_en",
-        ]
+        fields = GuideStep.CONTENT_FIELDS
         widgets = {"documents": forms.Textarea(attrs={"rows": 2}), "documents_en": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
