@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhaoshang.industry",
     "zhaoshang.projects",
     "zhaoshang.portal",
+    "zhaoshang.stats",
 ]
 
 MIDDLEWARE = [

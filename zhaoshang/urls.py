@@ -13,6 +13,7 @@ api_patterns = [
     path("", include("zhaoshang.industry.api.urls")),
     path("projects/", include("zhaoshang.projects.api.urls")),
     path("portal/", include("zhaoshang.portal.api.urls")),
+    path("stats/", include("zhaoshang.stats.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -25,6 +26,7 @@ urlpatterns = [
     path("geo/", include("zhaoshang.geo.urls")),
     path("industry/", include("zhaoshang.industry.urls")),
     path("work/projects/", include("zhaoshang.projects.urls")),
+    path("work/stats/", include("zhaoshang.stats.urls")),
     path("work/my/", project_views.my_work, name="my-work"),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
