@@ -9,6 +9,11 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = _("Statistics, reports and events")
 
-    navigation = []
+    navigation = [
+        {**STATS_AREA, "label": _("Figures"), "url": "stats:figures"},
+        {**STATS_AREA, "label": _("Actual FDI"), "url": "stats:fdi-list"},
+        {**STATS_AREA, "label": _("Comparison figures"), "url": "stats:comparison-list"},
+        {**STATS_AREA, "label": _("Consistency checks"), "url": "stats:checks"},
+    ]
     home_panels = []
     work_panels = []
