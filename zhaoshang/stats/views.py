@@ -66,6 +66,8 @@ def figures(request):
             for g in figure.groups
         ]
         context["scope_name"] = services.scope_name(request.user)
+        if figure.group is not None:
+            context["group_label"] = figure.metric.source_def.groups[figure.group].label
     return render(request, "stats/figures.html", context)
 
 

@@ -183,3 +183,20 @@ def test_a_district_bureau_sees_figures_of_its_district_and_leaders_the_city(pip
 
 def test_an_outpost_sees_only_its_own_teams_figures(pipeline, officer_a):
     assert services.figure("large_signed", Period.cumulative(2025, 11), officer_a).value == 0
+
+
+def test_headline_figures_take_one_aggregate_query_and_a_ranking_one_more_for_names(
+    pipeline, django_assert_max_num_queries
+):
+    period = Period.cumulative(2025, 11)
+    with django_assert_max_num_queries(2):  # the four figures with last year's, and the comparison figures
+        services.headline(period)
+    with django_assert_max_num_queries(3):  # the grouped figures, the district names, the comparison figures
+        services.figure("large_signed_investment", period, group="district")
+
+
+def test_inquiry_and_fdi_metrics_count_by_their_own_dates(city):
+    period = Period.quarter(2025, 2)
+    figures = services.compute(["inquiries", "fdi_actual"], period, group="team")
+    assert figures["inquiries"].value == 0 and figures["fdi_actual"].value == Decimal(0)
+    assert str(figures["inquiries"].metric.date_label) and figures["fdi_actual"].metric.date_field == "month"
