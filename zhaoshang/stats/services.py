@@ -317,7 +317,7 @@ def format_value(metric: Metric, value) -> str:
     if metric.unit == Unit.COUNT:
         return str(value)
     if metric.unit == Unit.WAN:
-        return _("%(amount)s hundred million yuan") % {"amount": yi(value)}
+        return _("%(value)s hundred million yuan") % {"value": yi(value)}
     return f"{quantize(value, 2)}"
 
 

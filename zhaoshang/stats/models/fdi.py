@@ -200,7 +200,7 @@ class ComparisonFigure(BaseModel):
     """A published figure the city's own are compared with (e.g. the province's average growth of actual FDI in
     1—10月): entered as data, since it comes from someone else's report."""
 
-    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. 全省实际利用外资平均增速"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. the province's average growth of actual FDI"))
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     metric = models.CharField(
         _("compared with"), max_length=60, blank=True, help_text=_("The metric this figure is set beside.")

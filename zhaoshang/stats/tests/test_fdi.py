@@ -160,3 +160,14 @@ def test_the_api_creates_a_record_and_refuses_a_wrong_yuan_amount(city, centre, 
     refused = api.post("/api/stats/fdi/", {**payload, "exchange_rate": "7", "amount_cny": "700"}, format="json")
     assert refused.status_code == 400 and "amount_cny" in refused.json()
     assert FDIRecord.objects.count() == 1
+
+
+def test_the_centre_enters_a_comparison_figure_and_a_bad_period_is_refused(city, centre_officer, leader, client_for):
+    url = reverse("stats:comparison-add")
+    data = {"name": "全省实际利用外资平均增速", "metric": "fdi_actual", "value": "3.25", "unit": "%"}
+    refused = client_for(centre_officer).post(url, {**data, "period": "2025-10月"})
+    assert refused.status_code == 200 and refused.context["form"].errors["period"]
+    assert client_for(centre_officer).post(url, {**data, "period": "2025-YTD-10"}).status_code == 302
+    assert ComparisonFigure.objects.get().period == "2025-ytd-10"
+    assert client_for(leader).post(url, {**data, "period": "2025-ytd-9"}).status_code == 403
+    assert ComparisonFigure.objects.count() == 1
