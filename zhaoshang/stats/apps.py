@@ -11,7 +11,12 @@ class StatsConfig(AppConfig):
 
     navigation = [
         {**STATS_AREA, "label": _("Figures"), "url": "stats:figures"},
-        {**STATS_AREA, "label": _("Actual FDI"), "url": "stats:fdi-list"},
+        {
+            **STATS_AREA,
+            "label": _("Actual FDI"),
+            "url": "stats:fdi-list",
+            "visible": "zhaoshang.stats.models.fdi_readable",
+        },
         {**STATS_AREA, "label": _("Comparison figures"), "url": "stats:comparison-list"},
         {**STATS_AREA, "label": _("Consistency checks"), "url": "stats:checks"},
     ]

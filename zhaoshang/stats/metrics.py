@@ -158,7 +158,6 @@ class Source:
     everything: Callable
     dates: dict[str, object]
     groups: dict[str, Group]
-    list_fields: tuple[str, ...] = ()
 
     @cached_property
     def model(self):

@@ -209,11 +209,6 @@ def drill_url(metric: Metric, period: Period, group: str | None = None, key=None
 # ---------------------------------------------------------------- who sees which figures
 
 
-def stats_reader(user) -> bool:
-    """Whether ``user`` may see statistics at all (every member of staff sees those of their own scope)."""
-    return user is not None and user.is_authenticated
-
-
 def scope_name(user=None) -> tuple[str, str]:
     """What a user's figures cover, in Chinese and English: 全市 / the city, a district, or their teams' records."""
     if user is None:

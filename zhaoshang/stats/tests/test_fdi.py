@@ -171,3 +171,15 @@ def test_the_centre_enters_a_comparison_figure_and_a_bad_period_is_refused(city,
     assert ComparisonFigure.objects.get().period == "2025-ytd-10"
     assert client_for(leader).post(url, {**data, "period": "2025-ytd-9"}).status_code == 403
     assert ComparisonFigure.objects.count() == 1
+
+
+def test_the_fdi_menu_entry_is_offered_to_those_who_may_open_it(city, officer_a, centre_officer, district_officer):
+    from zhaoshang.core.context_processors import navigation
+
+    def entries(user):
+        return {item["url"] for area in navigation(user) for item in area["items"]}
+
+    url = reverse("stats:fdi-list")
+    assert url not in entries(officer_a)
+    assert url in entries(centre_officer) and url in entries(district_officer)
+    assert reverse("stats:figures") in entries(officer_a)
