@@ -488,11 +488,12 @@ def consistency_checks(user=None) -> list[Check]:
                 "foreign_without_capital",
                 _("Foreign-tagged enterprises without foreign capital"),
                 _(
-                    "Enterprises tagged foreign-invested with no foreign capital on any of their projects and no "
-                    "actual FDI record."
+                    "Enterprises with projects, tagged foreign-invested, with no foreign capital on any of their "
+                    "projects and no actual FDI record: their projects count as foreign."
                 ),
             ),
             enterprises.filter(tags__slug__in=FOREIGN_TAGS)
+            .filter(Exists(Project._base_manager.filter(enterprise_id=OuterRef("pk"))))
             .filter(~Exists(foreign_projects), ~Exists(paid))
             .defer("search_text")
             .distinct()

@@ -124,6 +124,8 @@ def flawed(city, centre):
         team=centre, month=date(2025, 1, 1), amount_usd=Decimal(1), exchange_rate=Decimal(7)
     )
     tagged = EnterpriseFactory(name="只有标签的外资企业", tags=[EnterpriseTag.objects.get(slug="foreign")])
+    ProjectFactory(enterprise=tagged, planned_investment=1000, owner_team=centre)
+    EnterpriseFactory(name="尚无项目的外资企业", tags=[EnterpriseTag.objects.get(slug="foreign")])  # counts nowhere
     paying = EnterpriseFactory(name="有外资的企业", tags=[EnterpriseTag.objects.get(slug="foreign")])
     ProjectFactory(enterprise=paying, planned_investment=1000, foreign_investment=500, owner_team=centre)
     return {"wrong_unit": wrong_unit, "unsigned": unsigned, "disordered": disordered, "loose": loose, "tagged": tagged}
