@@ -20,5 +20,5 @@ class StatsConfig(AppConfig):
         {**STATS_AREA, "label": _("Comparison figures"), "url": "stats:comparison-list"},
         {**STATS_AREA, "label": _("Consistency checks"), "url": "stats:checks"},
     ]
-    home_panels = []
+    home_panels = ["zhaoshang.stats.services.large_signed_panel"]
     work_panels = []

@@ -22,7 +22,7 @@ from zhaoshang.core.permissions import user_scope
 from zhaoshang.core.units import WAN_PER_YI, quantize
 
 from .metrics import METRICS, SOURCES, Metric, Unit, get_metric
-from .periods import NO_FIGURE, Period, share, yoy
+from .periods import NO_FIGURE, Period, format_percent, share, yoy
 
 
 @dataclass
@@ -225,6 +225,21 @@ def scope_name(user=None) -> tuple[str, str]:
         if regions:
             return "、".join(r[0] for r in regions), ", ".join(r[1] or r[0] for r in regions)
     return "本团队", "the team"
+
+
+def large_signed_panel(user) -> dict:
+    """The home page's figure: projects of ≥1亿 signed this year so far, against the same days' months of last
+    year, linked to the projects behind it."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    result = figure("large_signed", Period.cumulative(today.year, today.month), user)
+    return {
+        "title": _("Projects of ≥100M yuan signed, %(period)s") % {"period": result.period.label},
+        "value": result.value,
+        "note": _("Year on year: %(change)s") % {"change": format_percent(result.yoy)},
+        "url": result.url,
+    }
 
 
 # ---------------------------------------------------------------- figures as reports write them

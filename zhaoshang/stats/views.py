@@ -30,11 +30,11 @@ from .imports import FDI_COLUMNS, FDI_EXAMPLE, FDIImporter
 from .metrics import METRICS
 from .models import ComparisonFigure, FDIRecord, fdi_readable
 from .periods import Period, format_percent
-from .tables import COMPARISON_TABLE, FDI_TABLE
+from .tables import COMPARISON_TABLE, FDI_TABLE, INQUIRY_TABLE
 
 DRILL_PAGE_SIZE = 50
 # The table of each kind of record in a drill-down list.
-DRILL_TABLES = {"projects": PROJECT_TABLE, "fdi": FDI_TABLE}
+DRILL_TABLES = {"projects": PROJECT_TABLE, "fdi": FDI_TABLE, "inquiries": INQUIRY_TABLE}
 
 
 @login_required
@@ -49,7 +49,7 @@ def figures(request):
         figure = services.figure(data["metric"], data["period"], request.user, data["group"])
     elif not form.is_bound:
         figure = services.figure("large_signed", Period.default(today), request.user)
-    context = {"form": form, "figure": figure, "headline": None}
+    context = {"form": form, "figure": figure}
     if figure is not None:
         context["value"] = services.format_value(figure.metric, figure.value)
         context["previous"] = services.format_value(figure.metric, figure.previous)
@@ -87,19 +87,17 @@ def records(request):
         raise Http404(_("This metric cannot be broken down that way."))
     if metric.source == "fdi" and not fdi_readable(request.user):
         raise PermissionDenied
-    key = request.GET.get("key")
+    key = request.GET.get("key") or None
     if group is not None and group not in ("source", "type") and key not in (None, "", services.NOT_SET):
         if not key.isdigit():
             raise Http404
     queryset = services.drill_records(metric, period, request.user, group, key)
     total = services.drill_total(metric, queryset)
-    table = DRILL_TABLES.get(metric.source)
-    rows, headers, page = [], [], None
-    if table is not None:
-        queryset = table.prepare(queryset, table.default_sort)
-        page = Paginator(queryset, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = table.rows(page.object_list)
-        headers = [{"label": c.label} for c in table.columns]
+    table = DRILL_TABLES[metric.source]
+    queryset = table.prepare(queryset, table.default_sort)
+    page = Paginator(queryset, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = table.rows(page.object_list)
+    headers = [{"label": c.label} for c in table.columns]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

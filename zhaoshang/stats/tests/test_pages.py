@@ -155,3 +155,28 @@ def test_an_outpost_sees_no_checks_of_other_teams_projects(flawed, officer_a, cl
     response = client_for(officer_a).get(reverse("stats:checks"))
     found = {check.key: check.count for check in response.context["checks"]}
     assert found["wrong_unit"] == 0 and found["missing_signing_date"] == 0 and found["fdi_without_enterprise"] == 0
+
+
+def test_the_home_page_shows_this_years_large_projects_linked_to_them(city, centre, leader, client_for):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    ProjectFactory(name="今年签约项目", signed_on=today, planned_investment=12_000, lead_on=today, owner_team=centre)
+    response = client_for(leader).get(reverse("core:home"))
+    panel = next(p for p in response.context["panels"] if p["url"].startswith(reverse("stats:records")))
+    assert panel["value"] == 1
+    assert "今年签约项目" in client_for(leader).get(panel["url"]).content.decode()
+
+
+def test_every_metric_drills_down_to_a_page(signed, leader, client_for):
+    from zhaoshang.stats.metrics import METRICS
+
+    for key in METRICS:
+        response = client_for(leader).get(reverse("stats:records"), {"metric": key, "period": PERIOD})
+        assert response.status_code == 200, key
+    bad = client_for(leader).get(reverse("stats:records"), {"metric": "signed", "period": "2025-ytd-13"})
+    assert bad.status_code == 404
+    no_key = client_for(leader).get(
+        reverse("stats:records"), {"metric": "signed", "period": PERIOD, "group": "district", "key": ""}
+    )
+    assert no_key.status_code == 200
