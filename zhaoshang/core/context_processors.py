@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from .permissions import user_scope
 
 
 def navigation(user) -> list[dict]:
-    """Areas in a fixed order; each app lists its items in ``AppConfig.navigation``."""
+    """Areas in a fixed order; each app lists its items in ``AppConfig.navigation``. An item with ``admin_only`` is
+    for administrators; one with ``visible`` (the dotted path of ``fn(user) -> bool``) for the users it accepts."""
     if not user.is_authenticated:
         return []
     scope = user_scope(user)
@@ -17,6 +19,8 @@ def navigation(user) -> list[dict]:
     for config in apps.get_app_configs():
         for item in getattr(config, "navigation", ()):
             if item.get("admin_only") and not scope.is_admin:
+                continue
+            if "visible" in item and not import_string(item["visible"])(user):
                 continue
             area = areas.setdefault(
                 item["area"], {"label": item["area_label"], "order": item["area_order"], "items": []}

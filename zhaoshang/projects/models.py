@@ -42,6 +42,8 @@ LARGE_PROJECT_WAN = 10_000
 
 # The columns speed figures group by (projects.services.GROUPS), carried in the speed indexes.
 SPEED_GROUP_COLUMNS = ("owner_team", "district", "chain", "source")
+# The columns statistics filter, sum and group projects by after their date (stats.metrics), in their indexes.
+STATS_COLUMNS = ("planned_investment", "project_type", "district", "enterprise")
 
 money = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
 
@@ -233,6 +235,16 @@ class Project(SearchableModel):
                     ("land_on", "signed_on", "projects_speed_land_idx"),
                     ("construction_on", "land_on", "projects_speed_constr_idx"),
                     ("production_on", "construction_on", "projects_speed_prod_idx"),
+                )
+            ),
+            # serve the statistics (stats.metrics): projects signed / started in a period and its previous-year
+            # period, filtered by amount (≥1亿) and type, summed, grouped by district, tags looked up by enterprise —
+            # all read from the index alone
+            *(
+                models.Index(fields=[day, *STATS_COLUMNS], name=name)
+                for day, name in (
+                    ("signed_on", "projects_stats_signed_idx"),
+                    ("construction_on", "projects_stats_constr_idx"),
                 )
             ),
             # serves counts of leads, reached stages and full production over a period

@@ -9,6 +9,16 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = _("Statistics, reports and events")
 
-    navigation = []
-    home_panels = []
+    navigation = [
+        {**STATS_AREA, "label": _("Figures"), "url": "stats:figures"},
+        {
+            **STATS_AREA,
+            "label": _("Actual FDI"),
+            "url": "stats:fdi-list",
+            "visible": "zhaoshang.stats.models.fdi_readable",
+        },
+        {**STATS_AREA, "label": _("Comparison figures"), "url": "stats:comparison-list"},
+        {**STATS_AREA, "label": _("Consistency checks"), "url": "stats:checks"},
+    ]
+    home_panels = ["zhaoshang.stats.services.large_signed_panel"]
     work_panels = []

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from . import views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("fdi", views.FDIRecordViewSet, basename="stats-fdi")
+
+urlpatterns = [
+    path("figures/", views.FiguresView.as_view(), name="stats-figures"),
+    path("headline/", views.HeadlineView.as_view(), name="stats-headline"),
+    *router.urls,
+]

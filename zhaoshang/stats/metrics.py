@@ -1,0 +1,371 @@
+"""The metrics the city is judged by, defined once: dashboards, reports and the API name them by key.
+
+A metric is a count or a sum over one kind of record (a *source*: projects, actual FDI records, inquiries),
+restricted by filters and counted by one date column — which date is part of the definition (projects
+*signed* in a period count by their signing date, projects *started* by their construction date) and is shown
+beside the figure. ``stats.services`` computes metrics for a period, against the same period of the previous
+year, for a user's scope, optionally grouped (district, chain, source, team, type) and ranked, always with
+aggregate queries; and lists the records behind any figure (the drill-down).
+
+To add a metric, add a ``Metric`` to ``METRICS`` below; to add a kind of record (chain statistics, reviews),
+add a ``Source`` to ``SOURCES`` with its date columns, groups and drill-down table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from zhaoshang.core.choices import Action
+from zhaoshang.core.permissions import user_scope
+from zhaoshang.industry.choices import ProjectType
+from zhaoshang.industry.models import Enterprise
+from zhaoshang.projects.choices import LeadSource
+from zhaoshang.projects.models import LARGE_PROJECT_WAN, Project
+
+# ---------------------------------------------------------------- units
+
+
+class Unit:
+    COUNT = "count"  # records
+    WAN = "wan"  # 万元 (shown in 亿元 in reports)
+    WAN_USD = "wan_usd"  # 万美元
+
+
+UNIT_LABELS = {
+    Unit.COUNT: _("records"),
+    Unit.WAN: _("10,000 yuan"),
+    Unit.WAN_USD: _("10,000 US dollars"),
+}
+
+# ---------------------------------------------------------------- filters
+
+# Enterprise tags that make a "500-strong, listed or leading" investor (data: EnterpriseTag slugs).
+LEADING_TAGS = ("fortune-global-500", "china-500", "china-manufacturing-500", "listed", "industry-leader")
+HIGH_TECH_TAGS = ("high-tech",)
+FOREIGN_TAGS = ("foreign",)
+
+
+def enterprise_tagged(slugs: tuple[str, ...], enterprise_field: str = "enterprise_id") -> Q:
+    """Records whose enterprise carries any of the tags. A subquery of the tagged enterprises (hashed once by the
+    database, so a record counts once however many of its tags match; no join multiplies rows)."""
+    tagged = Enterprise.tags.through.objects.filter(enterprisetag__slug__in=slugs).values("enterprise_id")
+    return Q(**{f"{enterprise_field}__in": tagged})
+
+
+# The filters of project metrics, by name (the API and the drill-down page accept them by name too).
+LARGE = Q(planned_investment__gte=LARGE_PROJECT_WAN)
+INDUSTRIAL = Q(project_type=ProjectType.INDUSTRIAL)
+
+
+def foreign_project() -> Q:
+    """Foreign capital in the project, or a foreign-invested investor."""
+    return Q(foreign_investment__gt=0) | enterprise_tagged(FOREIGN_TAGS)
+
+
+# ---------------------------------------------------------------- sources and groups
+
+
+@dataclass(frozen=True)
+class Group:
+    """A way to break a figure down: the column grouped by and how its keys are named."""
+
+    key: str
+    label: object
+    column: str
+    labels: Callable[[list], dict]
+
+
+def _model_labels(model_path: str, defer: tuple[str, ...] = ()) -> Callable[[list], dict]:
+    def labels(keys: list) -> dict:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        queryset = model._base_manager.filter(pk__in=[k for k in keys if k is not None])
+        if defer:
+            queryset = queryset.defer(*defer)
+        return {obj.pk: obj.display_name for obj in queryset}
+
+    return labels
+
+
+def _choice_labels(choices) -> Callable[[list], dict]:
+    def labels(keys: list) -> dict:
+        names = dict(choices.choices)
+        return {k: str(names.get(k, k)) for k in keys if k is not None}
+
+    return labels
+
+
+DISTRICT = Group("district", _("District"), "district_id", _model_labels("geo.Region", ("boundary",)))
+CHAIN = Group("chain", _("Industry chain"), "chain_id", _model_labels("industry.Chain"))
+SOURCE = Group("source", _("Lead source"), "source", _choice_labels(LeadSource))
+PROJECT_TEAM = Group("team", _("Team"), "owner_team_id", _model_labels("accounts.Team"))
+TYPE = Group("type", _("Project type"), "project_type", _choice_labels(ProjectType))
+FDI_TEAM = Group("team", _("Team"), "team_id", _model_labels("accounts.Team"))
+INQUIRY_TEAM = Group("team", _("Team"), "team_id", _model_labels("accounts.Team"))
+INQUIRY_DISTRICT = Group("district", _("District"), "region_id", _model_labels("geo.Region", ("boundary",)))
+
+
+def _city_wide(scope) -> bool:
+    return scope.is_admin or scope.is_leader or scope.in_centre(Action.VIEW)
+
+
+def project_records(user):
+    """The projects whose figures ``user`` sees: the city's for the centre, leaders and administrators; a district
+    bureau's district; a team's own projects — and of those only the ones the user may read."""
+    queryset = Project.objects.restrict(user, Action.VIEW)
+    scope = user_scope(user)
+    if _city_wide(scope):
+        return queryset
+    return queryset.filter(scope.team_q(Action.VIEW, "owner_team") | scope.region_q(Action.VIEW, "district__adcode"))
+
+
+def fdi_records(user):
+    from .models import FDIRecord
+
+    return FDIRecord.objects.restrict(user, Action.VIEW)
+
+
+def inquiry_records(user):
+    from zhaoshang.portal.models import Inquiry
+
+    return Inquiry.objects.restrict(user, Action.VIEW)
+
+
+def _all(model_path: str):
+    def records():
+        from django.apps import apps
+
+        return apps.get_model(model_path)._base_manager.all()
+
+    return records
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of record metrics count: how a user's records are found (``for_user``; the whole city without a
+    user), the date columns a metric may count by, the groups, and the URL of one record."""
+
+    key: str
+    label: object
+    model_path: str
+    for_user: Callable
+    everything: Callable
+    dates: dict[str, object]
+    groups: dict[str, Group]
+
+    @cached_property
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.model_path)
+
+    def records(self, user=None):
+        """The records behind figures: ``user``'s (see ``project_records``), or the whole city for None."""
+        return self.everything() if user is None else self.for_user(user)
+
+    def date_label(self, date_field: str):
+        return self.dates[date_field]
+
+
+SOURCES = {
+    "projects": Source(
+        key="projects",
+        label=_("projects"),
+        model_path="projects.Project",
+        for_user=project_records,
+        everything=_all("projects.Project"),
+        dates={
+            "lead_on": _("by the day the lead was recorded"),
+            "signed_on": _("by signing date"),
+            "land_on": _("by land supply date"),
+            "construction_on": _("by construction start date"),
+            "production_on": _("by production start date"),
+            "full_production_on": _("by full production date"),
+        },
+        groups={g.key: g for g in (DISTRICT, CHAIN, SOURCE, PROJECT_TEAM, TYPE)},
+    ),
+    "fdi": Source(
+        key="fdi",
+        label=_("actual FDI records"),
+        model_path="stats.FDIRecord",
+        for_user=fdi_records,
+        everything=_all("stats.FDIRecord"),
+        dates={"month": _("by month paid in")},
+        groups={g.key: g for g in (DISTRICT, FDI_TEAM)},
+    ),
+    "inquiries": Source(
+        key="inquiries",
+        label=_("inquiries"),
+        model_path="portal.Inquiry",
+        for_user=inquiry_records,
+        everything=_all("portal.Inquiry"),
+        dates={"created__date": _("by the day received")},
+        groups={g.key: g for g in (INQUIRY_DISTRICT, INQUIRY_TEAM)},
+    ),
+}
+
+
+# ---------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A count (``sum_of`` None) or a sum of ``sum_of`` over the records of ``source`` whose ``date_field`` falls in
+    the period and that pass ``filters`` (a callable returning a Q, so that subqueries are built per query).
+    ``share_of`` names the metric this one is shown as a share of (high-tech projects among all ≥1亿 ones)."""
+
+    key: str
+    label: object
+    source: str
+    date_field: str
+    sum_of: str | None = None
+    filters: Callable[[], Q] = field(default=Q)
+    unit: str = Unit.COUNT
+    share_of: str | None = None
+    description: object = ""
+
+    @property
+    def source_def(self) -> Source:
+        return SOURCES[self.source]
+
+    @property
+    def date_label(self):
+        return self.source_def.date_label(self.date_field)
+
+    @property
+    def unit_label(self):
+        return UNIT_LABELS[self.unit]
+
+    def condition(self) -> Q:
+        return self.filters()
+
+
+_METRICS = [
+    Metric("leads", _("Leads recorded"), "projects", "lead_on"),
+    Metric("signed", _("Projects signed"), "projects", "signed_on"),
+    Metric(
+        "signed_investment",
+        _("Planned investment of projects signed"),
+        "projects",
+        "signed_on",
+        sum_of="planned_investment",
+        unit=Unit.WAN,
+    ),
+    Metric(
+        "large_signed",
+        _("Projects of ≥100M yuan signed"),
+        "projects",
+        "signed_on",
+        filters=lambda: LARGE,
+        description=_("Planned investment of at least 10,000 (10,000 yuan), i.e. 100 million yuan."),
+    ),
+    Metric(
+        "large_signed_investment",
+        _("Planned investment of projects of ≥100M yuan signed"),
+        "projects",
+        "signed_on",
+        sum_of="planned_investment",
+        filters=lambda: LARGE,
+        unit=Unit.WAN,
+    ),
+    Metric(
+        "large_industrial_signed",
+        _("Industrial projects of ≥100M yuan signed"),
+        "projects",
+        "signed_on",
+        filters=lambda: LARGE & INDUSTRIAL,
+    ),
+    Metric(
+        "large_industrial_signed_investment",
+        _("Planned investment of industrial projects of ≥100M yuan signed"),
+        "projects",
+        "signed_on",
+        sum_of="planned_investment",
+        filters=lambda: LARGE & INDUSTRIAL,
+        unit=Unit.WAN,
+    ),
+    Metric(
+        "large_leading_signed",
+        _("Projects of ≥100M yuan signed by top-500, listed or leading enterprises"),
+        "projects",
+        "signed_on",
+        filters=lambda: LARGE & enterprise_tagged(LEADING_TAGS),
+        share_of="large_signed",
+        description=_(
+            "Investors tagged Fortune Global 500, China Top 500, China Manufacturing Top 500, listed or "
+            "industry leader."
+        ),
+    ),
+    Metric(
+        "large_high_tech_signed",
+        _("Projects of ≥100M yuan signed by high-tech enterprises"),
+        "projects",
+        "signed_on",
+        filters=lambda: LARGE & enterprise_tagged(HIGH_TECH_TAGS),
+        share_of="large_signed",
+    ),
+    Metric(
+        "large_foreign_signed",
+        _("Foreign-funded projects of ≥100M yuan signed"),
+        "projects",
+        "signed_on",
+        filters=lambda: LARGE & foreign_project(),
+        share_of="large_signed",
+        description=_("With foreign capital in the project or a foreign-invested investor."),
+    ),
+    Metric(
+        "large_started",
+        _("Projects of ≥100M yuan that started construction"),
+        "projects",
+        "construction_on",
+        filters=lambda: LARGE,
+    ),
+    Metric(
+        "large_started_investment",
+        _("Planned investment of projects of ≥100M yuan that started construction"),
+        "projects",
+        "construction_on",
+        sum_of="planned_investment",
+        filters=lambda: LARGE,
+        unit=Unit.WAN,
+    ),
+    Metric(
+        "large_producing",
+        _("Projects of ≥100M yuan that started production"),
+        "projects",
+        "production_on",
+        filters=lambda: LARGE,
+    ),
+    Metric(
+        "fdi_actual",
+        _("Actual FDI utilized"),
+        "fdi",
+        "month",
+        sum_of="amount_cny",
+        unit=Unit.WAN,
+    ),
+    Metric(
+        "fdi_actual_usd",
+        _("Actual FDI utilized (US dollars)"),
+        "fdi",
+        "month",
+        sum_of="amount_usd",
+        unit=Unit.WAN_USD,
+    ),
+    Metric("inquiries", _("Investor inquiries received"), "inquiries", "created__date"),
+]
+
+METRICS: dict[str, Metric] = {m.key: m for m in _METRICS}
+
+
+def get_metric(key: str) -> Metric:
+    try:
+        return METRICS[key]
+    except KeyError:
+        raise ValueError(_("There is no metric “%(metric)s”.") % {"metric": key}) from None

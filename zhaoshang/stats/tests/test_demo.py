@@ -1,0 +1,52 @@
+"""The demo's actual FDI: the figures of DOMAIN.md (January–October 30.54亿元, +41.4%; the province +3.25%).
+
+The demo is loaded once for the module (every app's demo, as ``manage.py load_demo`` does) inside a transaction
+that is rolled back at the end.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from zhaoshang.core.demo import DEMO_CITY, load_demo
+from zhaoshang.stats import services
+from zhaoshang.stats.demo import CURRENT_JAN_OCT_WAN, PREVIOUS_JAN_OCT_WAN
+from zhaoshang.stats.models import FDIRecord
+from zhaoshang.stats.periods import Period
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hasher:
+        from zhaoshang.industry.models import EnterpriseTag, IndustryCode
+        from zhaoshang.industry.services import load_reference_data
+
+        if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
+            load_reference_data(IndustryCode, EnterpriseTag)
+        with transaction.atomic():
+            yield load_demo(DEMO_CITY)
+            transaction.set_rollback(True)
+
+
+def test_the_demo_pays_in_foreign_capital_of_foreign_enterprises_up_to_the_last_complete_month(demo, db):
+    today = timezone.localdate()
+    records = FDIRecord.objects.all()
+    assert records.count() > 20
+    assert not records.filter(month__gte=today.replace(day=1)).exists()
+    assert not records.exclude(enterprise__tags__slug="foreign").exists()
+    assert records.filter(project__isnull=False).exists()
+
+
+def test_the_demo_fdi_figures_are_those_of_domain_md(demo, db):
+    today = timezone.localdate()
+    previous = services.figure("fdi_actual", Period.cumulative(today.year - 1, 10))
+    assert previous.value == PREVIOUS_JAN_OCT_WAN
+    current = services.figure("fdi_actual", Period.cumulative(today.year, 10))
+    assert [(c.name, c.value) for c in current.comparisons] == [("全省实际利用外资平均增速", Decimal("3.25"))]
+    if today.month > 10:  # January–October of this year is complete
+        assert current.value == CURRENT_JAN_OCT_WAN and services.yi(current.value) == Decimal("30.5")
+        assert current.yoy == Decimal("41.4")
