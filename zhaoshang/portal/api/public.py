@@ -34,9 +34,12 @@ from .serializers import (
 )
 
 
-def geojson_response(request, data: dict) -> HttpResponse:
-    """Compact JSON, gzipped when the client accepts it: a city's viewport stays small on a phone's connection."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+def geojson_response(request, data: dict | str) -> HttpResponse:
+    """Compact JSON (or JSON text as it is), gzipped when the client accepts it: a city's viewport stays small
+    on a phone's connection."""
+    if not isinstance(data, str):
+        data = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = data.encode()
     response = HttpResponse(content_type="application/geo+json")
     if len(body) > 1024 and "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
         body = gzip.compress(body, compresslevel=1)  # fast: the JSON is repetitive, level 1 already shrinks it ~8×

@@ -1,96 +1,21 @@
-"""A saved proposal as a PDF, with reportlab: no system fonts needed.
-
-Chinese is set in reportlab's built-in CID font STSong-Light (the reader's PDF viewer supplies the glyphs,
-as with every Adobe-Asian-Font-Pack document); Latin text in Helvetica. Text runs are split by character:
-what Helvetica's encoding (cp1252) holds is Latin, everything else goes to the CID font.
-"""
+"""A saved proposal as a PDF (fonts and grids: ``core.pdf``)."""
 
 from __future__ import annotations
 
 import io
-from itertools import groupby
-from xml.sax.saxutils import escape
 
 import segno
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from zhaoshang.core.pdf import NumberedCanvas, grid, register_fonts, rich
+from zhaoshang.core.pdf import styles as pdf_styles
 
 from .matching import FITS, PARTIAL, SHORT, Needs, proposal_guides, proposal_sites
 
-CJK_FONT = "STSong-Light"
-LATIN_FONT = "Helvetica"
-LATIN_BOLD = "Helvetica-Bold"
-
 STATUS_COLOURS = {FITS: "#2f7d32", PARTIAL: "#b26a00", SHORT: "#c62828"}
-
-
-def _register_fonts() -> None:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-
-
-def _is_latin(char: str) -> bool:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def rich(text, bold: bool = False) -> str:
-    """Paragraph markup for mixed Chinese and Latin text: each run in the font that has its glyphs."""
-    text = "" if text is None else str(text)
-    parts = []
-    for latin, chars in groupby(text, key=_is_latin):
-        run = escape("".join(chars))
-        if latin:
-            parts.append(f"<b>{run}</b>" if bold else run)
-        else:
-            parts.append(f'<font name="{CJK_FONT}">{run}</font>')
-    return "".join(parts)
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=LATIN_FONT, fontSize=9.5, leading=13, alignment=TA_LEFT)
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=colors.HexColor("#555555")),
-        "title": ParagraphStyle("title", parent=base, fontName=LATIN_BOLD, fontSize=17, leading=22, spaceAfter=4),
-        "h2": ParagraphStyle(
-            "h2", parent=base, fontName=LATIN_BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=4
-        ),
-        "h3": ParagraphStyle("h3", parent=base, fontName=LATIN_BOLD, fontSize=11, leading=14, spaceBefore=6),
-    }
-
-
-class NumberedCanvas(pdfcanvas.Canvas):
-    """Writes "page n / N" at the foot of every page (N is known once all pages are laid out)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._saved_pages: list[dict] = []
-
-    def showPage(self):
-        self._saved_pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        total = len(self._saved_pages)
-        for state in self._saved_pages:
-            self.__dict__.update(state)
-            self.setFont(LATIN_FONT, 8)
-            self.setFillColor(colors.HexColor("#777777"))
-            self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{self._pageNumber} / {total}")
-            super().showPage()
-        super().save()
 
 
 def _qr_image(url: str, size: float = 32 * mm) -> Image:
@@ -100,30 +25,10 @@ def _qr_image(url: str, size: float = 32 * mm) -> Image:
     return Image(buffer, width=size, height=size)
 
 
-def _grid(rows, widths, styles, header=False) -> Table:
-    table = Table(
-        [[Paragraph(rich(cell), styles["base"]) if isinstance(cell, str) else cell for cell in row] for row in rows],
-        colWidths=widths,
-        hAlign="LEFT",
-    )
-    commands = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f7")))
-    table.setStyle(TableStyle(commands))
-    return table
-
-
 def proposal_pdf(proposal, url: str) -> bytes:
     """The proposal as PDF bytes, in the active language; ``url`` is the proposal page's absolute address."""
-    _register_fonts()
-    styles = _styles()
+    register_fonts()
+    styles = pdf_styles()
     sites = proposal_sites(proposal)
     guides = proposal_guides(sites)
     needs = Needs.from_dict(proposal.needs)
@@ -141,7 +46,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
     story.append(top)
 
     story.append(Paragraph(rich(_("Needs")), styles["h2"]))
-    story.append(_grid([[label, value] for label, value in needs.summary()], [45 * mm, width - 45 * mm], styles))
+    story.append(grid([[label, value] for label, value in needs.summary()], [45 * mm, width - 45 * mm], styles))
 
     story.append(Paragraph(rich(_("Sites")), styles["h2"]))
     if not sites:
@@ -181,7 +86,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
                 right = facts[half + i] if half + i < len(facts) else ("", "")
                 rows.append([left[0], left[1], right[0], right[1]])
             column = width / 4
-            block.append(_grid(rows, [column * 1.3, column * 0.7, column * 1.3, column * 0.7], styles))
+            block.append(grid(rows, [column * 1.3, column * 0.7, column * 1.3, column * 0.7], styles))
         criteria_rows = [[_("Criterion"), _("Assessment"), _("Reason"), _("Points")]]
         for criterion in site.criteria:
             colour = STATUS_COLOURS.get(criterion.status, "#555555")
@@ -194,7 +99,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
                 ]
             )
         block.append(Spacer(1, 2 * mm))
-        block.append(_grid(criteria_rows, [24 * mm, 24 * mm, width - 68 * mm, 20 * mm], styles, header=True))
+        block.append(grid(criteria_rows, [24 * mm, 24 * mm, width - 68 * mm, 20 * mm], styles, header=True))
         contact = site.contact
         contact_line = " · ".join(
             part for part in (site.team, contact.get("name"), contact.get("phone"), contact.get("email")) if part
@@ -212,7 +117,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
                 days = _("%(days)s working days") % {"days": step.duration_days} if step.duration_days else ""
                 rows.append([str(step.order), step.title, step.department, days])
             if rows:
-                story.append(_grid(rows, [8 * mm, width - 88 * mm, 50 * mm, 30 * mm], styles))
+                story.append(grid(rows, [8 * mm, width - 88 * mm, 50 * mm, 30 * mm], styles))
             if guide["guide_days"]:
                 story.append(
                     Paragraph(
@@ -228,7 +133,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
     if contacts:
         story.append(Paragraph(rich(_("Contacts")), styles["h2"]))
         rows = [[team, "; ".join(sorted(line for line in lines if line)) or "—"] for team, lines in contacts.items()]
-        story.append(_grid(rows, [70 * mm, width - 70 * mm], styles))
+        story.append(grid(rows, [70 * mm, width - 70 * mm], styles))
 
     buffer = io.BytesIO()
     document = SimpleDocTemplate(

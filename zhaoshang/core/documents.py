@@ -1,0 +1,342 @@
+"""Official documents (通报, ceremony lists) as Excel, Word and PDF from one neutral description.
+
+An app describes what a document says — a title, the issue line, lead paragraphs, numbered sections with
+paragraphs and tables — and these writers lay it out the way Chinese government offices do (GB/T 9704: title
+centred in a large Song face, body in 仿宋, section headings in 黑体, tables with a header row and an
+optional total row). The same description makes all three files, so they cannot disagree.
+
+Cell values are text, whole numbers, ``Decimal`` (shown with the decimals it carries: round before), floats,
+dates or ``None`` (shown as "—"). Excel keeps numbers as numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+EMPTY = "—"
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    total: list | None = None  # a last row in bold (合计)
+    note: str = ""
+    sheet: str = ""  # the Excel sheet's name; the title when empty
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    title: str
+    issue: str = ""  # e.g. "2026年第11期"
+    issuer: str = ""
+    dated: str = ""
+    lead: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    footer: str = ""
+
+    def tables(self) -> list[Table]:
+        return [table for section in self.sections for table in section.tables]
+
+
+def cell_text(value) -> str:
+    if value is None or value == "":
+        return EMPTY if value is None else ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+def is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _numeric_columns(table: Table) -> set[int]:
+    rows = [*table.rows, *([table.total] if table.total else [])]
+    return {
+        index
+        for index in range(len(table.columns))
+        if any(is_number(row[index]) for row in rows if index < len(row))
+        and all(row[index] is None or is_number(row[index]) for row in rows if index < len(row))
+    }
+
+
+# --- Excel ----------------------------------------------------------------------------------------------------
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _number_format(value) -> str:
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return "0." + "0" * decimals if decimals else "0"
+    if isinstance(value, float):
+        return "0.0"
+    return "0"
+
+
+def to_xlsx(document: Document) -> bytes:
+    """The first sheet holds the text (title, lead, sections' paragraphs); each table has a sheet of its own."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    text = workbook.active
+    taken: set[str] = set()
+    text.title = _sheet_name(document.title, taken)
+    text.column_dimensions["A"].width = 110
+    wrap = Alignment(wrap_text=True, vertical="top")
+    lines = [(document.title, Font(bold=True, size=16))]
+    lines += [
+        (line, Font(size=10, color="555555")) for line in (document.issue, document.issuer, document.dated) if line
+    ]
+    lines += [("", None)] + [(paragraph, Font(size=11)) for paragraph in document.lead]
+    for section in document.sections:
+        lines.append((section.heading, Font(bold=True, size=12)))
+        lines += [(paragraph, Font(size=11)) for paragraph in section.paragraphs]
+    if document.footer:
+        lines.append((document.footer, Font(size=10, color="555555")))
+    for number, (line, font) in enumerate(lines, start=1):
+        cell = text.cell(row=number, column=1, value=line)
+        cell.alignment = wrap
+        if font:
+            cell.font = font
+
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor="E8EDF3")
+    for table in document.tables():
+        sheet = workbook.create_sheet(_sheet_name(table.sheet or table.title, taken))
+        width = max(len(table.columns), 1)
+        sheet.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=13)
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+        for column, label in enumerate(table.columns, start=1):
+            cell = sheet.cell(row=2, column=column, value=label)
+            cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        body = [(row, False) for row in table.rows] + ([(table.total, True)] if table.total else [])
+        for offset, (row, bold) in enumerate(body, start=3):
+            for column, value in enumerate(row, start=1):
+                if is_number(value):
+                    cell = sheet.cell(
+                        row=offset, column=column, value=float(value) if isinstance(value, Decimal) else value
+                    )
+                    cell.number_format = _number_format(value)
+                else:
+                    cell = sheet.cell(row=offset, column=column, value=EMPTY if value is None else value)
+                cell.border = border
+                if bold:
+                    cell.font = Font(bold=True)
+        if table.note:
+            sheet.cell(row=len(body) + 4, column=1, value=table.note).font = Font(size=9, color="555555")
+        for column, label in enumerate(table.columns, start=1):
+            longest = max(
+                [len(cell_text(row[column - 1])) for row, _bold in body if column - 1 < len(row)] + [len(label)]
+            )
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(8, longest * 1.6 + 2), 60)
+        sheet.freeze_panes = "A3"
+        sheet.print_title_rows = "2:2"
+        sheet.page_setup.orientation = "landscape" if width > 6 else "portrait"
+        sheet.page_setup.fitToWidth = 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Word -----------------------------------------------------------------------------------------------------
+
+TITLE_FACE = "方正小标宋简体"
+BODY_FACE = "仿宋_GB2312"
+HEADING_FACE = "黑体"
+TABLE_FACE = "宋体"
+
+
+def _run(paragraph, text: str, face: str, size: float, bold: bool = False):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run = paragraph.add_run(text)
+    run.font.name = face
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), face)
+    return run
+
+
+def to_docx(document: Document) -> bytes:
+    from docx import Document as WordDocument
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    word = WordDocument()
+    page = word.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+
+    def paragraph(text, face=BODY_FACE, size=16, bold=False, align=None, indent=True):
+        block = word.add_paragraph()
+        if align is not None:
+            block.alignment = align
+        if indent:
+            block.paragraph_format.first_line_indent = Pt(size * 2)
+        block.paragraph_format.line_spacing = Pt(size * 1.75)
+        _run(block, text, face, size, bold)
+        return block
+
+    paragraph(document.title, TITLE_FACE, 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    for line in (document.issue, " ".join(part for part in (document.issuer, document.dated) if part)):
+        if line:
+            paragraph(line, BODY_FACE, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    for text in document.lead:
+        paragraph(text)
+    for section in document.sections:
+        paragraph(section.heading, HEADING_FACE, 16)
+        for text in section.paragraphs:
+            paragraph(text)
+        for table in section.tables:
+            paragraph(table.title, HEADING_FACE, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+            numeric = _numeric_columns(table)
+            size = 10.5 if len(table.columns) <= 6 else 9
+            grid = word.add_table(rows=1, cols=len(table.columns))
+            grid.style = "Table Grid"
+            grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+            for cell, label in zip(grid.rows[0].cells, table.columns, strict=True):
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _run(cell.paragraphs[0], label, HEADING_FACE, size)
+            body = [(row, False) for row in table.rows] + ([(table.total, True)] if table.total else [])
+            for row, bold in body:
+                cells = grid.add_row().cells
+                for index, (cell, value) in enumerate(zip(cells, row, strict=False)):
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT if index in numeric else None
+                    _run(cell.paragraphs[0], cell_text(value), TABLE_FACE, size, bold)
+            if table.note:
+                paragraph(table.note, BODY_FACE, 10.5, indent=False)
+    if document.footer:
+        paragraph(document.footer, BODY_FACE, 12, indent=False)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------------------------
+
+
+def to_pdf(document: Document) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Table as PdfTable
+
+    from .pdf import LATIN_BOLD, NumberedCanvas, register_fonts, rich, styles
+
+    register_fonts()
+    style = styles()
+    centred = ParagraphStyle("centred", parent=style["title"], alignment=TA_CENTER)
+    line = ParagraphStyle("line", parent=style["small"], alignment=TA_CENTER)
+    body = ParagraphStyle("body", parent=style["base"], fontSize=10.5, leading=16, firstLineIndent=21, spaceAfter=3)
+    wide = any(len(table.columns) > 7 for table in document.tables())
+    pagesize = landscape(A4) if wide else A4
+    width = pagesize[0] - 36 * mm
+    story = [Paragraph(rich(document.title), centred)]
+    for text in (document.issue, " ".join(part for part in (document.issuer, document.dated) if part)):
+        if text:
+            story.append(Paragraph(rich(text), line))
+    story.append(Spacer(1, 4 * mm))
+    story += [Paragraph(rich(text), body) for text in document.lead]
+    cell_style = ParagraphStyle("cell", parent=style["base"], fontSize=8.5, leading=11)
+    number_style = ParagraphStyle("number", parent=cell_style, alignment=2)
+    for section in document.sections:
+        story.append(Paragraph(rich(section.heading), style["h2"]))
+        story += [Paragraph(rich(text), body) for text in section.paragraphs]
+        for table in section.tables:
+            story.append(Paragraph(rich(table.title), style["h3"]))
+            numeric = _numeric_columns(table)
+            rows = [[Paragraph(rich(label, bold=True), cell_style) for label in table.columns]]
+            all_rows = [*table.rows, *([table.total] if table.total else [])]
+            for row in all_rows:
+                rows.append(
+                    [
+                        Paragraph(rich(cell_text(value)), number_style if index in numeric else cell_style)
+                        for index, value in enumerate(row)
+                    ]
+                )
+            weights = [
+                max([len(cell_text(row[index])) for row in all_rows if index < len(row)] + [len(label), 3])
+                for index, label in enumerate(table.columns)
+            ]
+            widths = [width * weight / sum(weights) for weight in weights]
+            grid = PdfTable(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
+            commands = [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+            if table.total:
+                commands.append(("FONTNAME", (0, -1), (-1, -1), LATIN_BOLD))
+            grid.setStyle(commands)
+            story.append(grid)
+            if table.note:
+                story.append(Paragraph(rich(table.note), style["small"]))
+    if document.footer:
+        story += [Spacer(1, 4 * mm), Paragraph(rich(document.footer), style["small"])]
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=document.title,
+    )
+    template.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+WRITERS = {
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": (to_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "pdf": (to_pdf, "application/pdf"),
+}
+
+
+def response(document: Document, kind: str, filename: str):
+    """An HTTP download of ``document`` as ``kind`` (xlsx, docx or pdf); ``filename`` without suffix, may be Chinese."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    writer, content_type = WRITERS[kind]
+    answer = HttpResponse(writer(document), content_type=content_type)
+    answer["Content-Disposition"] = content_disposition_header(True, f"{filename}.{kind}")
+    return answer

@@ -1,0 +1,109 @@
+"""Official documents: the same description written as Excel, Word and PDF, each file opened again."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document as WordDocument
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from zhaoshang.core.documents import Document, Section, Table, response, to_docx, to_pdf, to_xlsx
+
+LEAD = "1—11月，全市引进投资亿元以上项目255个，同比增长14.9%；计划投资额1565.5亿元，增长18.1%。"
+
+
+def report() -> Document:
+    districts = Table(
+        title="表1 各市（区）引进亿元以上项目情况",
+        columns=["市（区）", "项目数（个）", "同比增长（%）", "计划投资额（亿元）", "排名"],
+        rows=[
+            ["蓬江区", 40, Decimal("12.5"), Decimal("310.2"), 1],
+            ["新会区", 35, None, Decimal("250.0"), 2],
+        ],
+        total=["合计", 75, Decimal("-3.1"), Decimal("560.2"), None],
+        note="注：按签约日期统计。",
+        sheet="表1 各市（区）",
+    )
+    projects = Table(
+        title="表2 签约项目", columns=["序号", "项目名称", "签约日期"], rows=[[1, "中创新航江门基地", "2026-01-26"]]
+    )
+    return Document(
+        title="江门市招商引资工作通报",
+        issue="2026年第11期",
+        issuer="江门市投资促进中心",
+        dated="2026年12月5日",
+        lead=[LEAD],
+        sections=[
+            Section("一、各市（区）情况", ["各市（区）引进项目情况见表1。"], [districts]),
+            Section("二、重点项目", tables=[projects]),
+        ],
+    )
+
+
+def test_the_workbook_opens_again_with_the_text_and_each_table_on_its_sheet():
+    workbook = load_workbook(io.BytesIO(to_xlsx(report())))
+    assert workbook.sheetnames == ["江门市招商引资工作通报", "表1 各市（区）", "表2 签约项目"]
+    text = [cell.value for cell in workbook.worksheets[0]["A"] if cell.value]
+    assert text[:2] == ["江门市招商引资工作通报", "2026年第11期"]
+    assert LEAD in text and "一、各市（区）情况" in text
+    sheet = workbook["表1 各市（区）"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2, max_row=5)]
+    assert rows[0] == ["市（区）", "项目数（个）", "同比增长（%）", "计划投资额（亿元）", "排名"]
+    assert rows[1] == ["蓬江区", 40, 12.5, 310.2, 1]
+    assert rows[2] == ["新会区", 35, "—", 250.0, 2]  # a figure that cannot be computed is a dash, not zero
+    assert rows[3] == ["合计", 75, -3.1, 560.2, "—"]
+    assert sheet["D3"].number_format == "0.0" and sheet["B3"].number_format == "0"
+    assert sheet.cell(row=7, column=1).value == "注：按签约日期统计。"
+
+
+def test_the_word_file_opens_again_with_the_paragraphs_and_tables_in_official_faces():
+    word = WordDocument(io.BytesIO(to_docx(report())))
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs[0] == "江门市招商引资工作通报"
+    assert LEAD in paragraphs and "一、各市（区）情况" in paragraphs
+    title_run = word.paragraphs[0].runs[0]
+    assert title_run.element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    ) == ("方正小标宋简体")
+    first, second = word.tables
+    assert [c.text for c in first.rows[0].cells][:2] == ["市（区）", "项目数（个）"]
+    assert [c.text for c in first.rows[2].cells] == ["新会区", "35", "—", "250.0", "2"]
+    assert [c.text for c in first.rows[-1].cells] == ["合计", "75", "-3.1", "560.2", "—"]
+    assert first.rows[-1].cells[0].paragraphs[0].runs[0].bold
+    assert [c.text for c in second.rows[1].cells] == ["1", "中创新航江门基地", "2026-01-26"]
+
+
+def test_the_pdf_holds_the_chinese_text_and_the_figures():
+    reader = PdfReader(io.BytesIO(to_pdf(report())))
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
+    for expected in (
+        "江门市招商引资工作通报",
+        "255个",
+        "1565.5亿元",
+        "蓬江区",
+        "310.2",
+        "中创新航江门基地",
+        "注：按签约日期统计",
+    ):
+        assert expected in text
+    assert reader.metadata.title == "江门市招商引资工作通报"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "pdf"])
+def test_a_download_is_named_in_chinese_and_typed(kind):
+    answer = response(report(), kind, "工作通报 2026年11月")
+    assert answer["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert answer["Content-Disposition"].endswith(f".{kind}")
+    assert answer.content[:4] in (b"PK\x03\x04", b"%PDF")
+
+
+def test_sheet_names_are_cut_to_excel_limits_and_kept_apart():
+    long = "表3 签约但未动工的亿元以上项目前十位（按计划投资额排序）"
+    document = Document(
+        title="通报",
+        sections=[Section("一", tables=[Table(long, ["a"], [[1]]), Table(long, ["a"], [[2]]), Table("a/b:c", ["a"])])],
+    )
+    names = load_workbook(io.BytesIO(to_xlsx(document))).sheetnames
+    assert len(names) == 4 and len(set(names)) == 4
+    assert all(len(name) <= 31 for name in names) and names[3] == "a b c"
