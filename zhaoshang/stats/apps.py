@@ -11,6 +11,7 @@ class StatsConfig(AppConfig):
 
     navigation = [
         {**STATS_AREA, "label": _("Figures"), "url": "stats:figures"},
+        {**STATS_AREA, "label": _("Monthly report"), "url": "stats:report"},
         {**STATS_AREA, "label": _("Actual FDI"), "url": "stats:fdi-list"},
         {**STATS_AREA, "label": _("Comparison figures"), "url": "stats:comparison-list"},
         {**STATS_AREA, "label": _("Consistency checks"), "url": "stats:checks"},
