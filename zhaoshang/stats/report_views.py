@@ -1,8 +1,10 @@
-"""The monthly report (工作通报): the live one of any month for the user's scope, its downloads, publishing, and
-the published (frozen) reports. Thin views: ``stats.reports`` writes the documents."""
+"""The leaders' dashboard and the monthly report (工作通报): the live report of any month for the user's scope, its
+downloads, publishing, and the published (frozen) reports. Thin views: ``stats.dashboard`` and ``stats.reports``
+compute."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,9 @@ from zhaoshang.core import documents
 from zhaoshang.core.choices import Action
 
 from . import reports
+from .dashboard import dashboard as dashboard_data
 from .models import Report, report_publisher
+from .periods import Period
 from .services import scope_name
 
 
@@ -31,6 +35,12 @@ def _month(request) -> tuple[int, int]:
     if not (1 <= month <= 12 and 2000 <= year <= 9999):
         raise Http404
     return year, month
+
+
+def _scope_label(user) -> str:
+    """What the user's figures cover, in the page language (全市 / the city, a district, the team)."""
+    chinese, english = scope_name(user)
+    return english if reports.english() else chinese
 
 
 def _kind(kind: str) -> str:
@@ -50,7 +60,7 @@ def report(request):
         {
             "document": live.document,
             "month": f"{year}-{month:02d}",
-            "scope_name": scope_name(request.user),
+            "scope_label": _scope_label(request.user),
             "published": published,
             "this_published": published.filter(year=year, month=month).first(),
             "can_publish": report_publisher(request.user),
@@ -104,3 +114,37 @@ def report_published_download(request, pk: int, kind: str):
     published = _published(request, pk)
     document = reports.frozen_document(published)
     return documents.response(document, _kind(kind), f"{document.title} {published}")
+
+
+# ---------------------------------------------------------------- the dashboard (驾驶舱)
+
+
+def _period_choices(today) -> list[Period]:
+    """This year's January-to-month periods up to the last complete month, then the three years before."""
+    choices = [Period.cumulative(today.year, month) for month in range(today.month - 1, 0, -1)]
+    return choices + [Period.whole_year(today.year - back) for back in (1, 2, 3)]
+
+
+@login_required
+def dashboard(request):
+    """The leaders' dashboard of a period (``?period=``; default January to the last complete month), for the
+    user's scope; ``?screen=1`` is the control-room layout (no menus, dark, refreshed every five minutes)."""
+    today = timezone.localdate()
+    try:
+        period = Period.parse(request.GET["period"]) if request.GET.get("period") else Period.default(today)
+    except ValueError:
+        raise Http404 from None
+    choices = _period_choices(today)
+    if period not in choices:
+        choices.insert(0, period)
+    return render(
+        request,
+        "stats/dashboard.html",
+        {
+            "data": dashboard_data(period, request.user),
+            "periods": choices,
+            "scope_label": _scope_label(request.user),
+            "screen": request.GET.get("screen") == "1",
+            "city_adcode": settings.ZHAOSHANG_CITY_ADCODE,
+        },
+    )

@@ -97,7 +97,8 @@ class ProjectRow:
     code: str
     name: str
     enterprise: str
-    district: str
+    district_zh: str
+    district_en: str
     chain: str
     planned_investment: object  # 万元
     day: date | None
@@ -111,12 +112,17 @@ class ProjectRow:
             "name",
             "enterprise__name",
             "district__name",
+            "district__name_en",
             "chain__name",
             "planned_investment",
             date_field,
             "confidential",
         )
         return [cls(*row) for row in values]
+
+    @property
+    def district(self) -> str:
+        return ((english() and self.district_en) or self.district_zh) or ""
 
     def shown_name(self) -> str:
         return _("Confidential project") if self.confidential else self.name
@@ -131,7 +137,8 @@ class ProjectRow:
             "code": self.code,
             "name": self.name,
             "enterprise": self.enterprise or "",
-            "district": self.district or "",
+            "district": self.district_zh or "",
+            "district_en": self.district_en or "",
             "chain": self.chain or "",
             "planned_investment": None if self.planned_investment is None else str(self.planned_investment),
             "day": self.day.isoformat() if self.day else None,
@@ -147,7 +154,8 @@ class ProjectRow:
             code=data["code"],
             name=data["name"],
             enterprise=data.get("enterprise", ""),
-            district=data.get("district", ""),
+            district_zh=data.get("district", ""),
+            district_en=data.get("district_en", ""),
             chain=data.get("chain", ""),
             planned_investment=None if amount is None else Decimal(amount),
             day=date.fromisoformat(day) if day else None,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.figures, name="figures"),
     path("records/", views.records, name="records"),
     path("checks/", views.checks, name="checks"),
+    path("dashboard/", report_views.dashboard, name="dashboard"),
     path("report/", report_views.report, name="report"),
     path("report/publish/", report_views.report_publish, name="report-publish"),
     path("report/download.<str:kind>", report_views.report_download, name="report-download"),
