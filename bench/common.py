@@ -11,13 +11,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django() -> str:
-    """Point Django at the benchmark database and migrate it; returns a label of the database."""
+def setup_django(suffix: str = "") -> str:
+    """Point Django at the benchmark database and migrate it; returns a label of the database. A benchmark whose
+    figures count every record of a table has a database of its own: ``suffix`` is added to its name."""
     sys.path.insert(0, str(ROOT))
     url = os.environ.get("BENCH_DATABASE_URL")
-    if not url:
+    if url:
+        url += suffix
+    else:
         (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{ROOT / 'var' / 'bench' / 'bench.sqlite3'}"
+        url = f"sqlite:///{ROOT / 'var' / 'bench' / f'bench{suffix}.sqlite3'}"
     if url.startswith("postgres"):
         _create_pg_database(url)
     os.environ["DATABASE_URL"] = url

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -49,6 +49,59 @@ class Document:
 
     def tables(self) -> list[Table]:
         return [table for section in self.sections for table in section.tables]
+
+
+# --- kept as JSON (a published document is frozen as it was) -------------------------------------------------
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if "decimal" in value:
+            return Decimal(value["decimal"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+    return value
+
+
+def to_data(document: Document) -> dict:
+    """The document as JSON-ready data; ``from_data`` gives it back with the same cell types."""
+    data = asdict(document)
+    for section in data["sections"]:
+        for table in section["tables"]:
+            table["rows"] = [[_encode(value) for value in row] for row in table["rows"]]
+            if table["total"] is not None:
+                table["total"] = [_encode(value) for value in table["total"]]
+    return data
+
+
+def from_data(data: dict) -> Document:
+    sections = []
+    for section in data.get("sections", []):
+        tables = []
+        for table in section.get("tables", []):
+            rows = [[_decode(value) for value in row] for row in table.get("rows", [])]
+            total = table.get("total")
+            tables.append(
+                Table(
+                    title=table["title"],
+                    columns=table["columns"],
+                    rows=rows,
+                    total=None if total is None else [_decode(value) for value in total],
+                    note=table.get("note", ""),
+                    sheet=table.get("sheet", ""),
+                )
+            )
+        sections.append(Section(section["heading"], section.get("paragraphs", []), tables))
+    fields = {key: data.get(key, "") for key in ("title", "issue", "issuer", "dated", "footer")}
+    return Document(**fields, lead=data.get("lead", []), sections=sections)
 
 
 def cell_text(value) -> str:

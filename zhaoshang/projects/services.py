@@ -570,6 +570,8 @@ def speed_figures(
                 **{f"{interval.end}__gte": period_start, f"{interval.end}__lte": period_end},
                 **{f"{interval.start}__isnull": False},
             )
+            # Dates out of order are a data error (the consistency checks list them), not a negative speed.
+            .filter(**{f"{interval.end}__gte": F(interval.start)})
             .order_by()
             .annotate(speed_days=DaysBetween(F(interval.end), F(interval.start)))
         )

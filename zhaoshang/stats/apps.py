@@ -10,7 +10,9 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics, reports and events")
 
     navigation = [
+        {**STATS_AREA, "label": _("Dashboard"), "url": "stats:dashboard"},
         {**STATS_AREA, "label": _("Figures"), "url": "stats:figures"},
+        {**STATS_AREA, "label": _("Monthly report"), "url": "stats:report"},
         {
             **STATS_AREA,
             "label": _("Actual FDI"),

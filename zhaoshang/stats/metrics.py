@@ -111,7 +111,7 @@ INQUIRY_TEAM = Group("team", _("Team"), "team_id", _model_labels("accounts.Team"
 INQUIRY_DISTRICT = Group("district", _("District"), "region_id", _model_labels("geo.Region", ("boundary",)))
 
 
-def _city_wide(scope) -> bool:
+def city_wide(scope) -> bool:
     return scope.is_admin or scope.is_leader or scope.in_centre(Action.VIEW)
 
 
@@ -120,7 +120,7 @@ def project_records(user):
     bureau's district; a team's own projects — and of those only the ones the user may read."""
     queryset = Project.objects.restrict(user, Action.VIEW)
     scope = user_scope(user)
-    if _city_wide(scope):
+    if city_wide(scope):
         return queryset
     return queryset.filter(scope.team_q(Action.VIEW, "owner_team") | scope.region_q(Action.VIEW, "district__adcode"))
 

@@ -133,12 +133,13 @@ class Period:
 
     @property
     def key(self) -> str:
-        return {
-            PeriodKind.YEAR: f"{self.year}",
-            PeriodKind.QUARTER: f"{self.year}-q{self.number}",
-            PeriodKind.MONTH: f"{self.year}-{self.number:02d}",
-            PeriodKind.CUMULATIVE: f"{self.year}-ytd-{self.number:02d}",
-        }[self.kind]
+        if self.kind == PeriodKind.YEAR:
+            return f"{self.year}"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{self.year}-q{self.number}"
+        if self.kind == PeriodKind.MONTH:
+            return f"{self.year}-{self.number:02d}"
+        return f"{self.year}-ytd-{self.number:02d}"
 
     # ---- labels
 

@@ -60,13 +60,13 @@ def in_period(date_field: str, period: Period) -> Q:
     return Q(**{f"{date_field}__gte": period.start, f"{date_field}__lte": period.end})
 
 
-def _aggregate(metric: Metric, condition: Q):
+def aggregate(metric: Metric, condition: Q):
     if metric.sum_of is None:
         return Count("pk", filter=condition)
     return Sum(metric.sum_of, filter=condition)
 
 
-def _value(metric: Metric, raw):
+def raw_value(metric: Metric, raw):
     if metric.sum_of is None:
         return int(raw or 0)
     return Decimal(raw or 0)
@@ -107,23 +107,23 @@ def compute(keys, period: Period, user=None, group: str | None = None, *, links:
         annotations = {}
         for index, m in enumerate(bucket):
             condition = m.condition()
-            annotations[f"c{index}"] = _aggregate(m, current_q & condition)
-            annotations[f"p{index}"] = _aggregate(m, previous_q & condition)
+            annotations[f"c{index}"] = aggregate(m, current_q & condition)
+            annotations[f"p{index}"] = aggregate(m, previous_q & condition)
         rows = source.records(user).filter(current_q | previous_q).order_by()
         if group is None:
             row = rows.aggregate(**annotations)
             for index, m in enumerate(bucket):
-                totals[m.key] = (_value(m, row[f"c{index}"]), _value(m, row[f"p{index}"]))
+                totals[m.key] = (raw_value(m, row[f"c{index}"]), raw_value(m, row[f"p{index}"]))
             continue
         column = source.groups[group].column
         for m in bucket:
             grouped[m.key] = {}
         for row in rows.values(column).annotate(**annotations):
             for index, m in enumerate(bucket):
-                grouped[m.key][row[column]] = (_value(m, row[f"c{index}"]), _value(m, row[f"p{index}"]))
+                grouped[m.key][row[column]] = (raw_value(m, row[f"c{index}"]), raw_value(m, row[f"p{index}"]))
         for m in bucket:
             values = grouped[m.key].values()
-            zero = _value(m, None)
+            zero = raw_value(m, None)
             totals[m.key] = (sum((v[0] for v in values), zero), sum((v[1] for v in values), zero))
 
     figures = {}
@@ -196,7 +196,7 @@ def drill_records(metric: Metric, period: Period, user=None, group: str | None =
 
 def drill_total(metric: Metric, records):
     """The figure of a drill-down list, computed like the figure itself."""
-    return _value(metric, records.order_by().aggregate(total=_aggregate(metric, Q()))["total"])
+    return raw_value(metric, records.order_by().aggregate(total=aggregate(metric, Q()))["total"])
 
 
 def drill_url(metric: Metric, period: Period, group: str | None = None, key=None, previous: bool = False) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "stats"
 
@@ -8,6 +8,16 @@ urlpatterns = [
     path("", views.figures, name="figures"),
     path("records/", views.records, name="records"),
     path("checks/", views.checks, name="checks"),
+    path("dashboard/", report_views.dashboard, name="dashboard"),
+    path("report/", report_views.report, name="report"),
+    path("report/publish/", report_views.report_publish, name="report-publish"),
+    path("report/download.<str:kind>", report_views.report_download, name="report-download"),
+    path("reports/<int:pk>/", report_views.report_published, name="report-published"),
+    path(
+        "reports/<int:pk>/download.<str:kind>",
+        report_views.report_published_download,
+        name="report-published-download",
+    ),
     path("fdi/", views.FDIListView.as_view(), name="fdi-list"),
     path("fdi/add/", views.FDICreateView.as_view(), name="fdi-add"),
     path("fdi/template.xlsx", views.FDITemplateView.as_view(), name="fdi-template"),

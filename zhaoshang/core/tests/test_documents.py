@@ -1,6 +1,8 @@
 """Official documents: the same description written as Excel, Word and PDF, each file opened again."""
 
 import io
+import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -8,7 +10,7 @@ from docx import Document as WordDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from zhaoshang.core.documents import Document, Section, Table, response, to_docx, to_pdf, to_xlsx
+from zhaoshang.core.documents import Document, Section, Table, from_data, response, to_data, to_docx, to_pdf, to_xlsx
 
 LEAD = "1—11月，全市引进投资亿元以上项目255个，同比增长14.9%；计划投资额1565.5亿元，增长18.1%。"
 
@@ -107,3 +109,11 @@ def test_sheet_names_are_cut_to_excel_limits_and_kept_apart():
     names = load_workbook(io.BytesIO(to_xlsx(document))).sheetnames
     assert len(names) == 4 and len(set(names)) == 4
     assert all(len(name) <= 31 for name in names) and names[3] == "a b c"
+
+
+def test_a_document_kept_as_json_comes_back_with_the_same_cells():
+    document = report()
+    document.sections[1].tables[0].rows[0][2] = date(2026, 1, 26)
+    again = from_data(json.loads(json.dumps(to_data(document))))
+    assert again == document
+    assert isinstance(again.sections[0].tables[0].rows[0][2], Decimal)

@@ -119,6 +119,13 @@ def test_a_skipped_stage_does_not_count_in_the_intervals_it_would_bound(db):
     assert counts == {"lead_signing": 1, "signing_land": 0, "land_construction": 0, "construction_production": 0}
 
 
+def test_dates_out_of_order_are_left_out_not_counted_as_negative_days(db):
+    signed_and_landed("有序", signed=10, land=40)
+    signed_and_landed("颠倒", signed=60, land=20)  # land before signing: a data error the consistency checks list
+    figures = interval(speed_figures(Project.objects.all(), day(0), day(100)), "signing_land")["overall"]
+    assert figures["count"] == 1 and figures["median"] == 30
+
+
 def test_figures_grouped_by_team_and_by_source(db):
     north, south = TeamFactory(name="北组"), TeamFactory(name="南组")
     signed_and_landed("n1", 100, 110, owner_team=north, source=LeadSource.CONFERENCE)

@@ -2,3 +2,4 @@
 
 from .events import *  # noqa: F403
 from .fdi import *  # noqa: F403
+from .reports import *  # noqa: F403

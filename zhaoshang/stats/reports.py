@@ -1,0 +1,505 @@
+"""The official monthly report (工作通报): written by the system from the records for any month, in Chinese and
+English, as Excel, Word and PDF (``core.documents``); published reports are frozen.
+
+The report of month N covers January to N (1—N月) and compares it with the same period of the previous year:
+
+- the headline paragraph (``services.headline``) and the actual-FDI sentence with its comparison figures;
+- 表1, the districts: ≥1亿 projects signed, their planned investment, the industrial ones, those started and
+  producing, each with year-on-year change, ranked by the number signed (every district of the city is listed,
+  also those with nothing to report);
+- 表2–4, the ≥1亿 projects signed, started and put into production in month N itself (本月), largest first;
+- 表5–6, the ten largest ≥1亿 projects signed but not started, and started but not producing, as at the end of
+  month N (by their stage dates, so a past month's report is reproduced as it was);
+- 表7, the chains: ≥1亿 projects signed and their planned investment by chain, with shares.
+
+Official documents leave the owning team's hands, so a confidential project is listed without its name and
+investor ("保密项目"); its figures count like any other.
+
+A published report keeps both languages' documents and the records behind the headline figures as they were
+(``Report``); the live report moves on with the records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zhaoshang.core.documents import Document, Section, Table
+from zhaoshang.core.permissions import user_scope
+
+from .metrics import LARGE, SOURCES, city_wide, get_metric
+from .periods import Period
+from .services import HEADLINE_METRICS, billion, compute, drill_records, headline, yi
+
+TOP = 10  # the length of the lists of projects waiting for their next stage
+
+DISTRICT_METRICS = (
+    "large_signed",
+    "large_signed_investment",
+    "large_industrial_signed",
+    "large_started",
+    "large_producing",
+)
+CHAIN_METRICS = ("large_signed", "large_signed_investment")
+# The projects of month N listed in the report: metric, the stage date shown.
+MONTH_LISTS = (
+    ("large_signed", "signed_on"),
+    ("large_started", "construction_on"),
+    ("large_producing", "production_on"),
+)
+
+
+def english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+def amount(wan) -> object:
+    """万元 → 亿元 (one decimal) in Chinese, billion yuan (two decimals) in English."""
+    if wan is None:
+        return None
+    return billion(wan) if english() else yi(wan)
+
+
+def amount_unit() -> str:
+    return _("billion yuan") if english() else "亿元"
+
+
+def city_names() -> tuple[str, str]:
+    from zhaoshang.geo.models import Region
+
+    region = Region.objects.filter(adcode=settings.ZHAOSHANG_CITY_ADCODE).only("name", "name_en").first()
+    if region is None:
+        return "", ""
+    return region.name, region.name_en or region.name
+
+
+def issuer_names() -> tuple[str, str]:
+    from zhaoshang.accounts.choices import TeamKind
+    from zhaoshang.accounts.models import Team
+
+    team = Team.objects.filter(kind=TeamKind.CENTRE, active=True).order_by("pk").first()
+    if team is None:
+        return "", ""
+    return team.name, getattr(team, "name_en", "") or team.name
+
+
+@dataclass
+class ProjectRow:
+    """One project as a report lists it (and as a published report keeps it)."""
+
+    id: int
+    code: str
+    name: str
+    enterprise: str
+    district_zh: str
+    district_en: str
+    chain: str
+    planned_investment: object  # 万元
+    day: date | None
+    confidential: bool
+
+    @classmethod
+    def rows(cls, queryset, date_field: str) -> list[ProjectRow]:
+        values = queryset.values_list(
+            "pk",
+            "code",
+            "name",
+            "enterprise__name",
+            "district__name",
+            "district__name_en",
+            "chain__name",
+            "planned_investment",
+            date_field,
+            "confidential",
+        )
+        return [cls(*row) for row in values]
+
+    @property
+    def district(self) -> str:
+        return ((english() and self.district_en) or self.district_zh) or ""
+
+    def shown_name(self) -> str:
+        return _("Confidential project") if self.confidential else self.name
+
+    def shown_enterprise(self) -> str:
+        return "" if self.confidential else (self.enterprise or "")
+
+    def as_data(self) -> dict:
+        """As a published report keeps it (names are masked when shown, not when kept)."""
+        return {
+            "id": self.id,
+            "code": self.code,
+            "name": self.name,
+            "enterprise": self.enterprise or "",
+            "district": self.district_zh or "",
+            "district_en": self.district_en or "",
+            "chain": self.chain or "",
+            "planned_investment": None if self.planned_investment is None else str(self.planned_investment),
+            "day": self.day.isoformat() if self.day else None,
+            "confidential": self.confidential,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict) -> ProjectRow:
+        amount = data.get("planned_investment")
+        day = data.get("day")
+        return cls(
+            id=data["id"],
+            code=data["code"],
+            name=data["name"],
+            enterprise=data.get("enterprise", ""),
+            district_zh=data.get("district", ""),
+            district_en=data.get("district_en", ""),
+            chain=data.get("chain", ""),
+            planned_investment=None if amount is None else Decimal(amount),
+            day=date.fromisoformat(day) if day else None,
+            confidential=data.get("confidential", False),
+        )
+
+
+def month_projects(metric_key: str, date_field: str, year: int, month: int, user=None) -> list[ProjectRow]:
+    records = drill_records(get_metric(metric_key), Period.month(year, month), user)
+    ordered = records.select_related(None).order_by("-planned_investment", date_field, "pk")
+    return ProjectRow.rows(ordered, date_field)
+
+
+def waiting_projects(reached: str, next_stage: str, end: date, user=None, limit: int = TOP) -> list[ProjectRow]:
+    """The largest ≥1亿 projects that had reached ``reached`` by ``end`` but not ``next_stage`` (nor been dropped)."""
+    records = (
+        SOURCES["projects"]
+        .records(user)
+        .filter(LARGE, **{f"{reached}__lte": end})
+        .filter(Q(**{f"{next_stage}__isnull": True}) | Q(**{f"{next_stage}__gt": end}))
+        .filter(Q(dropped_on__isnull=True) | Q(dropped_on__gt=end))
+        .order_by("-planned_investment", reached, "pk")
+    )
+    return ProjectRow.rows(records[:limit], reached)
+
+
+def _percent(value):
+    return value  # a Decimal with one decimal, or None ("—")
+
+
+def _district_table(period: Period, user, figures) -> Table:
+    from zhaoshang.geo.choices import RegionLevel
+    from zhaoshang.geo.models import Region
+
+    by_metric = {key: {g.key: g for g in figures[key].groups} for key in DISTRICT_METRICS}
+    signed = figures["large_signed"]
+    keys = [g.key for g in signed.groups]
+    if user is None or city_wide(user_scope(user)):
+        city = settings.ZHAOSHANG_CITY_ADCODE
+        districts = Region.objects.filter(level=RegionLevel.DISTRICT, adcode__startswith=city[:4]).order_by("adcode")
+        keys += [pk for pk in districts.values_list("pk", flat=True) if pk not in keys]
+    names = {
+        pk: (name_en or name) if english() else name
+        for pk, name, name_en in Region.objects.filter(pk__in=[k for k in keys if k is not None]).values_list(
+            "pk", "name", "name_en"
+        )
+    }
+    rows = []
+    for key in keys:
+        entry = {metric: by_metric[metric].get(key) for metric in DISTRICT_METRICS}
+
+        def value(metric, entry=entry):
+            found = entry[metric]
+            return found.value if found else 0
+
+        def change(metric, entry=entry):
+            found = entry[metric]
+            return found.yoy if found else None
+
+        rows.append(
+            [
+                names.get(key, _("Not set")) if key is not None else _("Not set"),
+                value("large_signed"),
+                _percent(change("large_signed")),
+                amount(value("large_signed_investment")),
+                _percent(change("large_signed_investment")),
+                value("large_industrial_signed"),
+                value("large_started"),
+                value("large_producing"),
+                entry["large_signed"].rank if entry["large_signed"] else None,
+            ]
+        )
+    rows.sort(key=lambda row: (row[8] is None, row[8] or 0, row[0]))
+    total = [
+        _("Total"),
+        signed.value,
+        signed.yoy,
+        amount(figures["large_signed_investment"].value),
+        figures["large_signed_investment"].yoy,
+        figures["large_industrial_signed"].value,
+        figures["large_started"].value,
+        figures["large_producing"].value,
+        None,
+    ]
+    unit = amount_unit()
+    return Table(
+        title=_("Table 1 Projects of ≥100M yuan by district, %(period)s") % {"period": period.label},
+        columns=[
+            _("District"),
+            _("Signed (projects)"),
+            _("Year on year (%)"),
+            _("Planned investment (%(unit)s)") % {"unit": unit},
+            _("Year on year (%)"),
+            _("Of which industrial"),
+            _("Construction started"),
+            _("Production started"),
+            _("Rank"),
+        ],
+        rows=rows,
+        total=total,
+        note=_(
+            "Signed projects count by signing date, started ones by construction start, producing ones by "
+            "production start; ranked by the number signed."
+        ),
+        sheet=_("Table 1 Districts"),
+    )
+
+
+def _project_table(number: int, title: str, rows: list[ProjectRow], date_label: str, sheet: str, days_to=None):
+    columns = [
+        _("No."),
+        _("Project"),
+        _("Investor"),
+        _("District"),
+        _("Planned investment (%(unit)s)") % {"unit": amount_unit()},
+        date_label,
+    ]
+    if days_to:
+        columns.append(_("Days waiting"))
+    body = []
+    for position, row in enumerate(rows, start=1):
+        line = [
+            position,
+            row.shown_name(),
+            row.shown_enterprise(),
+            row.district or "",
+            amount(row.planned_investment),
+            row.day,
+        ]
+        if days_to:
+            line.append((days_to - row.day).days if row.day else None)
+        body.append(line)
+    return Table(
+        title=_("Table %(number)s %(title)s") % {"number": number, "title": title},
+        columns=columns,
+        rows=body,
+        note="" if body else _("None in this period."),
+        sheet=sheet,
+    )
+
+
+def _chain_table(period: Period, figures) -> Table:
+    counts = {g.key: g for g in figures["large_signed"].groups}
+    amounts = {g.key: g for g in figures["large_signed_investment"].groups}
+    rows = []
+    for key, entry in counts.items():
+        money = amounts.get(key)
+        rows.append(
+            [
+                entry.label,
+                entry.value,
+                entry.yoy,
+                amount(money.value if money else 0),
+                money.yoy if money else None,
+                entry.share,
+            ]
+        )
+    total = [
+        _("Total"),
+        figures["large_signed"].value,
+        figures["large_signed"].yoy,
+        amount(figures["large_signed_investment"].value),
+        figures["large_signed_investment"].yoy,
+        None,
+    ]
+    return Table(
+        title=_("Table 7 Projects of ≥100M yuan signed by industry chain, %(period)s") % {"period": period.label},
+        columns=[
+            _("Industry chain"),
+            _("Signed (projects)"),
+            _("Year on year (%)"),
+            _("Planned investment (%(unit)s)") % {"unit": amount_unit()},
+            _("Year on year (%)"),
+            _("Share of projects (%)"),
+        ],
+        rows=rows,
+        total=total,
+        sheet=_("Table 7 Chains"),
+    )
+
+
+def fdi_sentence(period: Period, user=None) -> str:
+    """实际利用外资 of the period with its change and the comparison figures entered for it, or "" without any."""
+    figure = compute(["fdi_actual"], period, user, links=False)["fdi_actual"]
+    if not figure.value and not figure.previous:
+        return ""
+    from .services import change_en, change_zh
+
+    if english():
+        text = f"Actual FDI utilized was {billion(figure.value)} billion yuan, {change_en(figure.yoy)}"
+        extra = [f"{c.name_en or c.name} {c.value.normalize():f}{c.unit}" for c in figure.comparisons]
+        return text + (f" ({'; '.join(extra)})" if extra else "") + "."
+    text = f"{period.span_zh()}，实际利用外资{yi(figure.value)}亿元，{change_zh(figure.yoy)}"
+    extra = [f"{c.name}{c.value.normalize():f}{c.unit}" for c in figure.comparisons]
+    return text + (f"（{'；'.join(extra)}）" if extra else "") + "。"
+
+
+@dataclass
+class MonthlyReport:
+    """The report of one month for a user's scope (None: the city), in the active language."""
+
+    year: int
+    month: int
+    document: Document
+    records: dict  # metric key → the projects behind the headline figure, as ``ProjectRow.as_data``
+
+
+def monthly_report(year: int, month: int, user=None, today: date | None = None) -> MonthlyReport:
+    period = Period.cumulative(year, month)
+    today = today or timezone.localdate()
+    place_zh, place_en = city_names()
+    issuer_zh, issuer_en = issuer_names()
+    en = english()
+    figures = compute(DISTRICT_METRICS, period, user, group="district", links=False)
+    chains = compute(CHAIN_METRICS, period, user, group="chain", links=False)
+    lead = [headline(period, user)["en" if en else "zh"]]
+    fdi = fdi_sentence(period, user)
+    if fdi:
+        lead.append(fdi)
+
+    month_label = Period.month(year, month).label
+    lists = []
+    titles = {
+        "large_signed": (_("Projects of ≥100M yuan signed in %(month)s"), _("Signed on"), _("Table 2 Signed")),
+        "large_started": (
+            _("Projects of ≥100M yuan that started construction in %(month)s"),
+            _("Construction started on"),
+            _("Table 3 Started"),
+        ),
+        "large_producing": (
+            _("Projects of ≥100M yuan that started production in %(month)s"),
+            _("Production started on"),
+            _("Table 4 Producing"),
+        ),
+    }
+    for number, (metric, date_field) in enumerate(MONTH_LISTS, start=2):
+        title, date_label, sheet = titles[metric]
+        rows = month_projects(metric, date_field, year, month, user)
+        lists.append(_project_table(number, title % {"month": month_label}, rows, date_label, sheet))
+
+    end = period.end
+    waiting = [
+        _project_table(
+            5,
+            _("The %(top)s largest projects of ≥100M yuan signed but not started, at %(day)s")
+            % {"top": TOP, "day": end.isoformat()},
+            waiting_projects("signed_on", "construction_on", end, user),
+            _("Signed on"),
+            _("Table 5 Not started"),
+            days_to=end,
+        ),
+        _project_table(
+            6,
+            _("The %(top)s largest projects of ≥100M yuan started but not producing, at %(day)s")
+            % {"top": TOP, "day": end.isoformat()},
+            waiting_projects("construction_on", "production_on", end, user),
+            _("Construction started on"),
+            _("Table 6 Not producing"),
+            days_to=end,
+        ),
+    ]
+    place = place_en if en else place_zh
+    document = Document(
+        title=(_("%(place)s investment promotion report") % {"place": place} if en else f"{place_zh}招商引资工作通报"),
+        issue=_("%(year)s, No. %(number)s") % {"year": year, "number": month} if en else f"{year}年第{month}期",
+        issuer=issuer_en if en else issuer_zh,
+        dated=today.isoformat() if en else f"{today.year}年{today.month}月{today.day}日",
+        lead=lead,
+        sections=[
+            Section(_("1. Districts"), tables=[_district_table(period, user, figures)]),
+            Section(_("2. Projects of the month"), tables=lists),
+            Section(_("3. Projects waiting for their next stage"), tables=waiting),
+            Section(_("4. Industry chains"), tables=[_chain_table(period, chains)]),
+        ],
+        footer=_("Computed from the records on %(day)s; every figure can be traced to its projects.")
+        % {"day": today.isoformat()},
+    )
+    records = {}
+    for key in HEADLINE_METRICS:
+        metric = get_metric(key)
+        rows = ProjectRow.rows(drill_records(metric, period, user).order_by("pk"), metric.date_field)
+        records[key] = [row.as_data() for row in rows]
+    return MonthlyReport(year, month, document, records)
+
+
+# ---------------------------------------------------------------- publishing (frozen reports)
+
+
+class PublishError(Exception):
+    pass
+
+
+def last_complete_month(today: date) -> tuple[int, int]:
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+def publish(year: int, month: int, user, today: date | None = None):
+    """Freeze the city's report of ``year``-``month``: both languages' documents and the projects behind the
+    headline figures, as they are now. Only a finished month, once; by a publisher (``report_publisher``)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import IntegrityError, transaction
+
+    from zhaoshang.core.documents import to_data
+
+    from .models import Report, report_publisher
+
+    if not report_publisher(user):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    if (year, month) > last_complete_month(today):
+        raise PublishError(_("Only a month that is over can be published."))
+    if Report.objects.filter(year=year, month=month).exists():
+        raise PublishError(_("The report of this month has been published already."))
+    content, records = {}, {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            report = monthly_report(year, month, None, today)
+        content[language] = to_data(report.document)
+        records = report.records
+    try:
+        with transaction.atomic():
+            return Report.objects.create(year=year, month=month, content=content, records=records, published_by=user)
+    except IntegrityError:
+        raise PublishError(_("The report of this month has been published already.")) from None
+
+
+def frozen_document(report) -> Document:
+    """A published report's document in the active language (Chinese when the language was not kept)."""
+    from zhaoshang.core.documents import from_data
+
+    language = "en" if english() else "zh-hans"
+    return from_data(report.content.get(language) or report.content["zh-hans"])
+
+
+def frozen_records(report) -> list[dict]:
+    """The headline figures of a published report with the projects each counted, as they were when published."""
+    figures = []
+    for key in HEADLINE_METRICS:
+        metric = get_metric(key)
+        rows = [ProjectRow.from_data(data) for data in report.records.get(key, [])]
+        if metric.sum_of:
+            total = sum((row.planned_investment or 0 for row in rows), Decimal(0))
+            value = f"{amount(total)} {amount_unit()}"
+        else:
+            value = str(len(rows))
+        figures.append({"metric": metric, "value": value, "rows": rows})
+    return figures

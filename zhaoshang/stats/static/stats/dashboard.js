@@ -1,0 +1,86 @@
+/* The dashboard's charts (ECharts) and district map (Leaflet, the city's own boundaries: no tiles), drawn from the
+   figures the page carries. Labels come translated with the data. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var dark = !!document.querySelector(".dashboard-screen");
+  var charts = [];
+
+  function chart(id, option) {
+    var element = document.getElementById(id);
+    if (!element || !window.echarts) return;
+    var instance = window.echarts.init(element, dark ? "dark" : null);
+    if (dark) option.backgroundColor = "transparent";
+    instance.setOption(option);
+    charts.push(instance);
+  }
+
+  var count = data.trend.large_signed, amount = data.trend.large_signed_investment;
+  chart("chart-trend", {
+    tooltip: { trigger: "axis" },
+    legend: { top: 0 },
+    grid: { left: 45, right: 45, top: 40, bottom: 30 },
+    xAxis: { type: "category", data: data.labels.months },
+    yAxis: [
+      { type: "value", name: data.labels.count, minInterval: 1 },
+      { type: "value", name: data.labels.amount, splitLine: { show: false } },
+    ],
+    series: [
+      { type: "bar", name: data.labels.current + " " + data.labels.count, data: count.current },
+      { type: "bar", name: data.labels.previous + " " + data.labels.count, data: count.previous, itemStyle: { opacity: 0.45 } },
+      { type: "line", yAxisIndex: 1, name: data.labels.current + " " + data.labels.amount, data: amount.current },
+      { type: "line", yAxisIndex: 1, name: data.labels.previous + " " + data.labels.amount, data: amount.previous, lineStyle: { type: "dashed" } },
+    ],
+  });
+
+  var forward = data.funnel.filter(function (row) { return !row.aside; });
+  chart("chart-funnel", {
+    tooltip: { trigger: "item", formatter: "{b}: {c}" },
+    series: [{
+      type: "funnel", sort: "none", minSize: "12%", left: 10, right: 10, top: 10, bottom: 10,
+      label: { formatter: "{b} {c}" },
+      data: forward.map(function (row) { return { name: row.label, value: row.count }; }),
+    }],
+  });
+
+  chart("chart-chains", {
+    tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+    series: [{
+      type: "pie", radius: ["35%", "70%"],
+      data: data.chains.map(function (row) { return { name: row.label, value: row.count }; }),
+    }],
+  });
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+
+  var full = document.querySelector("[data-fullscreen]");
+  if (full) full.addEventListener("click", function () {
+    var target = document.getElementById("dashboard");
+    if (target.requestFullscreen) target.requestFullscreen().then(function () { charts.forEach(function (c) { c.resize(); }); });
+  });
+
+  var mapElement = document.getElementById("dashboard-map");
+  if (mapElement && window.L) {
+    var byAdcode = {};
+    data.districts.forEach(function (row) { byAdcode[row.adcode] = row; });
+    var top = Math.max.apply(null, data.districts.map(function (row) { return row.count; }).concat([1]));
+    var map = window.L.map(mapElement, { zoomControl: false, attributionControl: false, scrollWheelZoom: false });
+    fetch(mapElement.dataset.regions, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geojson) {
+      var layer = window.L.geoJSON(geojson, {
+        style: function (feature) {
+          var row = byAdcode[feature.properties.adcode];
+          var share = row ? row.count / top : 0;
+          return { color: "#1d4f91", weight: 1, fillColor: "#1d6fd1", fillOpacity: 0.08 + 0.72 * share };
+        },
+        onEachFeature: function (feature, shape) {
+          var row = byAdcode[feature.properties.adcode];
+          var name = feature.properties.name || "";
+          shape.bindTooltip(name + (row ? ": " + row.count + " · " + row.amount.toFixed(1) : ": 0"), { sticky: true });
+          if (row && row.url) shape.on("click", function () { window.location.href = row.url; });
+        },
+      }).addTo(map);
+      map.fitBounds(layer.getBounds());
+    });
+  }
+})();
