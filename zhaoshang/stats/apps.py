@@ -9,6 +9,8 @@ class StatsConfig(AppConfig):
     label = "stats"
     verbose_name = _("Statistics, reports and events")
 
-    navigation = []
+    navigation = [
+        {**STATS_AREA, "label": _("Events"), "url": "stats:event-list"},
+    ]
     home_panels = []
     work_panels = []

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from . import event_views
+
+router = SimpleRouter(trailing_slash=True)
+router.register("events", event_views.EventViewSet, basename="event")
+
+urlpatterns = router.urls
