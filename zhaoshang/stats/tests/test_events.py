@@ -195,4 +195,3 @@ def test_a_confidential_project_counts_in_the_figures_but_is_listed_only_to_thos
     assert [link.project.name for link in services.visible_links(conference, officer_b)] == ["公开项目"]
     assert [link.project.name for link in services.visible_links(conference, officer_a)] == ["公开项目", "保密项目"]
     assert len(services.visible_links(conference, centre_officer)) == 2
-
