@@ -141,7 +141,13 @@ class AddProjectForm(forms.Form):
         field = self.fields["project"]
         field.queryset = Project.objects.restrict(user, Action.VIEW).defer("search_text")
         # Any visible project is accepted; the drop-down offers those matching the search (htmx), at most OFFERED.
-        field.widget.choices = [("", "---------"), *project_options(user, query)]
+        options = project_options(user, query)
+        chosen = self.data.get(self.add_prefix("project")) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and int(chosen) not in {pk for pk, _label in options}:
+            picked = field.queryset.select_related("enterprise").filter(pk=int(chosen)).first()
+            if picked is not None:  # keep the user's choice on the form when it comes back with an error
+                options.insert(0, (picked.pk, project_label(picked)))
+        field.widget.choices = [("", "---------"), *options]
         self.fields["venue"].queryset = event.venues.all()
         venues = list(event.venues.all())
         if len(venues) == 1:

@@ -280,3 +280,19 @@ def test_the_api_lists_events_with_venues_and_gives_the_summary(event, officer_b
     assert detail["summary"]["text_zh"] == "1个项目现场签约，计划投资总额超1亿元"
     assert detail["summary"]["text_en"] == "1 project signed on site, with planned investment of over 100 million yuan"
     assert detail["summary"]["lines"][0]["count"] == 1
+
+
+def test_the_events_are_in_the_navigation_and_the_list_filters_by_kind(event, outpost_a, officer_b, client_for):
+    Event.objects.create(name="集中投产仪式", kind=EventKind.PRODUCTION, start_on=today(), organiser_team=outpost_a)
+    client = client_for(officer_b)
+    assert reverse("stats:event-list") in client.get(reverse("core:home")).content.decode()
+    listed = client.get(reverse("stats:event-list"), {"kind": EventKind.PRODUCTION})
+    assert [e.name for e in listed.context["object_list"]] == ["集中投产仪式"]
+
+
+def test_a_refused_project_stays_chosen_on_the_form(event, officer_a, client_for):
+    project = ProjectFactory(name="储能逆变器项目", owner_team=event.organiser_team)
+    transition(project, Stage.SIGNED, event.start_on - timedelta(days=1), officer_a)
+    data = {"project": project.pk, "venue": venue(event, "江门").pk, "role": EventRole.SIGNED}
+    html = client_for(officer_a).post(url("event-add-project", event) + "?q=调味品", data).content.decode()
+    assert f'<option value="{project.pk}" selected>' in html
