@@ -12,16 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import ConflictError
 from zhaoshang.core.permissions import can
-from zhaoshang.core.views import ObjectListView, history_url
+from zhaoshang.core.views import ObjectDeleteView, ObjectListView, history_url
 
 from . import events as services
 from .event_filtersets import EventFilterSet
@@ -55,6 +56,13 @@ class EventListView(ObjectListView):
     add_url_name = "stats:event-add"
 
 
+class EventDeleteView(ObjectDeleteView):
+    """Delete an event with its venues and its list (the projects themselves stay)."""
+
+    model = Event
+    success_url = reverse_lazy("stats:event-list")
+
+
 def list_rows(event: Event, user, today=None) -> list[dict]:
     """The rows of the event's list the user may see, numbered in order, with their state."""
     today = today or timezone.localdate()
@@ -69,7 +77,8 @@ def list_rows(event: Event, user, today=None) -> list[dict]:
 def event_detail(request, pk: int):
     event = visible_event(request, pk)
     summary = services.event_summary(event)
-    rows = list_rows(event, request.user)
+    today = timezone.localdate()
+    rows = list_rows(event, request.user, today)
     listed = EventProject.objects.filter(event=event).count()
     return render(
         request,
@@ -80,6 +89,9 @@ def event_detail(request, pk: int):
             "summary": summary,
             "rows": rows,
             "hidden_count": listed - len(rows),
+            # the day of a row not recorded has come: its stage may be recorded
+            "can_record": any(row["state"] == services.LinkState.MISSING for row in rows)
+            or any(row["state"] == services.LinkState.EXPECTED and row["link"].venue.held_on <= today for row in rows),
             "can_change": can(request.user, event, Action.CHANGE),
             "history_url": history_url(event),
         },
@@ -141,6 +153,25 @@ def event_remove_project(request, pk: int, link_pk: int):
     link = get_object_or_404(EventProject.objects.restrict(request.user, Action.VIEW), pk=link_pk, event=event)
     services.remove_project(request.user, link)
     messages.success(request, _("%(project)s was taken off the list.") % {"project": link.project})
+    return redirect(event.get_absolute_url())
+
+
+@login_required
+@require_POST
+def event_record_stages(request, pk: int):
+    """Record on the projects of the list that have not reached their stage the stage on their venue's day."""
+    event = visible_event(request, pk, Action.CHANGE)
+    try:
+        count = services.record_stages(request.user, event)
+    except ValidationError as exc:
+        messages.error(request, _("Nothing was recorded:"))
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)s stage was recorded.", "%(count)s stages were recorded.", count) % {"count": count},
+        )
     return redirect(event.get_absolute_url())
 
 

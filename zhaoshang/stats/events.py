@@ -150,6 +150,41 @@ def remove_project(user, link: EventProject) -> None:
         link.delete()
 
 
+def record_stages(user, event: Event) -> int:
+    """Record on each project of the list the user may see that has not reached its role's stage, the stage on
+    its venue's day (``projects.services.transition``, with the user's right to change the project). All or
+    nothing: when one of them cannot be moved, nothing is recorded and the ValidationError lists each refusal
+    by the project's number on the list. Returns how many stages were recorded."""
+    from zhaoshang.projects.services import transition
+
+    refusals = []
+    recorded = 0
+    with transaction.atomic():
+        _changeable_event(event, user)
+        for number, link in enumerate(visible_links(event, user), start=1):
+            if stage_date(link.project, link.role) is not None:
+                continue
+            try:
+                transition(link.project, ROLE_STAGES[link.role], link.venue.held_on, user, note=str(event))
+            except PermissionDenied:
+                refusals.append(
+                    _("No. %(number)s %(project)s: you may not change this project.")
+                    % {"number": number, "project": link.project}
+                )
+            except ValidationError as exc:
+                refusals.append(
+                    _("No. %(number)s %(project)s: %(reason)s")
+                    % {"number": number, "project": link.project, "reason": " ".join(exc.messages)}
+                )
+            else:
+                recorded += 1
+        if refusals:
+            transaction.set_rollback(True)
+    if refusals:
+        raise ValidationError(refusals)
+    return recorded
+
+
 def save_event(form, formset) -> Event:
     """Save a valid event form and its valid venue formset in one transaction (the event's version guards both)."""
     with transaction.atomic():

@@ -14,7 +14,7 @@ its teams); the event's figures count every project on the list.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats
@@ -87,6 +87,12 @@ class Event(BaseModel):
         if get_language() == "en" and self.name_en:
             return self.name_en
         return self.name
+
+    def delete(self, *args, **kwargs):
+        """The event with its list and venues (a venue is protected while projects are listed at it)."""
+        with transaction.atomic():
+            self.links.all().delete()
+            return super().delete(*args, **kwargs)
 
     @property
     def last_day(self):

@@ -195,3 +195,44 @@ def test_a_confidential_project_counts_in_the_figures_but_is_listed_only_to_thos
     assert [link.project.name for link in services.visible_links(conference, officer_b)] == ["公开项目"]
     assert [link.project.name for link in services.visible_links(conference, officer_a)] == ["公开项目", "保密项目"]
     assert len(services.visible_links(conference, centre_officer)) == 2
+
+
+# ---------------------------------------------------------------- recording the stages of the day
+
+
+def test_the_organiser_records_the_signings_of_the_day_on_the_projects(conference, hall, centre_officer):
+    waiting = ProjectFactory(planned_investment=Decimal(20_000))
+    done = ProjectFactory()
+    transition(done, Stage.SIGNED, hall.held_on, centre_officer)
+    for project in (waiting, done):
+        services.add_project(centre_officer, conference, project, EventRole.SIGNED, hall)
+
+    assert services.record_stages(centre_officer, conference) == 1
+
+    waiting.refresh_from_db()
+    assert (waiting.stage, waiting.signed_on) == (Stage.SIGNED, hall.held_on)
+    assert waiting.transitions.get(to_stage=Stage.SIGNED).note == "全球招商大会"
+    states = {services.link_state(link) for link in EventProject.objects.select_related("project", "venue")}
+    assert states == {services.LinkState.RECORDED}
+
+
+def test_recording_the_stages_changes_nothing_when_one_project_cannot_move(conference, hall, centre_officer):
+    fine = ProjectFactory(name="甲项目")
+    dropped = ProjectFactory(name="乙项目")
+    for project in (fine, dropped):
+        services.add_project(centre_officer, conference, project, EventRole.SIGNED, hall)
+    transition(dropped, Stage.DROPPED, hall.held_on, centre_officer, reason="企业另选他市")
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_stages(centre_officer, conference)
+
+    assert refused.value.messages[0].startswith("第2项 乙项目：")
+    fine.refresh_from_db()
+    assert fine.signed_on is None and fine.stage == Stage.LEAD
+
+
+def test_only_those_who_may_change_the_event_record_its_stages(conference, hall, centre_officer, leader):
+    services.add_project(centre_officer, conference, ProjectFactory(), EventRole.SIGNED, hall)
+    with pytest.raises(PermissionDenied):
+        services.record_stages(leader, conference)
+    assert not EventProject.objects.filter(project__signed_on__isnull=False).exists()

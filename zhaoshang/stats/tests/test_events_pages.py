@@ -296,3 +296,22 @@ def test_a_refused_project_stays_chosen_on_the_form(event, officer_a, client_for
     data = {"project": project.pk, "venue": venue(event, "江门").pk, "role": EventRole.SIGNED}
     html = client_for(officer_a).post(url("event-add-project", event) + "?q=调味品", data).content.decode()
     assert f'<option value="{project.pk}" selected>' in html
+
+
+def test_the_organiser_deletes_an_event_and_its_projects_stay(event, officer_a, officer_b, client_for):
+    listed = link(event, "江门", "甲项目", 15_000, 1)
+    assert client_for(officer_b).post(url("event-delete", event)).status_code == 403
+    assert client_for(officer_a).post(url("event-delete", event)).status_code == 302
+    assert not Event.objects.exists() and not EventVenue.objects.exists() and not EventProject.objects.exists()
+    assert listed.project.__class__.objects.filter(pk=listed.project_id).exists()
+
+
+def test_the_page_records_the_stages_of_the_day(event, officer_a, client_for):
+    project = ProjectFactory(name="甲项目", owner_team=event.organiser_team)
+    EventProject.objects.create(event=event, venue=venue(event, "江门"), project=project, role=EventRole.SIGNED)
+    client = client_for(officer_a)
+    assert 'data-testid="record-stages"' in client.get(url("event-detail", event)).content.decode()
+    response = client.post(url("event-record-stages", event), follow=True)
+    assert "已登记1个阶段。" in response.content.decode()
+    project.refresh_from_db()
+    assert project.signed_on == event.start_on
