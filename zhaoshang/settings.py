@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectStageEnum": "zhaoshang.projects.choices.Stage",
         "ReachedStageEnum": "zhaoshang.projects.choices.FORWARD_CHOICES",
+        "EventKindEnum": "zhaoshang.stats.event_choices.EventKind",
     },
 }
 

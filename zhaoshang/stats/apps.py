@@ -13,6 +13,7 @@ class StatsConfig(AppConfig):
         {**STATS_AREA, "label": _("Dashboard"), "url": "stats:dashboard"},
         {**STATS_AREA, "label": _("Figures"), "url": "stats:figures"},
         {**STATS_AREA, "label": _("Monthly report"), "url": "stats:report"},
+        {**STATS_AREA, "label": _("Events"), "url": "stats:event-list"},
         {
             **STATS_AREA,
             "label": _("Actual FDI"),
