@@ -244,14 +244,14 @@ def _district_table(period: Period, user, figures) -> Table:
     return Table(
         title=_("Table 1 Projects of ≥100M yuan by district, %(period)s") % {"period": period.label},
         columns=[
-            _("District"),
+            _("City or district"),
             _("Signed (projects)"),
             _("Year on year (%)"),
             _("Planned investment (%(unit)s)") % {"unit": unit},
             _("Year on year (%)"),
             _("Of which industrial"),
-            _("Construction started"),
-            _("Production started"),
+            _("Construction started (projects)"),
+            _("Production started (projects)"),
             _("Rank"),
         ],
         rows=rows,
@@ -269,7 +269,7 @@ def _project_table(number: int, title: str, rows: list[ProjectRow], date_label: 
         _("No."),
         _("Project"),
         _("Investor"),
-        _("District"),
+        _("City or district"),
         _("Planned investment (%(unit)s)") % {"unit": amount_unit()},
         date_label,
     ]
