@@ -245,8 +245,12 @@ class Project(SearchableModel):
                 for day, name in (
                     ("signed_on", "projects_stats_signed_idx"),
                     ("construction_on", "projects_stats_constr_idx"),
+                    ("production_on", "projects_stats_prod_idx"),
                 )
             ),
+            # serves the largest projects first (the report's lists of projects waiting for their next stage walk
+            # the amounts downwards and stop at ten)
+            models.Index(fields=["planned_investment"], name="projects_amount_idx"),
             # serves counts of leads, reached stages and full production over a period
             models.Index(fields=["lead_on"], name="projects_lead_on_idx"),
             models.Index(fields=["contact_on"], name="projects_contact_on_idx"),

@@ -38,6 +38,7 @@ from .periods import Period
 from .services import HEADLINE_METRICS, billion, compute, drill_records, headline, yi
 
 TOP = 10  # the length of the lists of projects waiting for their next stage
+MONTH_LIST_LIMIT = 50  # the month's projects listed in a report, largest first (all of them are online)
 
 DISTRICT_METRICS = (
     "large_signed",
@@ -163,10 +164,17 @@ class ProjectRow:
         )
 
 
-def month_projects(metric_key: str, date_field: str, year: int, month: int, user=None) -> list[ProjectRow]:
+def month_projects(
+    metric_key: str, date_field: str, year: int, month: int, user=None, limit: int | None = None
+) -> tuple[list[ProjectRow], int]:
+    """The largest ``limit`` (``MONTH_LIST_LIMIT``) projects of the month's figure, and how many there are in all."""
+    limit = limit or MONTH_LIST_LIMIT
     records = drill_records(get_metric(metric_key), Period.month(year, month), user)
     ordered = records.select_related(None).order_by("-planned_investment", date_field, "pk")
-    return ProjectRow.rows(ordered, date_field)
+    rows = ProjectRow.rows(ordered[: limit + 1], date_field)
+    if len(rows) <= limit:
+        return rows, len(rows)
+    return rows[:limit], records.count()
 
 
 def waiting_projects(reached: str, next_stage: str, end: date, user=None, limit: int = TOP) -> list[ProjectRow]:
@@ -264,7 +272,9 @@ def _district_table(period: Period, user, figures) -> Table:
     )
 
 
-def _project_table(number: int, title: str, rows: list[ProjectRow], date_label: str, sheet: str, days_to=None):
+def _project_table(
+    number: int, title: str, rows: list[ProjectRow], date_label: str, sheet: str, days_to=None, count=None
+):
     columns = [
         _("No."),
         _("Project"),
@@ -292,9 +302,20 @@ def _project_table(number: int, title: str, rows: list[ProjectRow], date_label: 
         title=_("Table %(number)s %(title)s") % {"number": number, "title": title},
         columns=columns,
         rows=body,
-        note="" if body else _("None in this period."),
+        note=_note(len(body), count),
         sheet=sheet,
     )
+
+
+def _note(shown: int, count: int | None) -> str:
+    if not shown:
+        return _("None in this period.")
+    if count is not None and count > shown:
+        return _("The %(shown)s largest of %(count)s are listed; all of them are in the list behind the figure.") % {
+            "shown": shown,
+            "count": count,
+        }
+    return ""
 
 
 def _chain_table(period: Period, figures) -> Table:
@@ -360,7 +381,6 @@ class MonthlyReport:
     year: int
     month: int
     document: Document
-    records: dict  # metric key → the projects behind the headline figure, as ``ProjectRow.as_data``
 
 
 def monthly_report(year: int, month: int, user=None, today: date | None = None) -> MonthlyReport:
@@ -393,8 +413,8 @@ def monthly_report(year: int, month: int, user=None, today: date | None = None) 
     }
     for number, (metric, date_field) in enumerate(MONTH_LISTS, start=2):
         title, date_label, sheet = titles[metric]
-        rows = month_projects(metric, date_field, year, month, user)
-        lists.append(_project_table(number, title % {"month": month_label}, rows, date_label, sheet))
+        rows, count = month_projects(metric, date_field, year, month, user)
+        lists.append(_project_table(number, title % {"month": month_label}, rows, date_label, sheet, count=count))
 
     end = period.end
     waiting = [
@@ -433,12 +453,17 @@ def monthly_report(year: int, month: int, user=None, today: date | None = None) 
         footer=_("Computed from the records on %(day)s; every figure can be traced to its projects.")
         % {"day": today.isoformat()},
     )
+    return MonthlyReport(year, month, document)
+
+
+def headline_records(period: Period, user=None) -> dict:
+    """The projects behind each headline figure, as a published report keeps them."""
     records = {}
     for key in HEADLINE_METRICS:
         metric = get_metric(key)
         rows = ProjectRow.rows(drill_records(metric, period, user).order_by("pk"), metric.date_field)
         records[key] = [row.as_data() for row in rows]
-    return MonthlyReport(year, month, document, records)
+    return records
 
 
 # ---------------------------------------------------------------- publishing (frozen reports)
@@ -469,12 +494,11 @@ def publish(year: int, month: int, user, today: date | None = None):
         raise PublishError(_("Only a month that is over can be published."))
     if Report.objects.filter(year=year, month=month).exists():
         raise PublishError(_("The report of this month has been published already."))
-    content, records = {}, {}
+    content = {}
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            report = monthly_report(year, month, None, today)
-        content[language] = to_data(report.document)
-        records = report.records
+            content[language] = to_data(monthly_report(year, month, None, today).document)
+    records = headline_records(Period.cumulative(year, month))
     try:
         with transaction.atomic():
             return Report.objects.create(year=year, month=month, content=content, records=records, published_by=user)

@@ -228,3 +228,11 @@ def test_a_bad_month_or_kind_is_not_found(records, leader, client_for):
     assert client.get(reverse("stats:report"), {"month": "2025-13"}).status_code == 404
     assert client.get(reverse("stats:report"), {"month": "november"}).status_code == 404
     assert client.get(reverse("stats:report-download", args=["exe"]), {"month": "2025-11"}).status_code == 404
+
+
+def test_a_long_list_of_the_month_shows_the_largest_and_says_how_many_there_are(records, monkeypatch):
+    rows, count = reports.month_projects("large_signed", "signed_on", 2025, 11, limit=1)
+    assert [row.name for row in rows] == ["电池大项目"] and count == 2
+    monkeypatch.setattr(reports, "MONTH_LIST_LIMIT", 1)
+    signed = table(build().document, 2)
+    assert len(signed.rows) == 1 and "2" in signed.note and "1" in signed.note
