@@ -73,6 +73,7 @@ test: lint check pytest
 bench: install
 	$(PY) bench/portal_map.py
 	$(PY) bench/projects.py
+	$(PY) bench/stats.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static
