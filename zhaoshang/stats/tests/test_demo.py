@@ -50,3 +50,20 @@ def test_the_demo_fdi_figures_are_those_of_domain_md(demo, db):
     if today.month > 10:  # January–October of this year is complete
         assert current.value == CURRENT_JAN_OCT_WAN and services.yi(current.value) == Decimal("30.5")
         assert current.yoy == Decimal("41.4")
+
+
+def test_the_demo_months_report_comes_out_of_the_demo_records(demo, db):
+    from django.utils import translation
+
+    from zhaoshang.stats.reports import last_complete_month, monthly_report
+
+    year, month = last_complete_month(timezone.localdate())
+    with translation.override("zh-hans"):
+        document = monthly_report(year, month).document
+    period = Period.cumulative(year, month)
+    signed = services.figure("large_signed", period)
+    assert signed.value > 50  # hundreds of demo projects, a good part of them ≥1亿
+    assert document.lead[0] == services.headline(period)["zh"]
+    districts = document.tables()[0]
+    assert districts.total[1] == signed.value == sum(row[1] for row in districts.rows)
+    assert "实际利用外资" in document.lead[1]
