@@ -158,3 +158,24 @@ def api_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo city loaded once for a test module (every app's demo, as ``manage.py load_demo`` does), inside a
+    transaction rolled back at the end."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from zhaoshang.core.demo import DEMO_CITY, load_demo
+
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hasher:
+        from zhaoshang.industry.models import EnterpriseTag, IndustryCode
+        from zhaoshang.industry.services import load_reference_data
+
+        if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
+            load_reference_data(IndustryCode, EnterpriseTag)
+        with transaction.atomic():
+            yield load_demo(DEMO_CITY)
+            transaction.set_rollback(True)

@@ -7,11 +7,9 @@ transaction that is rolled back at the end.
 from datetime import date, timedelta
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
-from zhaoshang.core.demo import DEMO_CITY, load_demo
+from zhaoshang.core.demo import DEMO_CITY
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.projects.choices import FORWARD, STAGE_DATE_FIELDS, LeadSource, Stage, TransitionKind
@@ -25,20 +23,6 @@ STAGE_GROUPS = {
     "building or producing": {Stage.CONSTRUCTION, Stage.PRODUCTION, Stage.FULL_PRODUCTION},
     "paused or dropped": {Stage.PAUSED, Stage.DROPPED},
 }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hasher:
-        from zhaoshang.industry.models import EnterpriseTag, IndustryCode
-        from zhaoshang.industry.services import load_reference_data
-
-        if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
-            load_reference_data(IndustryCode, EnterpriseTag)
-        with transaction.atomic():
-            yield load_demo(DEMO_CITY)
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

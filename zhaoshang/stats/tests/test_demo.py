@@ -6,30 +6,12 @@ that is rolled back at the end.
 
 from decimal import Decimal
 
-import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
-from zhaoshang.core.demo import DEMO_CITY, load_demo
 from zhaoshang.stats import services
 from zhaoshang.stats.demo import CURRENT_JAN_OCT_WAN, PREVIOUS_JAN_OCT_WAN
 from zhaoshang.stats.models import FDIRecord
 from zhaoshang.stats.periods import Period
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hasher:
-        from zhaoshang.industry.models import EnterpriseTag, IndustryCode
-        from zhaoshang.industry.services import load_reference_data
-
-        if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
-            load_reference_data(IndustryCode, EnterpriseTag)
-        with transaction.atomic():
-            yield load_demo(DEMO_CITY)
-            transaction.set_rollback(True)
 
 
 def test_the_demo_pays_in_foreign_capital_of_foreign_enterprises_up_to_the_last_complete_month(demo, db):

@@ -4,29 +4,10 @@ The demo is loaded once for the module (every app's demo, as ``manage.py load_de
 transaction that is rolled back at the end.
 """
 
-import pytest
-from django.db import transaction
-from django.test import override_settings
-
-from zhaoshang.core.demo import DEMO_CITY, load_demo
 from zhaoshang.projects.models import Project
 from zhaoshang.stats import events as services
 from zhaoshang.stats.event_choices import EventKind
 from zhaoshang.stats.models import Event, EventProject
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast_hasher:
-        from zhaoshang.industry.models import EnterpriseTag, IndustryCode
-        from zhaoshang.industry.services import load_reference_data
-
-        if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
-            load_reference_data(IndustryCode, EnterpriseTag)
-        with transaction.atomic():
-            yield load_demo(DEMO_CITY)
-            transaction.set_rollback(True)
 
 
 def test_the_conference_has_the_published_signings(demo, db):
