@@ -43,7 +43,7 @@ LARGE_PROJECT_WAN = 10_000
 # The columns speed figures group by (projects.services.GROUPS), carried in the speed indexes.
 SPEED_GROUP_COLUMNS = ("owner_team", "district", "chain", "source")
 # The columns statistics filter, sum and group projects by after their date (stats.metrics), in their indexes.
-STATS_COLUMNS = ("planned_investment", "project_type", "district", "enterprise")
+STATS_COLUMNS = ("planned_investment", "project_type", "district", "enterprise", "foreign_investment")
 
 money = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
 
