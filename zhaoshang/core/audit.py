@@ -7,7 +7,9 @@ of its many-to-many fields, inside the same transaction as the change.
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 from decimal import Decimal
 
 from django.apps import apps
@@ -43,8 +45,25 @@ def snapshot(instance) -> dict:
             value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
         elif isinstance(field, FileField):
             value = value.name if value else ""  # a file is recorded by its stored name
-        data[field.attname] = value
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        data[field.attname] = _json_value(value)
+    return data
+
+
+_ENCODER = DjangoJSONEncoder()
+_TEXT_TYPES = (datetime.date, datetime.time, datetime.timedelta, Decimal, uuid.UUID)
+
+
+def _json_value(value):
+    """``value`` as it reads back from JSON written by DjangoJSONEncoder (a date as its ISO text, a choice as
+    its plain text), without a round trip for the common types."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, _TEXT_TYPES):
+        return _ENCODER.default(value)
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def changes(before: dict, after: dict) -> list[str]:
@@ -62,7 +81,7 @@ def change_record(instance, action: str, before: dict | None, after: dict | None
         user_name=actor.user_name if actor else "",
         request_id=actor.request_id if actor else "",
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=True),
+        content_type_id=ContentType.objects.get_for_model(type(instance), for_concrete_model=True).pk,
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         before=before,

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core.choices import Action
+from zhaoshang.core.choices import Action, label
 from zhaoshang.core.notifications import notify
 from zhaoshang.core.permissions import can, user_scope
 from zhaoshang.geo.models import Region
@@ -49,6 +49,7 @@ from .choices import (
     POST_SIGNING,
     PRE_SIGNING,
     STAGE_DATE_FIELDS,
+    STAGE_VALUES,
     DuplicateKind,
     LeadSource,
     Stage,
@@ -63,7 +64,7 @@ def _day(value: date) -> str:
 
 
 def _label(stage: str) -> str:
-    return str(Stage(stage).label)
+    return label(Stage, stage)
 
 
 # ---------------------------------------------------------------- creating projects
@@ -234,7 +235,7 @@ def _not_before_latest(project: Project, to_label: str, happened_on: date) -> No
 def check_transition(project: Project, to_stage: str, happened_on, reason: str = "") -> str:
     """The kind of move (TransitionKind) taking ``project`` to ``to_stage`` on ``happened_on``; ValidationError
     naming the stage or date when the move is not allowed. Changes nothing."""
-    if to_stage not in Stage.values:
+    if to_stage not in STAGE_VALUES:
         raise ValidationError({"to_stage": _("“%(stage)s” is not a stage.") % {"stage": to_stage}})
     _check_date(happened_on)
     current = project.stage
@@ -341,9 +342,8 @@ def check_correction(project: Project, stage: str, new_date) -> date:
     ``new_date`` would put the stages out of order (see ``correct_date``). Changes nothing."""
     field_name = STAGE_DATE_FIELDS.get(stage)
     if field_name is None or getattr(project, field_name) is None:
-        label = _label(stage) if stage in Stage.values else stage
         raise ValidationError(
-            {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": label}}
+            {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": _label(stage)}}
         )
     _check_date(new_date)
     old = getattr(project, field_name)

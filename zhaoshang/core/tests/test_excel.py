@@ -275,11 +275,15 @@ def test_a_failed_bulk_save_is_located_by_saving_row_by_row_and_still_saves_noth
             raise IntegrityError("constraint failed")
         return original(self, *args, **kwargs)
 
-    def bulk_create(*args, **kwargs):
-        raise IntegrityError("constraint failed")
+    insert = excel._insert
+
+    def bulk_insert(model, objs):
+        if model is Enterprise:
+            raise IntegrityError("constraint failed")
+        return insert(model, objs)
 
     monkeypatch.setattr(Enterprise, "save", save)
-    monkeypatch.setattr(Enterprise._base_manager, "bulk_create", bulk_create)
+    monkeypatch.setattr(excel, "_insert", bulk_insert)
 
     result = run(admin_user, [["名称"], ["好公司"], ["好公司二"], ["坏公司"]], BulkEnterpriseImporter)
 
