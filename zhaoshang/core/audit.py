@@ -11,6 +11,7 @@ import datetime
 import json
 import uuid
 from decimal import Decimal
+from functools import cache
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -34,19 +35,32 @@ def _excluded(model) -> set[str]:
 
 def snapshot(instance) -> dict:
     """The record's own columns as JSON-safe values (foreign keys by id)."""
-    excluded = _excluded(type(instance))
     data = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in excluded or field.attname in excluded:
-            continue
+    for field, attname, places, is_file in _recorded_fields(type(instance)):
         value = field.value_from_object(instance)
-        if isinstance(field, DecimalField) and value is not None:
+        if places is not None and value is not None:
             # 100 typed into a form is the 100.00 stored: compare at the column's precision.
-            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
-        elif isinstance(field, FileField):
+            value = Decimal(value).quantize(places)
+        elif is_file:
             value = value.name if value else ""  # a file is recorded by its stored name
-        data[field.attname] = _json_value(value)
+        data[attname] = _json_value(value)
     return data
+
+
+@cache
+def _recorded_fields(model) -> tuple:
+    """(field, attname, a Decimal of its precision for a decimal field, whether a file) of each recorded column."""
+    excluded = _excluded(model)
+    return tuple(
+        (
+            field,
+            field.attname,
+            Decimal(1).scaleb(-field.decimal_places) if isinstance(field, DecimalField) else None,
+            isinstance(field, FileField),
+        )
+        for field in model._meta.concrete_fields
+        if field.name not in excluded and field.attname not in excluded
+    )
 
 
 _ENCODER = DjangoJSONEncoder()

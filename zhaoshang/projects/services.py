@@ -191,10 +191,10 @@ def _lock_for_change(project: Project, user) -> Project:
     return locked
 
 
-def _check_date(happened_on) -> None:
+def _check_date(happened_on, today: date | None = None) -> None:
     if not isinstance(happened_on, date):
         raise ValidationError({"happened_on": _("Give the date it happened.")})
-    if happened_on > timezone.localdate():
+    if happened_on > (today or timezone.localdate()):
         raise ValidationError(
             {
                 "happened_on": _("%(date)s is in the future: record a change on the day it happened.")
@@ -232,12 +232,15 @@ def _not_before_latest(project: Project, to_label: str, happened_on: date) -> No
         )
 
 
-def check_transition(project: Project, to_stage: str, happened_on, reason: str = "") -> str:
+def check_transition(
+    project: Project, to_stage: str, happened_on, reason: str = "", *, today: date | None = None
+) -> str:
     """The kind of move (TransitionKind) taking ``project`` to ``to_stage`` on ``happened_on``; ValidationError
-    naming the stage or date when the move is not allowed. Changes nothing."""
+    naming the stage or date when the move is not allowed. Changes nothing. ``today``: the city's date, when
+    the caller has it already."""
     if to_stage not in STAGE_VALUES:
         raise ValidationError({"to_stage": _("“%(stage)s” is not a stage.") % {"stage": to_stage}})
-    _check_date(happened_on)
+    _check_date(happened_on, today)
     current = project.stage
     to_label = _label(to_stage)
     if to_stage == current:
@@ -1071,6 +1074,7 @@ def plan_stages(
     """
     recorded_by = user if user is not None and user.is_authenticated else None
     rows: list[StageTransition] = []
+    today = timezone.localdate()
 
     def record(kind, from_stage, day, **extra):
         rows.append(
@@ -1089,7 +1093,7 @@ def plan_stages(
         if day is None:
             raise ValidationError({field_name: _("Give the date of %(stage)s.") % {"stage": _label(to_stage)}})
         try:
-            kind = check_transition(project, to_stage, day, why)
+            kind = check_transition(project, to_stage, day, why, today=today)
         except ValidationError as exc:
             raise _moved_error(exc, field_name) from None
         from_stage = project.stage
@@ -1097,9 +1101,9 @@ def plan_stages(
         record(kind, from_stage, day, reason=(why or "").strip() if kind == TransitionKind.DROP else "")
 
     if project.pk is None:
-        lead_on = dates.get(Stage.LEAD) or timezone.localdate()
+        lead_on = dates.get(Stage.LEAD) or today
         try:
-            _check_date(lead_on)
+            _check_date(lead_on, today)
         except ValidationError as exc:
             raise _moved_error(exc, "lead_on") from None
         project.stage, project.lead_on = Stage.LEAD, lead_on
