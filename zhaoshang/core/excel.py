@@ -24,8 +24,10 @@ text, their version and one audit ``ChangeRecord`` each, exactly as ``save()`` w
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
+import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -1164,6 +1166,23 @@ def _plain_types(field) -> tuple:
     return (type(None), *_PLAIN_TYPES.get(field.get_internal_type(), ()))
 
 
+def _preparer(field, connection) -> Callable[[Any], Any]:
+    """``field.get_db_prep_save`` for ``connection``; remembering each value's result for dates, times and amounts,
+    which repeat (every record of an import has the same creation time)."""
+    if field.get_internal_type() not in _REPEATED_TYPES:
+        return functools.partial(field.get_db_prep_save, connection=connection)
+    memo = {}
+
+    def prepare(value):
+        key = (type(value), value)
+        prepared = memo.get(key, memo)
+        if prepared is memo:
+            prepared = memo[key] = field.get_db_prep_save(value, connection)
+        return prepared
+
+    return prepare
+
+
 def _insert(model, objs: list) -> None:
     """INSERT new records, many rows a statement, and give them their primary keys: ``bulk_create`` without its
     general machinery (expressions, conflicts, parents), which costs more than the database for tens of
@@ -1195,9 +1214,8 @@ def _insert(model, objs: list) -> None:
     stamped = [f for f in stamped if f not in at_now]
     relations = [f for f in fields if f.is_relation]
     plain = [_plain_types(f) for f in fields]
-    attnames = [f.attname for f in fields]
-    # dates, times and amounts repeat (every record of the import has the same creation time): prepare each once
-    memos = [{} if f.get_internal_type() in _REPEATED_TYPES else None for f in fields]
+    preparers = [_preparer(f, connection) for f in fields]
+    values_of = operator.attrgetter(*[f.attname for f in fields])
     rows = []
     for obj in objs:
         for f in at_now:
@@ -1211,20 +1229,13 @@ def _insert(model, objs: list) -> None:
                     if related.pk is None:
                         raise ValueError(f"{model.__name__}.{f.name}: the related record is not saved.")
                     setattr(obj, f.attname, related.pk)
-        row = []
-        for f, attname, types, memo in zip(fields, attnames, plain, memos, strict=True):
-            value = getattr(obj, attname)
-            if type(value) in types:
-                row.append(value)
-            elif memo is None:
-                row.append(f.get_db_prep_save(value, connection))
-            else:
-                key = (type(value), value)
-                prepared = memo.get(key, memo)
-                if prepared is memo:
-                    prepared = memo[key] = f.get_db_prep_save(value, connection)
-                row.append(prepared)
-        rows.append(row)
+        values = values_of(obj) if len(fields) > 1 else (values_of(obj),)
+        rows.append(
+            [
+                value if type(value) in types else prepare(value)
+                for value, types, prepare in zip(values, plain, preparers, strict=True)
+            ]
+        )
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
