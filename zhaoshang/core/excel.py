@@ -1239,6 +1239,11 @@ def _insert(model, objs: list) -> None:
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
+    if connection.vendor == "postgresql" and _copy(connection, meta, objs, rows, table, columns):
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = using
+        return
     marks = f"({', '.join(['%s'] * len(fields))})"
     returning = f"{table}.{quote(meta.pk.column)}"
     size = max(min(connection.ops.bulk_batch_size(fields, objs), SAVE_BATCH), 1)
@@ -1251,6 +1256,26 @@ def _insert(model, objs: list) -> None:
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = using
+
+
+def _copy(connection, meta, objs: list, rows: list, table: str, columns: str) -> bool:
+    """PostgreSQL: the records' keys drawn from their table's sequence, then all rows sent by one COPY (far
+    cheaper than INSERT statements for both sides). False, having done nothing, when the key has no sequence."""
+    pk = meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(objs)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+        if None in keys:
+            return False
+        keys.sort()  # in the order of the records, as INSERT would number them
+        with cursor.copy(f"COPY {table} ({connection.ops.quote_name(pk.column)}, {columns}) FROM STDIN") as copy:
+            for key, obj, row in zip(keys, objs, rows, strict=True):
+                obj.pk = key
+                copy.write_row((key, *row))
+    return True
 
 
 def _update_rows(model, rows: list[tuple[Any, tuple[str, ...]]]) -> None:
