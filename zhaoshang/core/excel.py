@@ -19,7 +19,9 @@ Imports are meant for tens of thousands of rows: forms built with ``ImportFormMi
 share their field instances instead of copying them per row and never query the
 database while validating (look-ups are preloaded into dicts, see ``Lookup``), and
 ``bulk_save`` writes new and changed records in batches together with their search
-text, their version and one audit ``ChangeRecord`` each, exactly as ``save()`` would.
+text, their version and one audit ``ChangeRecord`` each, exactly as ``save()`` would
+(new records by multi-row INSERT statements, on PostgreSQL by COPY with keys drawn
+from the table's sequence).
 """
 
 from __future__ import annotations
