@@ -185,7 +185,8 @@ def _open(
 
 def _lock_for_change(project: Project, user) -> Project:
     """The project's row, locked until the transaction ends, if ``user`` may change it (else PermissionDenied)."""
-    locked = Project.objects.select_for_update().filter(pk=project.pk).first()
+    # with its investor, whom the search text of the saved project names (the investor's row is not locked)
+    locked = Project.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk=project.pk).first()
     if locked is None or not can(user, locked, Action.CHANGE):
         raise PermissionDenied(_("You may not change this project."))
     return locked
