@@ -1168,7 +1168,8 @@ def _plain_types(field) -> tuple:
 
     if isinstance(field, ForeignKey):
         return _plain_types(field.target_field)
-    prepared = (type(field).get_prep_value, type(field).get_db_prep_value, type(field).get_db_prep_save)
+    kind = type(field)
+    prepared = (kind.to_python, kind.get_prep_value, kind.get_db_prep_value, kind.get_db_prep_save)
     if any(not method.__module__.startswith("django.db.models.fields") for method in prepared):
         return ()  # a field of its own: let it prepare its values
     return (type(None), *_PLAIN_TYPES.get(field.get_internal_type(), ()))
