@@ -267,6 +267,21 @@ def test_a_known_credit_code_gives_the_enterprise_on_record(city, outpost_a, off
     assert Project.objects.get().enterprise == known
 
 
+def test_a_row_without_a_credit_code_finds_its_investor_by_name(city, outpost_a, officer_a, client_for):
+    abroad = Enterprise.objects.create(name="Overseas Battery Ltd", uscc=None)
+    Enterprise.objects.create(name="江门已登记企业有限公司", uscc=uscc("3"))
+    rows = [row(outpost_a, enterprise="Overseas Battery Ltd", credit=""), row(outpost_a, name="第二个项目")]
+    rows[1][KEYS.index("enterprise_name")] = "江门已登记企业有限公司"
+    rows[1][KEYS.index("enterprise_uscc")] = uscc("4")  # a new code: a new enterprise, whatever the name
+
+    response = client_for(officer_a).post(IMPORT_URL, {"file": workbook(outpost_a, *rows)})
+
+    assert response.status_code == 200, response.context["result"].errors
+    assert Project.objects.get(name="新能源电池项目").enterprise == abroad
+    assert Project.objects.get(name="第二个项目").enterprise.uscc == uscc("4")
+    assert Enterprise.objects.count() == 3
+
+
 @pytest.mark.parametrize(
     ("bad", "column", "words"),
     [
