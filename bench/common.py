@@ -26,6 +26,7 @@ def setup_django(suffix: str = "") -> str:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhaoshang.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DEBUG", "false")  # as in production: no SQL logged for each query
     import django
 
     django.setup()

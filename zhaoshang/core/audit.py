@@ -7,8 +7,11 @@ of its many-to-many fields, inside the same transaction as the change.
 
 from __future__ import annotations
 
+import datetime
 import json
+import uuid
 from decimal import Decimal
+from functools import cache
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -32,19 +35,49 @@ def _excluded(model) -> set[str]:
 
 def snapshot(instance) -> dict:
     """The record's own columns as JSON-safe values (foreign keys by id)."""
-    excluded = _excluded(type(instance))
     data = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in excluded or field.attname in excluded:
-            continue
+    for field, attname, places, is_file in _recorded_fields(type(instance)):
         value = field.value_from_object(instance)
-        if isinstance(field, DecimalField) and value is not None:
+        if places is not None and value is not None:
             # 100 typed into a form is the 100.00 stored: compare at the column's precision.
-            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
-        elif isinstance(field, FileField):
+            value = Decimal(value).quantize(places)
+        elif is_file:
             value = value.name if value else ""  # a file is recorded by its stored name
-        data[field.attname] = value
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+        data[attname] = _json_value(value)
+    return data
+
+
+@cache
+def _recorded_fields(model) -> tuple:
+    """(field, attname, a Decimal of its precision for a decimal field, whether a file) of each recorded column."""
+    excluded = _excluded(model)
+    return tuple(
+        (
+            field,
+            field.attname,
+            Decimal(1).scaleb(-field.decimal_places) if isinstance(field, DecimalField) else None,
+            isinstance(field, FileField),
+        )
+        for field in model._meta.concrete_fields
+        if field.name not in excluded and field.attname not in excluded
+    )
+
+
+_ENCODER = DjangoJSONEncoder()
+_TEXT_TYPES = (datetime.date, datetime.time, datetime.timedelta, Decimal, uuid.UUID)
+
+
+def _json_value(value):
+    """``value`` as it reads back from JSON written by DjangoJSONEncoder (a date as its ISO text, a choice as
+    its plain text), without a round trip for the common types."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, _TEXT_TYPES):
+        return _ENCODER.default(value)
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 def changes(before: dict, after: dict) -> list[str]:
@@ -62,7 +95,7 @@ def change_record(instance, action: str, before: dict | None, after: dict | None
         user_name=actor.user_name if actor else "",
         request_id=actor.request_id if actor else "",
         action=action,
-        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=True),
+        content_type_id=ContentType.objects.get_for_model(type(instance), for_concrete_model=True).pk,
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         before=before,

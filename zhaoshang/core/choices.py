@@ -1,5 +1,23 @@
+from functools import lru_cache
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+
+def label(choices: type[models.Choices], value) -> str:
+    """The label of ``value`` among ``choices`` in the active language; the value itself when it is none of them.
+
+    Remembered per language (``Choices.values`` and ``get_FOO_display`` rebuild their lists at each call, and an
+    import names tens of thousands of stages).
+    """
+    return _labels(choices, translation.get_language()).get(value, value)
+
+
+@lru_cache(maxsize=256)
+def _labels(choices, language) -> dict:
+    with translation.override(language):
+        return {member.value: str(member.label) for member in choices}
 
 
 class Action(models.TextChoices):

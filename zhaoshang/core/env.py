@@ -88,7 +88,10 @@ def database_config(name: str, default: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config.pop("CONN_HEALTH_CHECKS", None)
-        config["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        # A page cache of 64 MB (the default is 2 MB): a table of 200,000 projects has some twenty indexes, and
+        # writing thousands of rows at once otherwise reads their pages again and again.
+        pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+        config["OPTIONS"] = {"init_command": pragmas, "timeout": 20}
     return config
 
 

@@ -19,12 +19,17 @@ Imports are meant for tens of thousands of rows: forms built with ``ImportFormMi
 share their field instances instead of copying them per row and never query the
 database while validating (look-ups are preloaded into dicts, see ``Lookup``), and
 ``bulk_save`` writes new and changed records in batches together with their search
-text, their version and one audit ``ChangeRecord`` each, exactly as ``save()`` would.
+text, their version and one audit ``ChangeRecord`` each, exactly as ``save()`` would
+(new records by multi-row INSERT statements, on PostgreSQL by COPY with keys drawn
+from the table's sequence).
 """
 
 from __future__ import annotations
 
+import functools
+import gc
 import io
+import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -61,6 +66,8 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_REPORTED_ERRORS = 10_000
 SAVE_BATCH = 500
+FREEZE_ROWS = 1000
+YOUNG_THRESHOLD = 10_000
 SESSION_KEY = "core.import_report"
 
 # Words accepted for yes and no in a cell, in both languages.
@@ -449,8 +456,11 @@ def map_headers(header_row: Sequence, columns: Sequence[Column]) -> dict[int, Co
     return found
 
 
-def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS):
-    """(Excel row number, {column key: raw cell}) for every non-empty row of the first sheet, and the columns found."""
+def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, freeze: bool = False):
+    """(Excel row number, {column key: raw cell}) for every non-empty row of the first sheet, and the columns found.
+
+    ``freeze``: move the rows read out of the garbage collector's sight at intervals (the caller unfreezes).
+    """
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # zipfile, XML and openpyxl errors all mean the same to the user
@@ -467,6 +477,8 @@ def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS):
         for number, values in enumerate(rows, start=2):
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
+            if freeze and len(out) % FREEZE_ROWS == 0:
+                gc.freeze()
             if len(out) >= max_rows:
                 raise ImportFileError(
                     _("The sheet has more than %(limit)s rows; import at most %(limit)s at once.")
@@ -502,10 +514,31 @@ def import_workbook(
     (to preload, in a few queries, what the rows refer to). ``key`` names a column whose
     values must be unique in the file.
     """
+    # The rows, their records and forms live until the import ends: at intervals they are moved out of the
+    # garbage collector's sight (its full passes over millions of them would cost a fifth of a large import),
+    # and its young generation is collected less often. Garbage is freed as usual; the objects are handed back
+    # and the thresholds restored at the end. Not done where something else froze objects.
+    freezing = gc.get_freeze_count() == 0
+    thresholds = gc.get_threshold()
+    if freezing:
+        gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
+    try:
+        return _import_workbook(
+            file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, freezing=freezing
+        )
+    finally:
+        if freezing:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
+
+
+def _import_workbook(
+    file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, *, freezing: bool
+) -> ImportResult:
     result = ImportResult()
     try:
         check_upload(file, max_bytes)
-        rows, present = read_rows(file, columns, max_rows)
+        rows, present = read_rows(file, columns, max_rows, freeze=freezing)
     except ImportFileError as error:
         result.add(None, "", str(error))
         return result
@@ -518,7 +551,9 @@ def import_workbook(
     choice_maps = {c.key: c.choice_map() for c in present if c.choices is not None}
     key_column = next((c for c in present if c.key == key), None)
     parsed = []
-    for number, cells in rows:
+    for index, (number, cells) in enumerate(rows):
+        if freezing and index % FREEZE_ROWS == 0:
+            gc.freeze()
         data = {}
         bad_fields = set()
         for column in present:
@@ -539,6 +574,8 @@ def import_workbook(
     valid: list[tuple[int, forms.BaseForm]] = []
     for index, (number, data, bad_fields) in enumerate(parsed):
         parsed[index] = None  # tens of thousands of rows: keep only what saving needs
+        if freezing and index % FREEZE_ROWS == 0:
+            gc.freeze()
         form = make_form(data)
         if form.is_valid() and not bad_fields:
             form._bound_fields_cache = {}
@@ -556,6 +593,8 @@ def import_workbook(
     if not result.ok:
         result.errors.sort(key=lambda e: e.row or 0)
         return result
+    if freezing:
+        gc.freeze()
     _save(valid, save_row, save_rows, result)
     return result
 
@@ -645,6 +684,22 @@ class ImportFormMixin:
     the importer checks keys across the file, and ``clean_constraints`` checks the rest in Python.
     Build the class once per import with ``import_form_class``.
     """
+
+    def _clean_fields(self):
+        """Django's, without building a BoundField for every cell (a row's fields are neither disabled nor files)."""
+        for name, form_field in self.fields.items():
+            try:
+                if form_field.disabled or isinstance(form_field, forms.FileField):
+                    value = form_field._clean_bound_field(self[name])
+                else:
+                    data = form_field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+                    value = form_field.clean(data)
+                self.cleaned_data[name] = value
+                clean_field = getattr(self, f"clean_{name}", None)
+                if clean_field is not None:
+                    self.cleaned_data[name] = clean_field()
+            except ValidationError as error:
+                self.add_error(name, error)
 
     def _post_clean(self):
         from django.forms.models import construct_instance
@@ -815,11 +870,11 @@ def bulk_save(model, pending: Sequence[Pending], *, batch_size: int = SAVE_BATCH
             if searchable:
                 p.obj.search_text = _search_text(p.obj.search_values(), memo)
             objs.append(p.obj)
-        model._base_manager.bulk_create(objs)
+        _insert(model, objs)
         for obj in objs:
             after = audit.snapshot(obj)
             records.append(audit.change_record(obj, ChangeKind.CREATE, None, after, sorted(after)))
-        ChangeRecord.objects.bulk_create(records)
+        _insert(ChangeRecord, records)
         records = []
 
     for start in range(0, len(changed), batch_size):
@@ -851,7 +906,7 @@ def bulk_save(model, pending: Sequence[Pending], *, batch_size: int = SAVE_BATCH
                 )
             )
         _update_rows(model, updates)
-        ChangeRecord.objects.bulk_create(records)
+        _insert(ChangeRecord, records)
         records = []
 
     if new or changed:
@@ -1078,6 +1133,158 @@ def _columns_of(model, fields, searchable: bool) -> tuple:
     if searchable:
         names.add("search_text")
     return tuple(sorted(names))
+
+
+# Column types whose plain Python values the database drivers take as they are: for these, ``get_db_prep_save``
+# of a value of exactly these types returns it unchanged, so ``_insert`` skips the call.
+_PLAIN_TYPES = {
+    "CharField": (str,),
+    "TextField": (str,),
+    "SlugField": (str,),
+    "BooleanField": (bool,),
+    **dict.fromkeys(
+        (
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveBigIntegerField",
+            "PositiveSmallIntegerField",
+        ),
+        (int,),
+    ),
+}
+
+
+_REPEATED_TYPES = {"DateField", "DateTimeField", "TimeField", "DecimalField"}
+
+
+def _plain_types(field) -> tuple:
+    """The value types ``field`` stores unchanged (None always); () when each value must be prepared."""
+    from django.db.models import ForeignKey
+
+    if isinstance(field, ForeignKey):
+        return _plain_types(field.target_field)
+    kind = type(field)
+    prepared = (kind.to_python, kind.get_prep_value, kind.get_db_prep_value, kind.get_db_prep_save)
+    if any(not method.__module__.startswith("django.db.models.fields") for method in prepared):
+        return ()  # a field of its own: let it prepare its values
+    return (type(None), *_PLAIN_TYPES.get(field.get_internal_type(), ()))
+
+
+def _preparer(field, connection) -> Callable[[Any], Any]:
+    """``field.get_db_prep_save`` for ``connection``; remembering each value's result for dates, times and amounts,
+    which repeat (every record of an import has the same creation time)."""
+    if field.get_internal_type() not in _REPEATED_TYPES:
+        return functools.partial(field.get_db_prep_save, connection=connection)
+    memo = {}
+
+    def prepare(value):
+        key = (type(value), value)
+        prepared = memo.get(key, memo)
+        if prepared is memo:
+            prepared = memo[key] = field.get_db_prep_save(value, connection)
+        return prepared
+
+    return prepare
+
+
+def _insert(model, objs: list) -> None:
+    """INSERT new records, many rows a statement, and give them their primary keys: ``bulk_create`` without its
+    general machinery (expressions, conflicts, parents), which costs more than the database for tens of
+    thousands of rows. Values of text, number and key columns are sent as they are; others are prepared by
+    their field. Falls back to ``bulk_create`` where that shortcut does not apply."""
+    from django.db import connections, router
+    from django.db.models import NOT_PROVIDED, DateField, DateTimeField
+    from django.db.models.fields import AutoFieldMixin
+
+    if not objs:
+        return
+    meta = model._meta
+    using = router.db_for_write(model)
+    connection = connections[using]
+    fields = [f for f in meta.concrete_fields if not f.generated]
+    if (
+        meta.parents
+        or not isinstance(meta.pk, AutoFieldMixin)
+        or not connection.features.can_return_rows_from_bulk_insert
+        or any(obj.pk is not None for obj in objs)
+        or any(f.db_default is not NOT_PROVIDED or hasattr(f, "get_placeholder") for f in fields)
+    ):
+        model._base_manager.bulk_create(objs)
+        return
+    fields = [f for f in fields if f is not meta.pk]
+    now = timezone.now()
+    stamped = [f for f in fields if isinstance(f, DateField) and (f.auto_now or f.auto_now_add)]
+    at_now = [f for f in stamped if isinstance(f, DateTimeField)]  # one time for all, as one save() would give
+    stamped = [f for f in stamped if f not in at_now]
+    relations = [f for f in fields if f.is_relation]
+    plain = [_plain_types(f) for f in fields]
+    preparers = [_preparer(f, connection) for f in fields]
+    values_of = operator.attrgetter(*[f.attname for f in fields])
+    rows = []
+    for obj in objs:
+        for f in at_now:
+            setattr(obj, f.attname, now)
+        for f in stamped:
+            f.pre_save(obj, True)
+        for f in relations:  # a related record saved after it was assigned: take its key now
+            if getattr(obj, f.attname) is None and f.is_cached(obj):
+                related = f.get_cached_value(obj)
+                if related is not None:
+                    if related.pk is None:
+                        raise ValueError(f"{model.__name__}.{f.name}: the related record is not saved.")
+                    setattr(obj, f.attname, related.pk)
+        values = values_of(obj) if len(fields) > 1 else (values_of(obj),)
+        rows.append(
+            [
+                value if type(value) in types else prepare(value)
+                for value, types, prepare in zip(values, plain, preparers, strict=True)
+            ]
+        )
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    if connection.vendor == "postgresql" and _copy(connection, meta, objs, rows, table, columns):
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = using
+        return
+    marks = f"({', '.join(['%s'] * len(fields))})"
+    returning = f"{table}.{quote(meta.pk.column)}"
+    size = max(min(connection.ops.bulk_batch_size(fields, objs), SAVE_BATCH), 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([marks] * len(chunk))} RETURNING {returning}"
+            cursor.execute(sql, [value for row in chunk for value in row])
+            for obj, (pk,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = using
+
+
+def _copy(connection, meta, objs: list, rows: list, table: str, columns: str) -> bool:
+    """PostgreSQL: the records' keys drawn from their table's sequence, then all rows sent by one COPY (far
+    cheaper than INSERT statements for both sides). False, having done nothing, when the key has no sequence."""
+    pk = meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(objs)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+        if None in keys:
+            return False
+        keys.sort()  # in the order of the records, as INSERT would number them
+        with cursor.copy(f"COPY {table} ({connection.ops.quote_name(pk.column)}, {columns}) FROM STDIN") as copy:
+            for key, obj, row in zip(keys, objs, rows, strict=True):
+                obj.pk = key
+                copy.write_row((key, *row))
+    return True
 
 
 def _update_rows(model, rows: list[tuple[Any, tuple[str, ...]]]) -> None:

@@ -17,6 +17,8 @@ class Stage(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
+STAGE_VALUES = frozenset(Stage.values)
+
 # The forward chain, in order.
 FORWARD = (
     Stage.LEAD,

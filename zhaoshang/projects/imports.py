@@ -284,13 +284,15 @@ class ProjectImporter(excel.ModelImporter):
 
     def preload(self, datas, present):
         super().preload(datas, present)
-        codes = set()
+        codes, names = set(), set()
         for data in datas:
             code = clean_uscc(str(data.get("enterprise_uscc") or ""))
             if code:
                 codes.add(code)
+            else:  # only a row without a credit code finds its investor by name
+                names.add(str(data.get("enterprise_name") or "").strip())
         codes = sorted(codes)
-        names = sorted({str(d.get("enterprise_name") or "").strip() for d in datas} - {""})
+        names = sorted(names - {""})
         light = Enterprise.objects.defer("search_text")
         for start in range(0, len(codes), 900):
             for enterprise in light.filter(uscc__in=codes[start : start + 900]):

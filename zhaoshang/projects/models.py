@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Membership, Team
-from zhaoshang.core.choices import Action
+from zhaoshang.core.choices import Action, label
 from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.core.storage import private_storage
@@ -407,10 +407,9 @@ class StageTransition(ProjectRecord):
         ]
 
     def __str__(self):
-        # the labels from the choices themselves: get_FOO_display hashes every choice on each call (imports name
-        # tens of thousands of these in their change records)
-        kind = TransitionKind(self.kind).label if self.kind in TransitionKind.values else self.kind
-        stage = Stage(self.to_stage).label if self.to_stage in Stage.values else self.to_stage
+        # remembered labels: imports name tens of thousands of these in their change records
+        kind = label(TransitionKind, self.kind)
+        stage = label(Stage, self.to_stage)
         return f"{self.project} · {kind} · {stage} · {self.happened_on}"
 
 

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core.choices import Action
+from zhaoshang.core.choices import Action, label
 from zhaoshang.core.notifications import notify
 from zhaoshang.core.permissions import can, user_scope
 from zhaoshang.geo.models import Region
@@ -49,6 +49,7 @@ from .choices import (
     POST_SIGNING,
     PRE_SIGNING,
     STAGE_DATE_FIELDS,
+    STAGE_VALUES,
     DuplicateKind,
     LeadSource,
     Stage,
@@ -63,7 +64,7 @@ def _day(value: date) -> str:
 
 
 def _label(stage: str) -> str:
-    return str(Stage(stage).label)
+    return label(Stage, stage)
 
 
 # ---------------------------------------------------------------- creating projects
@@ -184,16 +185,17 @@ def _open(
 
 def _lock_for_change(project: Project, user) -> Project:
     """The project's row, locked until the transaction ends, if ``user`` may change it (else PermissionDenied)."""
-    locked = Project.objects.select_for_update().filter(pk=project.pk).first()
+    # with its investor, whom the search text of the saved project names (the investor's row is not locked)
+    locked = Project.objects.select_for_update(of=("self",)).select_related("enterprise").filter(pk=project.pk).first()
     if locked is None or not can(user, locked, Action.CHANGE):
         raise PermissionDenied(_("You may not change this project."))
     return locked
 
 
-def _check_date(happened_on) -> None:
+def _check_date(happened_on, today: date | None = None) -> None:
     if not isinstance(happened_on, date):
         raise ValidationError({"happened_on": _("Give the date it happened.")})
-    if happened_on > timezone.localdate():
+    if happened_on > (today or timezone.localdate()):
         raise ValidationError(
             {
                 "happened_on": _("%(date)s is in the future: record a change on the day it happened.")
@@ -231,12 +233,15 @@ def _not_before_latest(project: Project, to_label: str, happened_on: date) -> No
         )
 
 
-def check_transition(project: Project, to_stage: str, happened_on, reason: str = "") -> str:
+def check_transition(
+    project: Project, to_stage: str, happened_on, reason: str = "", *, today: date | None = None
+) -> str:
     """The kind of move (TransitionKind) taking ``project`` to ``to_stage`` on ``happened_on``; ValidationError
-    naming the stage or date when the move is not allowed. Changes nothing."""
-    if to_stage not in Stage.values:
+    naming the stage or date when the move is not allowed. Changes nothing. ``today``: the city's date, when
+    the caller has it already."""
+    if to_stage not in STAGE_VALUES:
         raise ValidationError({"to_stage": _("“%(stage)s” is not a stage.") % {"stage": to_stage}})
-    _check_date(happened_on)
+    _check_date(happened_on, today)
     current = project.stage
     to_label = _label(to_stage)
     if to_stage == current:
@@ -341,9 +346,8 @@ def check_correction(project: Project, stage: str, new_date) -> date:
     ``new_date`` would put the stages out of order (see ``correct_date``). Changes nothing."""
     field_name = STAGE_DATE_FIELDS.get(stage)
     if field_name is None or getattr(project, field_name) is None:
-        label = _label(stage) if stage in Stage.values else stage
         raise ValidationError(
-            {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": label}}
+            {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": _label(stage)}}
         )
     _check_date(new_date)
     old = getattr(project, field_name)
@@ -1073,6 +1077,7 @@ def plan_stages(
     """
     recorded_by = user if user is not None and user.is_authenticated else None
     rows: list[StageTransition] = []
+    today = timezone.localdate()
 
     def record(kind, from_stage, day, **extra):
         rows.append(
@@ -1091,7 +1096,7 @@ def plan_stages(
         if day is None:
             raise ValidationError({field_name: _("Give the date of %(stage)s.") % {"stage": _label(to_stage)}})
         try:
-            kind = check_transition(project, to_stage, day, why)
+            kind = check_transition(project, to_stage, day, why, today=today)
         except ValidationError as exc:
             raise _moved_error(exc, field_name) from None
         from_stage = project.stage
@@ -1099,9 +1104,9 @@ def plan_stages(
         record(kind, from_stage, day, reason=(why or "").strip() if kind == TransitionKind.DROP else "")
 
     if project.pk is None:
-        lead_on = dates.get(Stage.LEAD) or timezone.localdate()
+        lead_on = dates.get(Stage.LEAD) or today
         try:
-            _check_date(lead_on)
+            _check_date(lead_on, today)
         except ValidationError as exc:
             raise _moved_error(exc, "lead_on") from None
         project.stage, project.lead_on = Stage.LEAD, lead_on

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, models
 from openpyxl import Workbook, load_workbook
 
 from zhaoshang.accounts.models import Team
@@ -275,16 +275,31 @@ def test_a_failed_bulk_save_is_located_by_saving_row_by_row_and_still_saves_noth
             raise IntegrityError("constraint failed")
         return original(self, *args, **kwargs)
 
-    def bulk_create(*args, **kwargs):
-        raise IntegrityError("constraint failed")
+    insert = excel._insert
+
+    def bulk_insert(model, objs):
+        if model is Enterprise:
+            raise IntegrityError("constraint failed")
+        return insert(model, objs)
 
     monkeypatch.setattr(Enterprise, "save", save)
-    monkeypatch.setattr(Enterprise._base_manager, "bulk_create", bulk_create)
+    monkeypatch.setattr(excel, "_insert", bulk_insert)
 
     result = run(admin_user, [["名称"], ["好公司"], ["好公司二"], ["坏公司"]], BulkEnterpriseImporter)
 
     assert [e.row for e in result.errors] == [4]
     assert not Enterprise.objects.exists()
+
+
+def test_bulk_inserts_send_plain_values_as_they_are_but_let_a_field_of_its_own_prepare_them():
+    class Upper(models.CharField):
+        def to_python(self, value):
+            return value.upper() if isinstance(value, str) else value
+
+    assert str in excel._plain_types(models.CharField(max_length=5))
+    assert int in excel._plain_types(Enterprise._meta.get_field("owner_team"))  # a key, by its target's type
+    assert excel._plain_types(Upper(max_length=5)) == ()
+    assert excel._plain_types(models.DecimalField(max_digits=5, decimal_places=2)) == (type(None),)
 
 
 def test_a_record_changed_by_someone_else_during_the_import_is_not_overwritten(admin_user):

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from zhaoshang.core import audit
+from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.context import acting_as
 from zhaoshang.core.models import ChangeRecord
 from zhaoshang.geo.tests.factories import district
@@ -26,7 +27,7 @@ from zhaoshang.industry.validators import uscc_check_character
 from zhaoshang.projects.choices import Stage, TransitionKind
 from zhaoshang.projects.imports import PROJECT_COLUMNS
 from zhaoshang.projects.models import Project, StageTransition
-from zhaoshang.projects.services import transition
+from zhaoshang.projects.services import create_project, transition
 from zhaoshang.projects.tests.factories import ProjectFactory
 
 IMPORT_URL = reverse("projects:project-import")
@@ -211,10 +212,74 @@ def test_a_new_project_is_imported_with_its_investor_and_its_history(city, outpo
     ]
 
 
+def _written(record_model, obj, ignored=()) -> dict:
+    """What the audit recorded on creating ``obj``, and what the database holds, both but ``ignored``."""
+    [record] = ChangeRecord.objects.filter(
+        content_type__model=record_model, object_id=str(obj.pk), action=ChangeKind.CREATE
+    )
+    stored = audit.snapshot(type(obj)._base_manager.get(pk=obj.pk))
+    assert record.after == stored  # the audit tells what was written
+    return {k: v for k, v in stored.items() if k not in {*NOT_COMPARED, *ignored}} | {"by": record.user_id}
+
+
+def test_an_imported_project_has_the_records_the_pages_would_write(city, outpost_a, officer_a, client_for):
+    """The same project filed through the services and imported: same project, investor, history and audit."""
+    where = district("440703")
+    with acting_as(officer_a):
+        filed = create_project(
+            officer_a,
+            owner_team=outpost_a,
+            name="新能源电池项目",
+            uscc=uscc("7"),
+            enterprise_name="江门手工电池有限公司",
+            lead_on=days_ago(400),
+            district=where,
+            owner=officer_a,
+            planned_investment=Decimal("20000"),
+        )
+        transition(filed, Stage.NEGOTIATION, days_ago(300), officer_a)
+        filed = transition(filed, Stage.SIGNED, days_ago(200), officer_a)
+
+    response = client_for(officer_a).post(IMPORT_URL, {"file": workbook(outpost_a)})
+
+    assert response.status_code == 200, response.context["result"].errors
+    imported = Project.objects.exclude(pk=filed.pk).get()
+    filed.refresh_from_db()
+    assert facts(imported) | {"code": "", "enterprise_id": 0} == facts(filed) | {"code": "", "enterprise_id": 0}
+    names = {"name", "uscc", "normalized_name", "name_key"}
+    assert _written("enterprise", imported.enterprise, names) == _written("enterprise", filed.enterprise, names)
+    # The pages write the project at the lead stage and then each move; an import writes it as it ends up.
+    assert _written("project", imported, {"code", "enterprise_id"})["stage"] == Stage.SIGNED
+
+    def history(project):
+        rows = []
+        for change in project.transitions.order_by("happened_on", "pk"):
+            rows.append(_written("stagetransition", change, {"project_id"}))
+            assert str(change).startswith(str(project))
+        return rows
+
+    assert history(imported) == history(filed)
+
+
 def test_a_known_credit_code_gives_the_enterprise_on_record(city, outpost_a, officer_a, client_for):
     known = Enterprise.objects.create(name="江门已登记企业有限公司", uscc=uscc("1"))
     client_for(officer_a).post(IMPORT_URL, {"file": workbook(outpost_a, row(outpost_a, enterprise="别的名字"))})
     assert Project.objects.get().enterprise == known
+
+
+def test_a_row_without_a_credit_code_finds_its_investor_by_name(city, outpost_a, officer_a, client_for):
+    abroad = Enterprise.objects.create(name="Overseas Battery Ltd", uscc=None)
+    Enterprise.objects.create(name="江门已登记企业有限公司", uscc=uscc("3"))
+    rows = [row(outpost_a, enterprise="Overseas Battery Ltd", credit=""), row(outpost_a, name="第二个项目")]
+    rows[1][KEYS.index("enterprise_name")] = "江门已登记企业有限公司"
+    rows[1][KEYS.index("enterprise_uscc")] = uscc("4")  # a new code: a new enterprise, whatever the name
+
+    response = client_for(officer_a).post(IMPORT_URL, {"file": workbook(outpost_a, *rows)})
+
+    assert response.status_code == 200, response.context["result"].errors
+    assert Project.objects.get(name="新能源电池项目").enterprise == abroad
+    assert Project.objects.get(name="第二个项目").enterprise.uscc == uscc("4")
+    assert Enterprise.objects.count() == 3
 
 
 @pytest.mark.parametrize(
