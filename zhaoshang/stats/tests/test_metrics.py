@@ -200,3 +200,16 @@ def test_inquiry_and_fdi_metrics_count_by_their_own_dates(city):
     figures = services.compute(["inquiries", "fdi_actual"], period, group="team")
     assert figures["inquiries"].value == 0 and figures["fdi_actual"].value == Decimal(0)
     assert str(figures["inquiries"].metric.date_label) and figures["fdi_actual"].metric.date_field == "month"
+
+
+def test_figures_are_shown_in_the_units_of_each_language():
+    from django.utils import translation
+
+    amount, dollars, count = METRICS["signed_investment"], METRICS["fdi_actual_usd"], METRICS["signed"]
+    with translation.override("zh-hans"):
+        assert services.format_value(amount, Decimal("15655000")) == "1565.5亿元"
+        assert services.format_value(dollars, Decimal("43012.5")) == "43012.50万美元"
+        assert services.format_value(count, 255) == "255"
+    with translation.override("en"):
+        assert services.format_value(amount, Decimal("15655000")) == "156.55 billion yuan"
+        assert services.format_value(dollars, Decimal("43012.5")) == "430.13 million US dollars"
