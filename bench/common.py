@@ -63,3 +63,26 @@ def report(name: str, ms: float, baseline_ms: float, target_ms: float | None = N
     ratio = ms / baseline_ms if baseline_ms > 0 else float("inf")
     target = f"  target ≤ {target_ms:g} ms: {'met' if ms <= target_ms else 'NOT met'}" if target_ms else ""
     print(f"{name:<44} {ms:9.2f} ms   baseline {baseline_ms:8.2f} ms   ratio {ratio:6.2f}{target}{extra}")
+
+
+def city_and_teams(prefix: str, count: int, members: tuple = ()) -> list:
+    """The city's districts loaded, ``count`` teams named with ``prefix`` (the first the centre, the others outposts)
+    and ``members``: (username, team index, role) — the set-up every generator starts from."""
+    from django.conf import settings
+
+    from zhaoshang.accounts.choices import TeamKind
+    from zhaoshang.accounts.models import Membership, Team, User
+    from zhaoshang.geo.services import load_regions
+
+    load_regions(settings.ZHAOSHANG_CITY_ADCODE)
+    teams = []
+    for i in range(count):
+        team, _ = Team.objects.get_or_create(
+            name=f"{prefix}team-{i}",
+            defaults={"kind": TeamKind.CENTRE if i == 0 else TeamKind.OUTPOST, "stationed_city": "北京"},
+        )
+        teams.append(team)
+    for username, index, role in members:
+        user, _ = User.objects.get_or_create(username=username)
+        Membership.objects.get_or_create(user=user, team=teams[index], defaults={"role": role})
+    return teams

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import measure, report, setup_django
+from common import city_and_teams, measure, report, setup_django
 
 PREFIX = "BENCH-"
 TEAMS = 12
@@ -31,27 +31,15 @@ def generate(n_projects: int, n_records: int, seed: int = 11) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from zhaoshang.accounts.choices import Role, TeamKind
-    from zhaoshang.accounts.models import Membership, Team, User
+    from zhaoshang.accounts.choices import Role
     from zhaoshang.geo.models import Region
-    from zhaoshang.geo.services import load_regions
     from zhaoshang.industry.models import Chain, Enterprise
     from zhaoshang.industry.services import name_key, normalize_name
     from zhaoshang.industry.validators import uscc_check_character
     from zhaoshang.projects.choices import FORWARD, STAGE_DATE_FIELDS, ActivityKind, LeadSource, Stage
     from zhaoshang.projects.models import Activity, Project, StageTransition
 
-    load_regions(settings.ZHAOSHANG_CITY_ADCODE)
-    teams = []
-    for i in range(TEAMS):
-        team, _ = Team.objects.get_or_create(
-            name=f"{PREFIX}team-{i}",
-            defaults={"kind": TeamKind.CENTRE if i == 0 else TeamKind.OUTPOST, "stationed_city": "北京"},
-        )
-        teams.append(team)
-    for username, team, role in (("bench_officer", teams[1], Role.OFFICER), ("bench_admin", teams[0], Role.ADMIN)):
-        user, _ = User.objects.get_or_create(username=username)
-        Membership.objects.get_or_create(user=user, team=team, defaults={"role": role})
+    teams = city_and_teams(PREFIX, TEAMS, (("bench_officer", 1, Role.OFFICER), ("bench_admin", 0, Role.ADMIN)))
     chains = []
     for i in range(10):
         chain, _ = Chain.objects.get_or_create(name=f"{PREFIX}chain-{i}")

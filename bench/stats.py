@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import measure, report, setup_django
+from common import city_and_teams, measure, report, setup_django
 
 PREFIX = "BSTAT-"
 YEARS = 10
@@ -75,26 +75,15 @@ def generate(n_projects: int, n_fdi: int, seed: int = 5) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from zhaoshang.accounts.choices import Role, TeamKind
-    from zhaoshang.accounts.models import Membership, Team, User
+    from zhaoshang.accounts.choices import Role
     from zhaoshang.geo.models import Region
-    from zhaoshang.geo.services import load_regions
     from zhaoshang.industry.choices import ProjectType
     from zhaoshang.industry.models import Chain, Enterprise, EnterpriseTag
     from zhaoshang.projects.choices import FORWARD, STAGE_DATE_FIELDS, LeadSource
     from zhaoshang.projects.models import Project
     from zhaoshang.stats.models import FDIRecord
 
-    load_regions(settings.ZHAOSHANG_CITY_ADCODE)
-    teams = []
-    for i in range(TEAMS):
-        team, _ = Team.objects.get_or_create(
-            name=f"{PREFIX}team-{i}",
-            defaults={"kind": TeamKind.CENTRE if i == 0 else TeamKind.OUTPOST, "stationed_city": "北京"},
-        )
-        teams.append(team)
-    leader, _ = User.objects.get_or_create(username="bench_leader")
-    Membership.objects.get_or_create(user=leader, team=teams[0], defaults={"role": Role.LEADER})
+    teams = city_and_teams(PREFIX, TEAMS, (("bench_leader", 0, Role.LEADER),))
     chains = [Chain.objects.get_or_create(name=f"{PREFIX}chain-{i}")[0] for i in range(10)]
     tags = {}
     for slug in ("high-tech", "listed", "foreign"):
