@@ -329,7 +329,7 @@ def bench_report() -> None:
     year, month = period.year, period.number or 12
 
     def run():
-        document = monthly_report(year, month).document
+        document = monthly_report(year, month)
         return len(to_xlsx(document)) + len(to_docx(document))
 
     size = run()

@@ -16,8 +16,7 @@ from zhaoshang.projects.choices import FORWARD, Stage
 from zhaoshang.projects.services import speed_figures
 
 from .metrics import SOURCES, get_metric
-from .periods import Period, format_percent
-from .reports import english
+from .periods import Period, english, format_percent
 from .services import aggregate, compute, format_value, raw_value, yi
 
 CARDS = (
@@ -85,7 +84,6 @@ def monthly_trend(keys, year: int, user=None) -> dict:
         convert = (lambda v: float(yi(v))) if m.sum_of else (lambda v: v)
         result[m.key] = {
             "label": str(m.label),
-            "unit": "亿元" if m.sum_of else "",
             "current": [convert(v) for v in series[m.key][year]],
             "previous": [convert(v) for v in series[m.key][year - 1]],
         }

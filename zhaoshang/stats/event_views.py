@@ -90,8 +90,7 @@ def event_detail(request, pk: int):
             "rows": rows,
             "hidden_count": listed - len(rows),
             # the day of a row not recorded has come: its stage may be recorded
-            "can_record": any(row["state"] == services.LinkState.MISSING for row in rows)
-            or any(row["state"] == services.LinkState.EXPECTED and row["link"].venue.held_on <= today for row in rows),
+            "can_record": any(services.recordable(row["link"], today) for row in rows),
             "can_change": can(request.user, event, Action.CHANGE),
             "history_url": history_url(event),
         },
@@ -150,7 +149,9 @@ def event_add_project(request, pk: int):
 @require_POST
 def event_remove_project(request, pk: int, link_pk: int):
     event = visible_event(request, pk, Action.CHANGE)
-    link = get_object_or_404(EventProject.objects.restrict(request.user, Action.VIEW), pk=link_pk, event=event)
+    link = get_object_or_404(
+        EventProject.objects.restrict(request.user, Action.VIEW).select_related("project"), pk=link_pk, event=event
+    )
     services.remove_project(request.user, link)
     messages.success(request, _("%(project)s was taken off the list.") % {"project": link.project})
     return redirect(event.get_absolute_url())

@@ -43,13 +43,10 @@ from django.utils.translation import ngettext
 from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import can
 from zhaoshang.core.units import WAN_PER_YI
-from zhaoshang.projects.choices import STAGE_DATE_FIELDS
 from zhaoshang.projects.models import Project
 
 from .event_choices import ROLE_STAGES, EventRole
 from .models import Event, EventProject, EventVenue
-
-LANGUAGES = ("zh-hans", "en")
 
 
 def _day(value: date) -> str:
@@ -61,7 +58,12 @@ def _day(value: date) -> str:
 
 def stage_date(project: Project, role: str) -> date | None:
     """The day ``project`` reached the stage of ``role`` (None: not yet)."""
-    return getattr(project, STAGE_DATE_FIELDS[ROLE_STAGES[role]])
+    return project.stage_date(ROLE_STAGES[role])
+
+
+def recordable(link: EventProject, today: date | None = None) -> bool:
+    """Whether the stage of a row may be recorded now: not reached yet and its venue's day has come."""
+    return stage_date(link.project, link.role) is None and link.venue.held_on <= (today or timezone.localdate())
 
 
 class LinkState:
@@ -159,10 +161,11 @@ def record_stages(user, event: Event) -> int:
 
     refusals = []
     recorded = 0
+    today = timezone.localdate()
     with transaction.atomic():
         _changeable_event(event, user)
         for number, link in enumerate(visible_links(event, user), start=1):
-            if stage_date(link.project, link.role) is not None:
+            if not recordable(link, today):  # reached already, or its day is still to come
                 continue
             try:
                 transition(link.project, ROLE_STAGES[link.role], link.venue.held_on, user, note=str(event))
@@ -247,8 +250,7 @@ class Summary:
 
 def _plain(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros (1661.0 → 1661, 166.10 → 166.1)."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 def amount_phrase(total_wan, language: str | None = None) -> str:

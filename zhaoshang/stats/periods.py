@@ -24,6 +24,14 @@ from django.utils.translation import gettext_lazy
 
 from zhaoshang.core.units import quantize
 
+
+def english() -> bool:
+    """Whether figures are written in English (the page language); Chinese otherwise."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
 # Shown where a figure cannot be computed (a zero base of year-on-year change or of a share).
 NO_FIGURE = "—"
 
@@ -173,9 +181,7 @@ class Period:
     @property
     def label(self) -> str:
         """The label in the active language."""
-        from django.utils.translation import get_language
-
-        return self.label_en() if (get_language() or "").startswith("en") else self.label_zh()
+        return self.label_en() if english() else self.label_zh()
 
     def __str__(self):
         return self.label

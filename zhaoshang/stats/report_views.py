@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import documents
 from zhaoshang.core.choices import Action
 
-from . import reports
+from . import periods, reports
 from .dashboard import dashboard as dashboard_data
 from .models import Report, report_publisher
 from .periods import Period
@@ -40,7 +41,7 @@ def _month(request) -> tuple[int, int]:
 def _scope_label(user) -> str:
     """What the user's figures cover, in the page language (全市 / the city, a district, the team)."""
     chinese, english = scope_name(user)
-    return english if reports.english() else chinese
+    return english if periods.english() else chinese
 
 
 def _kind(kind: str) -> str:
@@ -52,13 +53,13 @@ def _kind(kind: str) -> str:
 @login_required
 def report(request):
     year, month = _month(request)
-    live = reports.monthly_report(year, month, request.user)
+    document = reports.monthly_report(year, month, request.user)
     published = Report.objects.restrict(request.user, Action.VIEW).only("pk", "year", "month", "created")
     return render(
         request,
         "stats/report.html",
         {
-            "document": live.document,
+            "document": document,
             "month": f"{year}-{month:02d}",
             "scope_label": _scope_label(request.user),
             "published": published,
@@ -72,8 +73,8 @@ def report(request):
 @login_required
 def report_download(request, kind: str):
     year, month = _month(request)
-    live = reports.monthly_report(year, month, request.user)
-    return documents.response(live.document, _kind(kind), f"{live.document.title} {year}-{month:02d}")
+    document = reports.monthly_report(year, month, request.user)
+    return documents.response(document, _kind(kind), f"{document.title} {year}-{month:02d}")
 
 
 @login_required
@@ -86,7 +87,7 @@ def report_publish(request):
         published = reports.publish(year, month, request.user)
     except reports.PublishError as error:
         messages.error(request, str(error))
-        return redirect(f"{request.path.rsplit('publish/', 1)[0]}?month={year}-{month:02d}")
+        return redirect(f"{reverse('stats:report')}?month={year}-{month:02d}")
     return redirect(published)
 
 

@@ -34,8 +34,18 @@ from zhaoshang.core.documents import Document, Section, Table
 from zhaoshang.core.permissions import user_scope
 
 from .metrics import LARGE, SOURCES, city_wide, get_metric
-from .periods import Period
-from .services import HEADLINE_METRICS, billion, compute, drill_records, headline, yi
+from .periods import Period, english
+from .services import (
+    HEADLINE_METRICS,
+    billion,
+    change_en,
+    change_zh,
+    compute,
+    drill_records,
+    format_value,
+    headline,
+    yi,
+)
 
 TOP = 10  # the length of the lists of projects waiting for their next stage
 MONTH_LIST_LIMIT = 50  # the month's projects listed in a report, largest first (all of them are online)
@@ -56,10 +66,6 @@ MONTH_LISTS = (
 )
 
 
-def english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
 def amount(wan) -> object:
     """万元 → 亿元 (one decimal) in Chinese, billion yuan (two decimals) in English."""
     if wan is None:
@@ -71,23 +77,21 @@ def amount_unit() -> str:
     return _("billion yuan") if english() else "亿元"
 
 
-def city_names() -> tuple[str, str]:
+def city_name() -> str:
+    """The city's name in the page language."""
     from zhaoshang.geo.models import Region
 
-    region = Region.objects.filter(adcode=settings.ZHAOSHANG_CITY_ADCODE).only("name", "name_en").first()
-    if region is None:
-        return "", ""
-    return region.name, region.name_en or region.name
+    region = Region.objects.filter(adcode=settings.ZHAOSHANG_CITY_ADCODE).defer("boundary").first()
+    return region.display_name if region else ""
 
 
-def issuer_names() -> tuple[str, str]:
+def issuer_name() -> str:
+    """The centre's name in the page language: it issues the report."""
     from zhaoshang.accounts.choices import TeamKind
     from zhaoshang.accounts.models import Team
 
     team = Team.objects.filter(kind=TeamKind.CENTRE, active=True).order_by("pk").first()
-    if team is None:
-        return "", ""
-    return team.name, getattr(team, "name_en", "") or team.name
+    return team.display_name if team else ""
 
 
 @dataclass
@@ -170,7 +174,7 @@ def month_projects(
     """The largest ``limit`` (``MONTH_LIST_LIMIT``) projects of the month's figure, and how many there are in all."""
     limit = limit or MONTH_LIST_LIMIT
     records = drill_records(get_metric(metric_key), Period.month(year, month), user)
-    ordered = records.select_related(None).order_by("-planned_investment", date_field, "pk")
+    ordered = records.order_by("-planned_investment", date_field, "pk")
     rows = ProjectRow.rows(ordered[: limit + 1], date_field)
     if len(rows) <= limit:
         return rows, len(rows)
@@ -190,10 +194,6 @@ def waiting_projects(reached: str, next_stage: str, end: date, user=None, limit:
     return ProjectRow.rows(records[:limit], reached)
 
 
-def _percent(value):
-    return value  # a Decimal with one decimal, or None ("—")
-
-
 def _district_table(period: Period, user, figures) -> Table:
     from zhaoshang.geo.choices import RegionLevel
     from zhaoshang.geo.models import Region
@@ -206,34 +206,32 @@ def _district_table(period: Period, user, figures) -> Table:
         districts = Region.objects.filter(level=RegionLevel.DISTRICT, adcode__startswith=city[:4]).order_by("adcode")
         keys += [pk for pk in districts.values_list("pk", flat=True) if pk not in keys]
     names = {
-        pk: (name_en or name) if english() else name
-        for pk, name, name_en in Region.objects.filter(pk__in=[k for k in keys if k is not None]).values_list(
-            "pk", "name", "name_en"
-        )
+        region.pk: region.display_name
+        for region in Region.objects.filter(pk__in=[k for k in keys if k is not None]).defer("boundary")
     }
+
+    def value(metric, key):
+        found = by_metric[metric].get(key)
+        return found.value if found else 0
+
+    def change(metric, key):
+        found = by_metric[metric].get(key)
+        return found.yoy if found else None  # "—": nothing to compare with
+
     rows = []
     for key in keys:
-        entry = {metric: by_metric[metric].get(key) for metric in DISTRICT_METRICS}
-
-        def value(metric, entry=entry):
-            found = entry[metric]
-            return found.value if found else 0
-
-        def change(metric, entry=entry):
-            found = entry[metric]
-            return found.yoy if found else None
-
+        ranked = by_metric["large_signed"].get(key)
         rows.append(
             [
-                names.get(key, _("Not set")) if key is not None else _("Not set"),
-                value("large_signed"),
-                _percent(change("large_signed")),
-                amount(value("large_signed_investment")),
-                _percent(change("large_signed_investment")),
-                value("large_industrial_signed"),
-                value("large_started"),
-                value("large_producing"),
-                entry["large_signed"].rank if entry["large_signed"] else None,
+                names.get(key, _("Not set")),
+                value("large_signed", key),
+                change("large_signed", key),
+                amount(value("large_signed_investment", key)),
+                change("large_signed_investment", key),
+                value("large_industrial_signed", key),
+                value("large_started", key),
+                value("large_producing", key),
+                ranked.rank if ranked else None,
             ]
         )
     rows.sort(key=lambda row: (row[8] is None, row[8] or 0, row[0]))
@@ -363,8 +361,6 @@ def fdi_sentence(period: Period, user=None) -> str:
     figure = compute(["fdi_actual"], period, user, links=False)["fdi_actual"]
     if not figure.value and not figure.previous:
         return ""
-    from .services import change_en, change_zh
-
     if english():
         text = f"Actual FDI utilized was {billion(figure.value)} billion yuan, {change_en(figure.yoy)}"
         extra = [f"{c.name_en or c.name} {c.value.normalize():f}{c.unit}" for c in figure.comparisons]
@@ -374,20 +370,10 @@ def fdi_sentence(period: Period, user=None) -> str:
     return text + (f"（{'；'.join(extra)}）" if extra else "") + "。"
 
 
-@dataclass
-class MonthlyReport:
+def monthly_report(year: int, month: int, user=None, today: date | None = None) -> Document:
     """The report of one month for a user's scope (None: the city), in the active language."""
-
-    year: int
-    month: int
-    document: Document
-
-
-def monthly_report(year: int, month: int, user=None, today: date | None = None) -> MonthlyReport:
     period = Period.cumulative(year, month)
     today = today or timezone.localdate()
-    place_zh, place_en = city_names()
-    issuer_zh, issuer_en = issuer_names()
     en = english()
     figures = compute(DISTRICT_METRICS, period, user, group="district", links=False)
     chains = compute(CHAIN_METRICS, period, user, group="chain", links=False)
@@ -437,11 +423,10 @@ def monthly_report(year: int, month: int, user=None, today: date | None = None) 
             days_to=end,
         ),
     ]
-    place = place_en if en else place_zh
-    document = Document(
-        title=(_("%(place)s investment promotion report") % {"place": place} if en else f"{place_zh}招商引资工作通报"),
-        issue=_("%(year)s, No. %(number)s") % {"year": year, "number": month} if en else f"{year}年第{month}期",
-        issuer=issuer_en if en else issuer_zh,
+    return Document(
+        title=_("%(place)s investment promotion report") % {"place": city_name()},
+        issue=_("%(year)s, No. %(number)s") % {"year": year, "number": month},
+        issuer=issuer_name(),
         dated=today.isoformat() if en else f"{today.year}年{today.month}月{today.day}日",
         lead=lead,
         sections=[
@@ -453,7 +438,6 @@ def monthly_report(year: int, month: int, user=None, today: date | None = None) 
         footer=_("Computed from the records on %(day)s; every figure can be traced to its projects.")
         % {"day": today.isoformat()},
     )
-    return MonthlyReport(year, month, document)
 
 
 def headline_records(period: Period, user=None) -> dict:
@@ -497,7 +481,7 @@ def publish(year: int, month: int, user, today: date | None = None):
     content = {}
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            content[language] = to_data(monthly_report(year, month, None, today).document)
+            content[language] = to_data(monthly_report(year, month, None, today))
     records = headline_records(Period.cumulative(year, month))
     try:
         with transaction.atomic():
@@ -521,9 +505,8 @@ def frozen_records(report) -> list[dict]:
         metric = get_metric(key)
         rows = [ProjectRow.from_data(data) for data in report.records.get(key, [])]
         if metric.sum_of:
-            total = sum((row.planned_investment or 0 for row in rows), Decimal(0))
-            value = f"{amount(total)} {amount_unit()}"
+            value = sum((row.planned_investment or 0 for row in rows), Decimal(0))
         else:
-            value = str(len(rows))
-        figures.append({"metric": metric, "value": value, "rows": rows})
+            value = len(rows)
+        figures.append({"metric": metric, "value": format_value(metric, value), "rows": rows})
     return figures

@@ -22,7 +22,7 @@ from zhaoshang.core.permissions import user_scope
 from zhaoshang.core.units import WAN_PER_YI, quantize
 
 from .metrics import METRICS, SOURCES, Metric, Unit, get_metric
-from .periods import NO_FIGURE, Period, format_percent, share, yoy
+from .periods import NO_FIGURE, Period, english, format_percent, share, yoy
 
 
 @dataclass
@@ -337,14 +337,11 @@ def headline(period: Period, user=None) -> dict[str, str]:
 def format_value(metric: Metric, value) -> str:
     """A figure as pages show it: counts as they are; 万元 as 亿元 with one decimal (billion yuan with two in
     English); 万美元 with two decimals (million US dollars in English)."""
-    from django.utils.translation import get_language
-
-    english = (get_language() or "").startswith("en")
     if metric.unit == Unit.COUNT:
         return str(value)
     if metric.unit == Unit.WAN:
-        return f"{billion(value)} billion yuan" if english else f"{yi(value)}亿元"
-    if english:
+        return f"{billion(value)} billion yuan" if english() else f"{yi(value)}亿元"
+    if english():
         return f"{quantize(Decimal(value) / 100, 2)} million US dollars"
     return f"{quantize(value, 2)}万美元"
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,10 +9,10 @@ from ..models import Event, EventProject, EventVenue
 
 
 class LineSerializer(serializers.Serializer):
-    group = serializers.ChoiceField(choices=["signing", "works"], help_text="signing, or construction/production")
+    group = serializers.ChoiceField(choices=["signing", "works"], help_text=_("signing, or construction/production"))
     roles = serializers.ListField(child=serializers.CharField())
     count = serializers.IntegerField()
-    total = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="planned investment, 10,000 yuan")
+    total = serializers.DecimalField(max_digits=16, decimal_places=2, help_text=_("planned investment, 10,000 yuan"))
     text_zh = serializers.CharField()
     text_en = serializers.CharField()
 

@@ -41,7 +41,7 @@ def test_the_demo_months_report_comes_out_of_the_demo_records(demo, db):
 
     year, month = last_complete_month(timezone.localdate())
     with translation.override("zh-hans"):
-        document = monthly_report(year, month).document
+        document = monthly_report(year, month)
     period = Period.cumulative(year, month)
     signed = services.figure("large_signed", period)
     assert signed.value > 50  # hundreds of demo projects, a good part of them ≥1亿

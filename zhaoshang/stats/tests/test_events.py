@@ -216,6 +216,26 @@ def test_the_organiser_records_the_signings_of_the_day_on_the_projects(conferenc
     assert states == {services.LinkState.RECORDED}
 
 
+def test_recording_the_stages_leaves_a_venue_whose_day_is_still_to_come(conference, hall, centre_officer):
+    later = EventVenue.objects.create(
+        event=conference, name="次日分会场", city="macao", online=False, held_on=today() + timedelta(days=2), order=9
+    )
+    conference.end_on = later.held_on
+    conference.save()
+    past, coming = (
+        ProjectFactory(planned_investment=Decimal(20_000)),
+        ProjectFactory(planned_investment=Decimal(30_000)),
+    )
+    services.add_project(centre_officer, conference, past, EventRole.SIGNED, hall)
+    services.add_project(centre_officer, conference, coming, EventRole.SIGNED, later)
+
+    assert services.record_stages(centre_officer, conference) == 1
+
+    past.refresh_from_db()
+    coming.refresh_from_db()
+    assert past.signed_on == hall.held_on and coming.signed_on is None
+
+
 def test_recording_the_stages_changes_nothing_when_one_project_cannot_move(conference, hall, centre_officer):
     fine = ProjectFactory(name="甲项目")
     dropped = ProjectFactory(name="乙项目")

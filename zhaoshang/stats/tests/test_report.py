@@ -77,7 +77,7 @@ def table(document, number):
 
 
 def test_the_report_is_written_from_the_records(records):
-    document = build().document
+    document = build()
     period = Period.cumulative(2025, 11)
     assert document.title == "江门市招商引资工作通报" and document.issue == "2025年第11期"
     assert document.lead[0] == services.headline(period)["zh"]
@@ -110,7 +110,7 @@ def test_the_report_is_written_from_the_records(records):
 
 
 def test_the_english_report_says_the_same_in_english(records):
-    document = build(language="en").document
+    document = build(language="en")
     assert document.title == "Jiangmen investment promotion report"
     assert document.lead[0] == services.headline(Period.cumulative(2025, 11))["en"]
     assert table(document, 1).total[3] == Decimal("6.90")  # billion yuan
@@ -118,7 +118,7 @@ def test_the_english_report_says_the_same_in_english(records):
 
 
 def test_a_district_bureau_reports_on_its_district_only(records, district_officer):
-    document = build(district_officer).document
+    document = build(district_officer)
     assert [row[0] for row in table(document, 1).rows] == ["蓬江区"]
     names = {row[1] for number in (2, 3, 4, 5, 6) for row in table(document, number).rows}
     assert "新会等待项目" not in names and "电池大项目" in names
@@ -154,7 +154,7 @@ def test_a_published_report_stays_as_it_was_when_the_records_change(records, cen
     with translation.override("zh-hans"):
         before = reports.frozen_document(published)
         frozen_before = reports.frozen_records(published)
-    assert before == build().document
+    assert before == build()
     assert [row.name for row in frozen_before[0]["rows"]] == [
         "电池大项目",
         "新会等待项目",
@@ -171,7 +171,7 @@ def test_a_published_report_stays_as_it_was_when_the_records_change(records, cen
     with translation.override("zh-hans"):
         assert reports.frozen_document(published) == before
         assert [f["value"] for f in reports.frozen_records(published)] == [f["value"] for f in frozen_before]
-    live = build().document
+    live = build()
     assert live.lead != before.lead and table(live, 1).total[1] == 5
 
     page = client_for(centre_officer).get(published.get_absolute_url())
@@ -234,5 +234,5 @@ def test_a_long_list_of_the_month_shows_the_largest_and_says_how_many_there_are(
     rows, count = reports.month_projects("large_signed", "signed_on", 2025, 11, limit=1)
     assert [row.name for row in rows] == ["电池大项目"] and count == 2
     monkeypatch.setattr(reports, "MONTH_LIST_LIMIT", 1)
-    signed = table(build().document, 2)
+    signed = table(build(), 2)
     assert len(signed.rows) == 1 and "2" in signed.note and "1" in signed.note
