@@ -133,6 +133,7 @@ def test_a_visitor_reads_typed_names_as_text_on_every_public_page(
     visitor.page.locator("[data-testid=map-list] > li").first.click()  # the visitor's way to a site's tooltip
     assert typed["S" + suffix] in visitor.page.locator("#portal-map .leaflet-tooltip-pane").inner_text()
 
+    # the names each page shows: a tag without its language letter is read in the visitor's language
     pages = {
         objects["site"].get_absolute_url(): ["S", "P", "L", "H", "B", "D0", "Kz"],
         objects["park"].get_absolute_url(): ["P", "S", "C", "L", "D0"],
