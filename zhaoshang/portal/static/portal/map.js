@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   if (!window.L) return;
+  const escapeHTML = window.zhaoshang.escapeHTML; // Leaflet sets a tooltip's string as HTML
 
   const KIND_COLOURS = { parcel: "#2fb344", factory: "#f76707", office: "#206bc4" };
   const REGION_STYLE = { color: "#7a8799", weight: 1.2, fillColor: "#dfe7f0", fillOpacity: 0.55 };
@@ -40,7 +41,7 @@
           interactive: false,
           onEachFeature: (feature, shape) => {
             const props = feature.properties || {};
-            shape.bindTooltip((english && props.name_en) || props.name, {
+            shape.bindTooltip(escapeHTML((english && props.name_en) || props.name), {
               permanent: true,
               direction: "center",
               className: "portal-region-label",
@@ -85,7 +86,7 @@
       onEachFeature: (feature, shape) => {
         const props = feature.properties;
         const name = (english && props.name_en) || props.name;
-        shape.bindTooltip(name, { sticky: true });
+        shape.bindTooltip(escapeHTML(name), { sticky: true });
         const link = el("a", { href: props.url }, name);
         shape.bindPopup(link);
       },
@@ -189,7 +190,7 @@
         const name = (english && props.name_en) || props.name;
         const marker = L.circleMarker([lat, lon], siteStyle(props, props.id === selectedId));
         marker.feature = feature;
-        marker.bindTooltip(name);
+        marker.bindTooltip(escapeHTML(name));
         marker.on("click", () => select(props.id, true));
         marker.addTo(sites);
         markers.set(props.id, marker);
@@ -311,7 +312,7 @@
     const points = (data.sites || []).concat(data.point ? [data.point] : []);
     points.forEach((point) => {
       const marker = L.circleMarker([point.lat, point.lon], siteStyle({ kind: point.kind }, Boolean(data.point)));
-      marker.bindTooltip(point.name);
+      marker.bindTooltip(escapeHTML(point.name));
       if (!data.point) marker.on("click", () => (location.href = point.url));
       marker.addTo(map);
       bounds.extend(marker.getLatLng());

@@ -4,6 +4,7 @@
   const box = document.getElementById("proposal-map");
   const dataNode = document.getElementById("proposal-map-data");
   if (!box || !dataNode || !window.L) return;
+  const escapeHTML = window.zhaoshang.escapeHTML; // Leaflet sets a tooltip's string as HTML
   const data = JSON.parse(dataNode.textContent);
   const map = L.map(box, { zoomSnap: 0.25, attributionControl: false });
   const colour = (site) => (!site.available ? "#9aa0ac" : site.score >= 80 ? "#2fb344" : site.score >= 50 ? "#f59f00" : "#d63939");
@@ -18,7 +19,7 @@
       fillOpacity: 0.95,
     });
     const label = `${index + 1}. ${site.name} (${site.reference}) · ${site.score}/100`;
-    marker.bindTooltip(label);
+    marker.bindTooltip(escapeHTML(label));
     marker.on("click", () => {
       const target = document.querySelector(`[data-testid="proposal-site"][data-reference="${CSS.escape(site.reference)}"]`);
       if (target) target.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -38,7 +39,9 @@
       const districts = L.geoJSON(collection, {
         style: { color: "#206bc4", weight: 1, fillOpacity: 0.08 },
         onEachFeature: (feature, layer) =>
-          layer.bindTooltip((lang === "en" && feature.properties.name_en) || feature.properties.name, { sticky: true }),
+          layer.bindTooltip(escapeHTML((lang === "en" && feature.properties.name_en) || feature.properties.name), {
+            sticky: true,
+          }),
       }).addTo(map);
       districts.bringToBack();
       fit(districts);

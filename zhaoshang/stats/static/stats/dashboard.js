@@ -1,7 +1,9 @@
 /* The dashboard's charts (ECharts) and district map (Leaflet, the city's own boundaries: no tiles), drawn from the
-   figures the page carries. Labels come translated with the data. */
+   figures the page carries. Labels come translated with the data. Tooltips are HTML in both libraries: names of
+   districts and chains go into them through escapeHTML. */
 (function () {
   "use strict";
+  var escapeHTML = window.zhaoshang.escapeHTML;
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
   var dark = !!document.querySelector(".dashboard-screen");
   var charts = [];
@@ -35,7 +37,7 @@
 
   var forward = data.funnel.filter(function (row) { return !row.aside; });
   chart("chart-funnel", {
-    tooltip: { trigger: "item", formatter: "{b}: {c}" },
+    tooltip: { trigger: "item", formatter: function (item) { return escapeHTML(item.name + ": " + item.value); } },
     series: [{
       type: "funnel", sort: "none", minSize: "12%", left: 10, right: 10, top: 10, bottom: 10,
       label: { formatter: "{b} {c}" },
@@ -44,7 +46,10 @@
   });
 
   chart("chart-chains", {
-    tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+    tooltip: {
+      trigger: "item",
+      formatter: function (item) { return escapeHTML(item.name + ": " + item.value + " (" + item.percent + "%)"); },
+    },
     series: [{
       type: "pie", radius: ["35%", "70%"],
       data: data.chains.map(function (row) { return { name: row.label, value: row.count }; }),
@@ -76,7 +81,7 @@
         onEachFeature: function (feature, shape) {
           var row = byAdcode[feature.properties.adcode];
           var name = feature.properties.name || "";
-          shape.bindTooltip(name + (row ? ": " + row.count + " · " + row.amount.toFixed(1) : ": 0"), { sticky: true });
+          shape.bindTooltip(escapeHTML(name + (row ? ": " + row.count + " · " + row.amount.toFixed(1) : ": 0")), { sticky: true });
           if (row && row.url) shape.on("click", function () { window.location.href = row.url; });
         },
       }).addTo(map);
