@@ -123,12 +123,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
-# Only the built files of each front-end package are published (no CDN).
-STATICFILES_DIRS = [
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+# Only the files the pages load (and the files those name) of each front-end package are published (no CDN):
+# package → (its folder, glob patterns of the files to publish). See core/staticfiles.py.
+VENDOR_FILES = {
+    "vendor/tabler": (
+        NODE_MODULES / "@tabler" / "core" / "dist",
+        ["css/tabler.min.css", "css/tabler.min.css.map", "js/tabler.min.js", "js/tabler.min.js.map"],
+    ),
+    "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    "vendor/leaflet": (NODE_MODULES / "leaflet" / "dist", ["leaflet.css", "leaflet.js", "leaflet.js.map", "images/*"]),
+    "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "zhaoshang.core.staticfiles.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
