@@ -1,6 +1,6 @@
 """The Content-Security-Policy in Debian's chromium: the public map, a park, the dashboard, the project board and
 the API documentation run without a single violation, and the behaviours that used to be inline script (the
-print button, the period selector) still work."""
+print button, the period selector, the inquiry form that shows a refusal in place) still work."""
 
 import pytest
 from django.utils import timezone
@@ -50,14 +50,22 @@ def visit(tab, url: str, ready: str) -> None:
     assert tab.violations() == [], url
 
 
-def test_public_and_staff_pages_run_under_the_policy_and_their_buttons_work(watched, live_server, city, centre, leader):
+def test_public_and_staff_pages_run_under_the_policy_and_their_buttons_work(
+    watched, live_server, settings, city, centre, leader
+):
     tab = watched
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {**rates, "inquiry": "0/hour"}}
     park = ParkFactory(team=centre)
 
     visit(tab, f"{live_server.url}/admin/login/", "#login-form")  # Django's admin
     visit(tab, f"{live_server.url}/", "#portal-map .leaflet-tooltip-pane .portal-region-label")
     visit(tab, f"{live_server.url}{park.get_absolute_url()}", ".leaflet-container")
     tab.locator("[data-testid=inquiry-form]").wait_for()  # the inquiry form came in through htmx
+    tab.fill("#inquiry_company", "星河新能源科技有限公司")
+    tab.click("[data-testid=inquiry-submit]")
+    tab.locator("[data-testid=rate-limited]").wait_for()  # the refusal (429) is swapped in like an answer
+    assert tab.input_value("#inquiry_company") == "星河新能源科技有限公司"  # with what was typed
     assert tab.violations() == []
 
     log_in(tab, live_server, leader)
