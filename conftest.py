@@ -33,6 +33,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_cache_of_an_earlier_run():
+    """Without Redis the cache is files under var/, which outlive a run: what an interrupted run left is dropped."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with empty caches: records a test rolled back must not be found in them by the next."""

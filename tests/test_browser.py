@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def page(live_server):
+    """A chromium tab. Pages run under the Content-Security-Policy, which refuses eval: give ``wait_for_function``
+    a function (``"() => …"``), not a bare expression, which Playwright evaluates with eval while it polls."""
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still synchronous.

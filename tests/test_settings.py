@@ -4,7 +4,6 @@ The start-up tests run ``manage.py`` in a subprocess with a controlled environme
 is a temporary one, so nothing touches the project's own var/.
 """
 
-import os
 import secrets
 import stat
 import subprocess
@@ -24,36 +23,17 @@ from zhaoshang.core.env import (
     secret_key,
 )
 
-BASE_DIR = Path(__file__).resolve().parents[1]
+from .server import environment
 
-# Every variable settings.py reads; the subprocesses start without any of them unless a test sets it.
-SETTINGS_VARIABLES = {
-    "ALLOWED_HOSTS",
-    "BEHIND_HTTPS_PROXY",
-    "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_URL",
-    "DEBUG",
-    "LOG_LEVEL",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "SECURE_HSTS_SECONDS",
-    "SECURE_SSL_REDIRECT",
-    "TIME_ZONE",
-}
+BASE_DIR = Path(__file__).resolve().parents[1]
 
 
 def start(var_dir: Path, *args: str, **variables: str) -> subprocess.CompletedProcess:
     """Run ``manage.py *args`` with only ``variables`` (and ZHAOSHANG_VAR_DIR=var_dir) configured."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in SETTINGS_VARIABLES and not name.startswith(("ZHAOSHANG_", "DJANGO_"))
-    }
-    env.update(ZHAOSHANG_VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="zhaoshang.settings", **variables)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env=env,
+        env=environment(var_dir, **variables),
         capture_output=True,
         text=True,
         timeout=120,
@@ -120,10 +100,7 @@ def test_a_redis_url_of_another_scheme_refuses_to_start(tmp_path):
 
 
 def test_the_wsgi_entry_point_also_refuses_with_one_line(tmp_path):
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS_VARIABLES}
-    env.update(
-        ZHAOSHANG_VAR_DIR=str(tmp_path), ZHAOSHANG_MODE="production", DJANGO_SETTINGS_MODULE="zhaoshang.settings"
-    )
+    env = environment(tmp_path, ZHAOSHANG_MODE="production")
     result = subprocess.run(
         [sys.executable, "-c", "import zhaoshang.wsgi"], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
@@ -205,6 +182,37 @@ def test_a_secret_key_from_the_environment_wins_over_the_generated_one(tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == key
     assert not (tmp_path / "secret_key").exists()
+
+
+def shell(var_dir: Path, code: str, **variables: str) -> str:
+    result = start(var_dir, "shell", "--no-imports", "-c", code, **variables)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_without_redis_every_process_shares_the_cache_through_files_in_the_var_directory(tmp_path):
+    shell(tmp_path, "from django.core.cache import cache; cache.set('shared', 42, None)")
+    assert shell(tmp_path, "from django.core.cache import cache; print(cache.get('shared'))") == "42"
+    assert list((tmp_path / "cache").iterdir())
+
+
+IMAGE_SOURCES = "from django.conf import settings; print(*settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+
+
+def test_the_content_security_policy_lets_images_come_from_the_online_tile_server_only_when_one_is_set(tmp_path):
+    assert shell(tmp_path, IMAGE_SOURCES).split() == ["'self'", "data:", "blob:"]
+    tiles = "https://{s}.tiles.example.cn/{z}/{x}/{y}.png"
+    assert shell(tmp_path, IMAGE_SOURCES, ZHAOSHANG_ONLINE_TILES=tiles).split() == [
+        "'self'",
+        "data:",
+        "blob:",
+        "https://*.tiles.example.cn",
+    ]
+
+
+def test_an_online_tile_layer_that_is_not_a_web_address_refuses_to_start(tmp_path):
+    line = refused_with_one_line(start(tmp_path, "check", ZHAOSHANG_ONLINE_TILES="tiles/{z}/{x}/{y}.png"))
+    assert "ZHAOSHANG_ONLINE_TILES" in line
 
 
 # --- the typed readers ---------------------------------------------------------------------------

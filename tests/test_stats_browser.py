@@ -44,7 +44,7 @@ def test_a_leader_goes_from_the_dashboard_to_the_projects_and_exports_the_report
     page.goto(f"{live_server.url}/work/stats/dashboard/")
     card = page.locator("[data-testid=card-large_signed]")
     assert card.locator("[data-testid=card-value]").inner_text().strip() == "2"
-    page.wait_for_function("document.querySelector('#chart-trend canvas') !== null")  # ECharts drew, offline
+    page.wait_for_function("() => document.querySelector('#chart-trend canvas') !== null")  # ECharts drew, offline
 
     card.click()
     page.wait_for_url("**/work/stats/records/**")

@@ -6,8 +6,10 @@ database URL required; secure cookies, HSTS, HTTPS redirect).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.env import (
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     # Own apps, in dependency order: an app imports only from those above it.
     "zhaoshang.core",
     "zhaoshang.accounts",
@@ -61,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Pages, API answers and (in development) static files go out compressed to clients that accept it:
     # a phone on a slow link loads the map in a fifth of the bytes. CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
@@ -123,12 +127,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = BASE_DIR / "node_modules"
-# Only the built files of each front-end package are published (no CDN).
-STATICFILES_DIRS = [
-    ("vendor/tabler", NODE_MODULES / "@tabler" / "core" / "dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+# Only the files the pages load (and the files those name) of each front-end package are published (no CDN):
+# package → (its folder, glob patterns of the files to publish). See core/staticfiles.py.
+VENDOR_FILES = {
+    "vendor/tabler": (
+        NODE_MODULES / "@tabler" / "core" / "dist",
+        ["css/tabler.min.css", "css/tabler.min.css.map", "js/tabler.min.js", "js/tabler.min.js.map"],
+    ),
+    "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
+    "vendor/leaflet": (NODE_MODULES / "leaflet" / "dist", ["leaflet.css", "leaflet.js", "leaflet.js.map", "images/*"]),
+    "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "zhaoshang.core.staticfiles.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -147,11 +159,16 @@ PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ConfigError(f"REDIS_URL must start with redis://, rediss:// or unix://, got {REDIS_URL!r}")
+# The cache holds what every process must agree on: rate-limit counts and the generation numbers of
+# core/generations.py. Without Redis it is files under var/cache/, shared by every process of the machine
+# (gunicorn's workers, Celery, management commands): a per-process memory cache would let each worker count
+# its own rate limits. Files rather than a database table: a cache write never joins, waits for or locks
+# the database's transactions. Several application machines need Redis.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhaoshang"}
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
     )
 }
 
@@ -224,6 +241,33 @@ ZHAOSHANG_CITY_ADCODE = env_str("ZHAOSHANG_CITY_ADCODE", "440700")
 # empty: the map draws the city's own boundaries only (works on an intranet).
 ZHAOSHANG_ONLINE_TILES = env_str("ZHAOSHANG_ONLINE_TILES", "")
 ZHAOSHANG_ONLINE_TILES_ATTRIBUTION = env_str("ZHAOSHANG_ONLINE_TILES_ATTRIBUTION", "")
+_tiles = urlsplit(ZHAOSHANG_ONLINE_TILES.replace("{s}", "*"))  # Leaflet's {s}: the tile server's subdomains
+if ZHAOSHANG_ONLINE_TILES and (_tiles.scheme not in {"http", "https"} or not _tiles.netloc):
+    raise ConfigError(f"ZHAOSHANG_ONLINE_TILES must be an http(s):// URL, got {ZHAOSHANG_ONLINE_TILES!r}")
+TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc}"] if ZHAOSHANG_ONLINE_TILES else []
+# Content-Security-Policy (django-csp), in every mode so that development meets it first: scripts only from this
+# site's files (no inline script, no eval: templates declare behaviours with data attributes, core/behaviours.js);
+# nothing framed, embedded or posted elsewhere; images also from the online tile server when one is configured.
+# Style sheets and <style> elements only from this site's files too; style *attributes* are allowed, because
+# ECharts writes its tooltips as HTML with style attributes (Leaflet, Tabler and htmx set styles through the DOM,
+# which the policy does not govern). An attribute styles one element and runs nothing. Browsers without
+# style-src-elem/-attr (before CSP level 3) fall back to style-src.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *TILE_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 # A listing not verified for this many days is stale: flagged to staff, hidden from the public.
 ZHAOSHANG_LISTING_STALE_DAYS = env_int("ZHAOSHANG_LISTING_STALE_DAYS", 180, minimum=1)
 # Working days within which an investor's inquiry must get its first response.

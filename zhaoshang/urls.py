@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from zhaoshang.core import views as core_views
 from zhaoshang.projects import views as project_views
@@ -15,7 +15,12 @@ api_patterns = [
     path("portal/", include("zhaoshang.portal.api.urls")),
     path("stats/", include("zhaoshang.stats.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI with its start-up script served as a file of its own (?script), as the CSP allows no inline script.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="core/api_docs.html"),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [

@@ -32,7 +32,7 @@ def test_the_organiser_searches_a_project_puts_it_on_the_list_and_prints_it(
     page.goto(f"{live_server.url}{event.get_absolute_url()}")
     page.click("[data-testid=add-project-link]")
     page.fill("#project-search", "光伏")
-    page.wait_for_function("document.querySelectorAll('#id_project option').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#id_project option').length === 2")
     page.select_option("#id_project", str(wanted.pk))
     page.click("[data-testid=add-project-form] button[type=submit]")
 

@@ -3,8 +3,10 @@
 import io
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -257,7 +259,8 @@ def test_the_printable_list_names_the_projects_in_order(event, officer_b, client
     rows = [row["link"].project.name for row in response.context["rows"]]
     assert rows == ["甲项目", "乙项目", "丙项目"]  # the main venue first, then by order
     assert html.index("甲项目") < html.index("乙项目") < html.index("丙项目")
-    assert "@media print" in html
+    assert "stats/event_print.css" in html
+    assert "@media print" in Path(finders.find("stats/event_print.css")).read_text()  # A4 landscape, no buttons
     assert "3个项目现场签约，计划投资总额6.5亿元" not in html  # amounts are floored to whole 亿
     assert "3个项目现场签约，计划投资总额超6亿元" in html
 
