@@ -96,12 +96,18 @@ def change_record(instance, action: str, before: dict | None, after: dict | None
         request_id=actor.request_id if actor else "",
         action=action,
         content_type_id=ContentType.objects.get_for_model(type(instance), for_concrete_model=True).pk,
-        object_id=str(instance.pk),
+        object_id=str(instance.pk) if instance.pk is not None else "",
         object_repr=str(instance)[:200],
         before=before,
         after=after,
         changed_fields=changed,
     )
+
+
+def record_event(instance, action: str, details: dict) -> None:
+    """A change record of an event that happened to ``instance`` without changing its columns (an account locked
+    after too many wrong passwords): ``details`` as "after". An unsaved instance is recorded by its text only."""
+    change_record(instance, action, None, details, sorted(details)).save()
 
 
 def _write(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):
