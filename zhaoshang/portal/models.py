@@ -240,6 +240,8 @@ class Proposal(BaseModel):
     results = models.JSONField(_("ranked sites"), help_text=_("Scores and reasons as computed when saved."))
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
 
+    audit_secret = ("token",)  # the link opens the proposal to anyone: history pages never show it
+
     class Meta:
         ordering = ["-created"]
         verbose_name = _("proposal")
