@@ -128,3 +128,19 @@ def test_a_corrupted_backup_is_refused_with_a_message_and_changes_nothing(tmp_pa
 
     assert Enterprise.objects.filter(name="备份之后有限公司").exists()
     assert (file_folders.MEDIA_ROOT / "parks" / "map.png").read_bytes() == b"\x89PNG current"
+
+
+def test_a_backup_of_the_first_format_records_only_still_restores(tmp_path, outpost_a, transactional_db):
+    import gzip
+
+    from zhaoshang.core.backup import EXCLUDED
+
+    EnterpriseFactory(name="旧格式有限公司", owner_team=outpost_a)
+    buffer = io.StringIO()
+    call_command("dumpdata", *[f"--exclude={label}" for label in EXCLUDED], natural_foreign=True, stdout=buffer)
+    old = tmp_path / "zhaoshang-old.json.gz"
+    with gzip.open(old, "wt", encoding="utf-8") as handle:
+        handle.write(buffer.getvalue())
+    Enterprise.objects.filter(name="旧格式有限公司").delete()
+    call_command("restore", str(old), "--yes")
+    assert Enterprise.objects.filter(name="旧格式有限公司").exists()
