@@ -4,7 +4,7 @@ officer who answers.
 An anonymous visitor on a phone, with no network beyond this site, opens the investment map, filters it by a
 chain and a district, opens a site, reads its landing guide, switches to English, runs a matching, saves the
 proposal, downloads its PDF and sends an inquiry; then an officer of the team responsible for the site logs in
-and finds that inquiry in the inbox with its response clock.
+and finds that inquiry in the inbox with its response clock, opens it and accepts it, which opens its lead.
 """
 
 import io
@@ -306,6 +306,13 @@ def test_an_investor_on_a_phone_finds_a_site_and_asks_and_the_responsible_office
         clock = row.locator("[data-testid=clock]")
         expect(clock).to_have_attribute("data-state", "running")
         assert clock.inner_text().strip(), "the response clock says how long is left"
+        # Nothing is in the pipeline until the officer accepts the inquiry; accepting opens its lead.
+        assert inquiry.lead_id is None
+        row.get_by_role("link", name=COMPANY).click()
+        officer.locator("[data-testid=accept]").click()
+        expect(officer.locator("[data-testid=inquiry-lead]")).to_be_visible()
+        inquiry.refresh_from_db()
+        assert inquiry.lead is not None and inquiry.lead.owner_team == inquiry.team
     else:
         bugs.append(f"{officer_a.username}'s inbox does not list the inquiry of {COMPANY} (see the routing above)")
     context.close()

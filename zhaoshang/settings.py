@@ -5,6 +5,7 @@ key, demo logins allowed) or production (SECRET_KEY, ALLOWED_HOSTS and a
 database URL required; secure cookies, HSTS, HTTPS redirect).
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "axes",
     # Own apps, in dependency order: an app imports only from those above it.
     "zhaoshang.core",
     "zhaoshang.accounts",
@@ -75,9 +77,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and too old sessions before the request's actor is recorded.
+    "zhaoshang.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
+    # Last: turns a refused login (too many wrong passwords) into the login page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhaoshang.urls"
@@ -109,6 +115,26 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Password guessing (django-axes): after this many wrong passwords for one account from one address, that
+# account is refused from that address (even with the right password) for the cool-off. Counted in the database,
+# so that every worker process agrees; the lockout is audited and logged (zhaoshang/accounts/lockout.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("ZHAOSHANG_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZHAOSHANG_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "zhaoshang.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "zhaoshang.core.api.throttling.client_address"
+AXES_VERBOSE = False  # the lockout is logged once, by zhaoshang.accounts.lockout
+# Sessions end after this many minutes without a request, and in any case this many hours after logging in.
+# The last activity is written to the session at most once a minute (zhaoshang/accounts/middleware.py).
+ZHAOSHANG_SESSION_IDLE_MINUTES = env_int("ZHAOSHANG_SESSION_IDLE_MINUTES", 120, minimum=1)
+ZHAOSHANG_SESSION_MAX_HOURS = env_int("ZHAOSHANG_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = ZHAOSHANG_SESSION_MAX_HOURS * 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -287,5 +313,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", ["DEBUG", "INFO", "WARNING", "ERROR"], "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {"jieba": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -24,3 +24,12 @@ class AccountsConfig(AppConfig):
             "admin_only": True,
         },
     ]
+
+    def ready(self):
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import lockout, middleware
+
+        user_locked_out.connect(lockout.on_locked_out, dispatch_uid="accounts:locked-out")
+        user_logged_in.connect(middleware.on_logged_in, dispatch_uid="accounts:session-start")

@@ -3,11 +3,18 @@
 Every model with ``audited = True`` (all ``BaseModel`` subclasses, and the user
 model) writes a ``ChangeRecord`` on create, update and delete, and on changes
 of its many-to-many fields, inside the same transaction as the change.
+
+Columns a model names in ``audit_exclude`` are not recorded; columns it names in
+``audit_secret`` (a proposal's link key, which opens it to anyone) are recorded
+masked — a short fingerprint shows that the value changed, never the value — and
+their values are masked in the record's text too, so no history page or audit
+log can show them.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import uuid
 from decimal import Decimal
@@ -33,12 +40,34 @@ def _excluded(model) -> set[str]:
     return ALWAYS_EXCLUDED | set(getattr(model, "audit_exclude", ()))
 
 
+def _secret_fields(model) -> frozenset[str]:
+    return frozenset(getattr(model, "audit_secret", ()))
+
+
+def mask(value) -> str:
+    """A secret as the change records keep it: a fingerprint that tells two values apart, not the value."""
+    if value in (None, ""):
+        return value
+    return "•••• " + hashlib.sha256(str(value).encode("utf-8")).hexdigest()[:6]
+
+
+def masked_text(instance, text: str) -> str:
+    for name in _secret_fields(type(instance)):
+        value = getattr(instance, name, None)
+        if value:
+            text = text.replace(str(value), mask(value))
+    return text
+
+
 def snapshot(instance) -> dict:
-    """The record's own columns as JSON-safe values (foreign keys by id)."""
+    """The record's own columns as JSON-safe values (foreign keys by id; secrets masked)."""
     data = {}
+    secrets = _secret_fields(type(instance))
     for field, attname, places, is_file in _recorded_fields(type(instance)):
         value = field.value_from_object(instance)
-        if places is not None and value is not None:
+        if attname in secrets:
+            value = mask(value)
+        elif places is not None and value is not None:
             # 100 typed into a form is the 100.00 stored: compare at the column's precision.
             value = Decimal(value).quantize(places)
         elif is_file:
@@ -96,12 +125,18 @@ def change_record(instance, action: str, before: dict | None, after: dict | None
         request_id=actor.request_id if actor else "",
         action=action,
         content_type_id=ContentType.objects.get_for_model(type(instance), for_concrete_model=True).pk,
-        object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_id=str(instance.pk) if instance.pk is not None else "",
+        object_repr=masked_text(instance, str(instance))[:200],
         before=before,
         after=after,
         changed_fields=changed,
     )
+
+
+def record_event(instance, action: str, details: dict) -> None:
+    """A change record of an event that happened to ``instance`` without changing its columns (an account locked
+    after too many wrong passwords): ``details`` as "after". An unsaved instance is recorded by its text only."""
+    change_record(instance, action, None, details, sorted(details)).save()
 
 
 def _write(instance, action: str, before: dict | None, after: dict | None, changed: list[str]):

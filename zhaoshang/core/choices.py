@@ -33,3 +33,4 @@ class ChangeKind(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
+    LOCKOUT = "lockout", _("locked out")  # an account refused after too many wrong passwords

@@ -41,6 +41,7 @@ class BaseModel(ScopedModelMixin, models.Model):
 
     audited = True
     audit_exclude: tuple[str, ...] = ()
+    audit_secret: tuple[str, ...] = ()  # recorded masked (core.audit.mask), never in clear
 
     class Meta:
         abstract = True

@@ -235,13 +235,20 @@ def object_history(request, content_type_id: int, object_id: str):
     if obj is None and not user_scope(request.user).is_admin:
         raise Http404
     records = ChangeRecord.objects.filter(content_type=content_type, object_id=str(object_id)).select_related("user")
+    # An object whose address holds a secret (a proposal's link key) is named, masked, and not linked.
+    secret = bool(getattr(model, "audit_secret", ()))
+    if obj is None:
+        object_repr = records.first().object_repr if records else ""
+    else:
+        object_repr = audit.masked_text(obj, str(obj))
     return render(
         request,
         "core/object_history.html",
         {
             "object": obj,
+            "object_url": obj.get_absolute_url() if obj is not None and not secret else "",
             "records": records,
-            "object_repr": records.first().object_repr if records and obj is None else obj,
+            "object_repr": object_repr,
         },
     )
 

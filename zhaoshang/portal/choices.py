@@ -7,3 +7,15 @@ class InquiryStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
     SPAM = "spam", _("Spam")
+    IRRELEVANT = "irrelevant", _("Not relevant")
+
+
+# The statuses of an inquiry dismissed by its team: kept and audited, never a lead, never counted as received.
+DISMISSED_STATUSES = (InquiryStatus.SPAM, InquiryStatus.IRRELEVANT)
+
+
+class DismissalGrounds(models.TextChoices):
+    """Why a team dismisses an inquiry instead of accepting it (each is an inquiry status)."""
+
+    SPAM = InquiryStatus.SPAM.value, _("Spam or a robot")
+    IRRELEVANT = InquiryStatus.IRRELEVANT.value, _("Not an investment inquiry")

@@ -240,6 +240,8 @@ class Proposal(BaseModel):
     results = models.JSONField(_("ranked sites"), help_text=_("Scores and reasons as computed when saved."))
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
 
+    audit_secret = ("token",)  # the link opens the proposal to anyone: history pages never show it
+
     class Meta:
         ordering = ["-created"]
         verbose_name = _("proposal")
@@ -268,7 +270,12 @@ def working_days_after(start, days: int):
 
 
 class Inquiry(BaseModel):
-    """An investor's question from the portal: a lead for the team responsible, with a response clock."""
+    """An investor's question from the portal, waiting in the inbox of the team responsible, with a response clock.
+
+    Nothing enters the pipeline until a member of that team accepts the inquiry (which opens its lead) or
+    dismisses it with a reason (spam or not relevant: kept, audited, never a lead). See
+    ``portal.services.inquiries``.
+    """
 
     company = models.CharField(_("company"), max_length=200)
     contact_name = models.CharField(_("contact person"), max_length=100)
@@ -303,8 +310,27 @@ class Inquiry(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="inquiries",
-        help_text=_("The project the inquiry opened in the pipeline."),
+        help_text=_("The project the inquiry opened in the pipeline when it was accepted."),
     )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dismissed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissal_reason = models.TextField(_("reason for dismissal"), blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -351,6 +377,11 @@ class Inquiry(BaseModel):
     def is_overdue(self) -> bool:
         moment = self.first_response_at or timezone.now()
         return moment > self.due
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for its team to accept or dismiss it."""
+        return self.accepted_at is None and self.dismissed_at is None
 
     @property
     def response_hours(self) -> float | None:

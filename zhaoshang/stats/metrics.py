@@ -358,7 +358,15 @@ _METRICS = [
         sum_of="amount_usd",
         unit=Unit.WAN_USD,
     ),
-    Metric("inquiries", _("Investor inquiries received"), "inquiries", "created__date"),
+    Metric(
+        "inquiries",
+        _("Investor inquiries received"),
+        "inquiries",
+        "created__date",
+        # an inquiry its team dismissed (spam, not relevant) is not an investor's inquiry
+        filters=lambda: Q(dismissed_at__isnull=True),
+        description=_("Inquiries dismissed by their team as spam or not relevant are not counted."),
+    ),
 ]
 
 METRICS: dict[str, Metric] = {m.key: m for m in _METRICS}

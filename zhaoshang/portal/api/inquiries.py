@@ -147,6 +147,10 @@ class InquirySerializer(serializers.ModelSerializer):
             "first_response_at",
             "responded_by",
             "response_note",
+            "lead",
+            "accepted_at",
+            "dismissed_at",
+            "dismissal_reason",
         ]
         read_only_fields = fields
 

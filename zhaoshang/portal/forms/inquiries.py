@@ -13,9 +13,9 @@ from zhaoshang.accounts.models import Team
 from zhaoshang.core.filtersets import SearchFilterSet
 from zhaoshang.core.forms import widget_css
 
-from ..choices import InquiryStatus
+from ..choices import DISMISSED_STATUSES, DismissalGrounds, InquiryStatus
 from ..models import Inquiry
-from ..services.inquiries import INQUIRY_FIELDS, overdue_q
+from ..services.inquiries import INQUIRY_FIELDS, overdue_q, pending_q
 
 HONEYPOT = "website"
 
@@ -123,10 +123,39 @@ class ResponseForm(forms.Form):
         mark_invalid(self)
 
 
+class DismissForm(forms.Form):
+    """A member of the owning team dismisses an inquiry instead of accepting it: why, in a few words."""
+
+    grounds = forms.ChoiceField(
+        label=_("Grounds"),
+        choices=DismissalGrounds.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        help_text=_("Kept with the inquiry and in its history."),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def full_clean(self):
+        super().full_clean()
+        mark_invalid(self)
+
+
+DECISIONS = [
+    ("pending", _("To accept or dismiss")),
+    ("accepted", _("Accepted")),
+    ("dismissed", _("Dismissed")),
+]
+
+
 class InquiryFilterSet(SearchFilterSet):
-    """Filters of the inbox and of the staff API: status, overdue, team, text. Spam only when asked for."""
+    """Filters of the inbox and of the staff API: decision, status, overdue, team, text. Dismissed inquiries only
+    when asked for (by their status or the decision)."""
 
     search_fields = ("company", "contact_name", "email", "phone", "message")
+    decision = django_filters.ChoiceFilter(label=_("Decision"), choices=DECISIONS, method="filter_decision")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=InquiryStatus.choices)
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"),
@@ -137,12 +166,21 @@ class InquiryFilterSet(SearchFilterSet):
 
     class Meta:
         model = Inquiry
-        fields = ["q", "status", "overdue", "team"]
+        fields = ["q", "decision", "status", "overdue", "team"]
 
     def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("status"):
-            queryset = queryset.exclude(status=InquiryStatus.SPAM)
+        if not self.form.cleaned_data.get("status") and self.form.cleaned_data.get("decision") != "dismissed":
+            queryset = queryset.exclude(status__in=DISMISSED_STATUSES)
         return super().filter_queryset(queryset)
+
+    def filter_decision(self, queryset, name, value):
+        if value == "pending":
+            return queryset.filter(pending_q())
+        if value == "accepted":
+            return queryset.filter(accepted_at__isnull=False)
+        if value == "dismissed":
+            return queryset.filter(dismissed_at__isnull=False)
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

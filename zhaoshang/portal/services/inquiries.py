@@ -11,6 +11,13 @@ site's time zone; public holidays are not yet data) after the inquiry arrived, c
 ``portal.models.working_days_after`` — the one implementation. The first response stops the clock once;
 later notes are kept but do not move it.
 
+Acceptance. An inquiry opens nothing in the pipeline by itself (a robot that slips past the honeypot must not
+fill it): it waits in its team's inbox until a member of that team who may change it (``restrict(user,
+"change")``, re-checked on the locked row) either accepts it — ``accept_inquiry`` opens the lead as
+``open_lead`` describes and links it — or dismisses it with a reason (``dismiss_inquiry``: spam or not
+relevant; the inquiry is kept, its change record says who and why, and it leaves the open inquiries, the
+clock and the figures). Either decision is taken once.
+
 Rate limits. The page and the API share one mechanism (``core.api.throttling``: DRF's scoped throttle), scope
 ``inquiry`` (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["inquiry"]``, default 5/hour), keyed by client
 address for anonymous callers (by user for signed-in ones). Every submission counts, valid or not.
@@ -24,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -41,7 +48,7 @@ from zhaoshang.geo.models import Carrier
 from zhaoshang.projects.models import Project
 from zhaoshang.projects.services import receive_lead
 
-from ..choices import InquiryStatus
+from ..choices import DISMISSED_STATUSES, DismissalGrounds, InquiryStatus
 from ..models import Inquiry
 
 logger = logging.getLogger(__name__)
@@ -121,7 +128,8 @@ def route(*, carrier=None, park=None, proposal=None) -> tuple[Team, object]:
 
 
 def submit_inquiry(cleaned_data, *, carrier=None, park=None, proposal=None, language, received=None) -> Inquiry:
-    """Save an investor's inquiry, owned by the team responsible, with its response clock started.
+    """Save an investor's inquiry, owned by the team responsible, with its response clock started. It waits in
+    the team's inbox to be accepted or dismissed: nothing enters the pipeline yet.
 
     ``cleaned_data`` is a valid InquiryForm's (extra keys such as the honeypot are ignored).
     ``received`` defaults to now; tests pass an explicit moment.
@@ -142,14 +150,77 @@ def submit_inquiry(cleaned_data, *, carrier=None, park=None, proposal=None, lang
     for name in ("phone", "email", "country"):
         if getattr(inquiry, name) is None:
             setattr(inquiry, name, "")
-    with transaction.atomic():
-        inquiry.lead = open_lead(inquiry, received)
-        inquiry.save()
+    inquiry.save()
     return inquiry
 
 
+# ---------------------------------------------------------------- accepting or dismissing
+
+
+def pending_q() -> Q:
+    """Inquiries waiting for their team's decision: neither accepted nor dismissed."""
+    return Q(accepted_at__isnull=True, dismissed_at__isnull=True)
+
+
+def _lock_for_decision(inquiry: Inquiry, user) -> Inquiry:
+    """The inquiry's row, locked, if ``user`` may change it (else PermissionDenied) and it is still undecided."""
+    locked = Inquiry.objects.restrict(user, Action.CHANGE).select_for_update().filter(pk=inquiry.pk).first()
+    if locked is None:
+        raise PermissionDenied
+    if not locked.is_pending:
+        raise ValidationError(_("This inquiry has already been accepted or dismissed."), code="decided")
+    return locked
+
+
+def _refresh(inquiry: Inquiry, locked: Inquiry, names) -> None:
+    for name in (*names, "status", "version", "updated"):
+        setattr(inquiry, name, getattr(locked, name))
+
+
+def accept_inquiry(inquiry: Inquiry, user, *, now=None) -> Project:
+    """Accept an inquiry: open its lead (``open_lead``, dated the day it arrived), link it, and return the lead.
+
+    PermissionDenied when ``user`` may not change the inquiry; ValidationError when it was already decided.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_for_decision(inquiry, user)
+        lead = open_lead(locked, locked.created)
+        locked.lead = lead
+        locked.accepted_at = now
+        locked.accepted_by = user
+        locked.save()
+    logger.info("inquiry %s accepted by %s: lead %s opened", locked.pk, user, lead.pk)
+    _refresh(inquiry, locked, ("lead_id", "accepted_at", "accepted_by_id"))
+    return lead
+
+
+def dismiss_inquiry(inquiry: Inquiry, user, grounds: str, reason: str, *, now=None) -> None:
+    """Dismiss an inquiry as spam or not relevant, with a reason: it is kept (and audited) but opens no lead,
+    leaves the open inquiries and the clock, and is not counted among the inquiries received.
+
+    PermissionDenied when ``user`` may not change the inquiry; ValidationError for unknown grounds, an empty
+    reason, or an inquiry already decided.
+    """
+    reason = (reason or "").strip()
+    if grounds not in DismissalGrounds.values:
+        raise ValidationError({"grounds": _("Choose why the inquiry is dismissed.")})
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for dismissing the inquiry.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_for_decision(inquiry, user)
+        locked.status = grounds
+        locked.dismissed_at = now
+        locked.dismissed_by = user
+        locked.dismissal_reason = reason
+        locked.save()
+    logger.info("inquiry %s dismissed by %s as %s", locked.pk, user, grounds)
+    _refresh(inquiry, locked, ("dismissed_at", "dismissed_by_id", "dismissal_reason"))
+
+
 def open_lead(inquiry: Inquiry, received) -> Project:
-    """The lead an inquiry opens in the pipeline: owned by the inquiry's team, aimed at its site, park and
+    """The lead an accepted inquiry opens in the pipeline: owned by the inquiry's team, aimed at its site, park and
     district, with the investor as the enterprise and the contact person as the project's first contact.
     The project's name is in the city's language, whichever language the investor wrote in."""
     target = inquiry.carrier or inquiry.park
@@ -306,7 +377,7 @@ def clock(inquiry: Inquiry, now: datetime | None = None) -> Clock:
             "hours": number_format(hours, decimal_pos=1)
         }
         return Clock("answered", timedelta(0), label)
-    if inquiry.status in (InquiryStatus.CLOSED, InquiryStatus.SPAM):
+    if inquiry.status == InquiryStatus.CLOSED or inquiry.status in DISMISSED_STATUSES:
         return Clock("closed", timedelta(0), inquiry.get_status_display())
     if now >= inquiry.due:
         working = working_time_between(inquiry.due, now)
@@ -331,10 +402,10 @@ class TeamResponseStats:
 
 
 def response_stats(queryset, now: datetime | None = None) -> list[TeamResponseStats]:
-    """Response-time figures per team over ``queryset`` (spam excluded), teams by name."""
+    """Response-time figures per team over ``queryset`` (dismissed inquiries excluded), teams by name."""
     now = now or timezone.now()
     rows = (
-        queryset.exclude(status=InquiryStatus.SPAM)
+        queryset.exclude(status__in=DISMISSED_STATUSES)
         .order_by()
         .values_list("team_id", "team__name", "team__name_en", "status", "created", "due", "first_response_at")
     )
@@ -400,29 +471,40 @@ def inquiry_panel(user) -> dict:
     }
 
 
+def _work_note(inquiry: Inquiry, now: datetime) -> str:
+    from django.utils import formats
+
+    parts = []
+    if inquiry.is_pending:
+        parts.append(_("to accept or dismiss"))
+    if inquiry.first_response_at is None:
+        moment = formats.date_format(timezone.localtime(inquiry.due), "Y-m-d H:i")
+        parts.append((_("overdue since %(time)s") if inquiry.due < now else _("due %(time)s")) % {"time": moment})
+    return " · ".join(str(part) for part in parts)
+
+
 def inquiry_work_panel(user, limit: int = 10) -> dict | None:
     """ "My work" panel: the unanswered inquiries of the user's own teams, soonest due first, with their response
     clocks (None for a user in no team: the centre's whole inbox is on the inquiries page)."""
     from django.urls import reverse
-    from django.utils import formats
 
     teams = list(user.memberships.values_list("team_id", flat=True))
     if not teams:
         return None
     now = timezone.now()
-    waiting = Inquiry.objects.filter(open_q(), team_id__in=teams).order_by("due", "pk")
+    # unanswered, or answered but still to be accepted or dismissed
+    waiting = Inquiry.objects.filter(open_q() | pending_q(), team_id__in=teams).order_by("due", "pk")
     rows = list(waiting[:limit])
     return {
-        "title": _("Unanswered inquiries"),
+        "title": _("Inquiries to answer, accept or dismiss"),
         "url": reverse("portal:inquiry-inbox"),
         "count": waiting.count() if len(rows) == limit else len(rows),
         "items": [
             {
                 "label": str(inquiry),
                 "url": inquiry.get_absolute_url(),
-                "note": (_("overdue since %(time)s") if inquiry.due < now else _("due %(time)s"))
-                % {"time": formats.date_format(timezone.localtime(inquiry.due), "Y-m-d H:i")},
-                "late": inquiry.due < now,
+                "note": _work_note(inquiry, now),
+                "late": inquiry.first_response_at is None and inquiry.due < now,
             }
             for inquiry in rows
         ],

@@ -273,3 +273,25 @@ def test_the_proposal_api_refuses_bad_needs_and_saves_nothing(city, investor):
 
 def test_an_unknown_proposal_token_is_404_in_the_api(city, investor):
     assert investor.get(reverse("api:portal-proposal-detail", args=["nope"])).status_code == 404
+
+
+def test_history_pages_and_the_audit_log_never_show_a_proposals_secret_link(db, officer_a, admin_user, client_for):
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhaoshang.core.models import ChangeRecord
+    from zhaoshang.core.views import history_url
+
+    proposal = Proposal.objects.create(needs={"industry": "C38"}, results=[])  # untitled: its text was its key
+    proposal.title = "储能项目选址方案"
+    proposal.save()
+    records = ChangeRecord.objects.filter(content_type=ContentType.objects.get_for_model(Proposal))
+    assert records.count() == 2
+    for record in records:
+        assert proposal.token not in f"{record.object_repr}{record.before}{record.after}"
+    created = records.get(action="create")
+    assert created.after["token"].startswith("•••• ")  # a fingerprint, not the key
+    for user in (officer_a, admin_user):
+        page = client_for(user).get(history_url(proposal))
+        assert page.status_code == 200 and proposal.token not in page.content.decode()
+    log = client_for(admin_user).get(reverse("core:audit-log"))
+    assert log.status_code == 200 and proposal.token not in log.content.decode()

@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -27,7 +27,7 @@ from zhaoshang.core.views import history_url
 from zhaoshang.geo.models import Carrier, Park
 from zhaoshang.projects.models import Project
 
-from ..forms.inquiries import InquiryFilterSet, InquiryForm, ResponseForm
+from ..forms.inquiries import DismissForm, InquiryFilterSet, InquiryForm, ResponseForm
 from ..models import Inquiry, Proposal
 from ..services import inquiries as service
 
@@ -151,38 +151,23 @@ def inquiry_inbox(request):
         "stats": service.response_stats(visible, now),
         "overdue_count": visible.filter(service.overdue_q(now)).count(),
         "open_count": visible.filter(service.open_q()).count(),
+        "pending_count": visible.filter(service.pending_q()).count(),
         "response_days": settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS,
     }
     # htmx filtering takes the list out of the whole page (hx-select): one template, one URL.
     return render(request, "portal/inquiry_inbox.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def inquiry_detail(request, pk: int):
-    """One inquiry: the investor's needs, what it is about, its clock; a response form for those who may change it.
-
-    Outside the user's scope: 404. Visible but not writable (a leader): the page reads, a POST is 403.
-    """
-    inquiry = get_object_or_404(
+def _visible_inquiry(request, pk: int) -> Inquiry:
+    return get_object_or_404(
         Inquiry.objects.restrict(request.user, Action.VIEW).select_related(
-            "team", "carrier", "park", "proposal", "region", "responded_by"
+            "team", "carrier", "park", "proposal", "region", "responded_by", "accepted_by", "dismissed_by"
         ),
         pk=pk,
     )
-    can_change = can(request.user, inquiry, Action.CHANGE)
-    form = ResponseForm()
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        form = ResponseForm(request.POST)
-        if form.is_valid():
-            first = service.record_first_response(inquiry, request.user, form.cleaned_data["note"])
-            if first:
-                messages.success(request, _("First response recorded: the clock has stopped."))
-            else:
-                messages.info(request, _("Note added. The first response was recorded before; its time stays."))
-            return redirect(inquiry.get_absolute_url())
+
+
+def _detail(request, inquiry: Inquiry, *, form=None, dismiss_form=None, status=200):
     return render(
         request,
         "portal/inquiry_detail.html",
@@ -190,8 +175,9 @@ def inquiry_detail(request, pk: int):
             "object": inquiry,
             "inquiry": inquiry,
             "clock": service.clock(inquiry),
-            "can_change": can_change,
-            "form": form,
+            "can_change": can(request.user, inquiry, Action.CHANGE),
+            "form": form or ResponseForm(),
+            "dismiss_form": dismiss_form or DismissForm(),
             "history_url": history_url(inquiry),
             "lead": Project.objects.restrict(request.user, Action.VIEW).filter(pk=inquiry.lead_id).first()
             if inquiry.lead_id
@@ -201,7 +187,65 @@ def inquiry_detail(request, pk: int):
             .exclude(pk=inquiry.pk)
             .order_by("-created")[:5],
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inquiry_detail(request, pk: int):
+    """One inquiry: the investor's needs, what it is about, its clock; for those who may change it, the response
+    form and (while it waits) the buttons that accept or dismiss it.
+
+    Outside the user's scope: 404. Visible but not writable (a leader): the page reads, a POST is 403.
+    """
+    inquiry = _visible_inquiry(request, pk)
+    if request.method == "POST":
+        if not can(request.user, inquiry, Action.CHANGE):
+            raise PermissionDenied
+        form = ResponseForm(request.POST)
+        if form.is_valid():
+            first = service.record_first_response(inquiry, request.user, form.cleaned_data["note"])
+            if first:
+                messages.success(request, _("First response recorded: the clock has stopped."))
+            else:
+                messages.info(request, _("Note added. The first response was recorded before; its time stays."))
+            return redirect(inquiry.get_absolute_url())
+        return _detail(request, inquiry, form=form)
+    return _detail(request, inquiry)
+
+
+@login_required
+@require_http_methods(["POST"])
+def inquiry_accept(request, pk: int):
+    """Accept the inquiry: its lead opens in the pipeline (owned by the inquiry's team) and the page links it."""
+    inquiry = _visible_inquiry(request, pk)
+    try:
+        lead = service.accept_inquiry(inquiry, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Inquiry accepted: the lead “%(lead)s” is in the pipeline.") % {"lead": lead})
+    return redirect(inquiry.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["POST"])
+def inquiry_dismiss(request, pk: int):
+    """Dismiss the inquiry as spam or not relevant, with a reason; it is kept and opens no lead."""
+    inquiry = _visible_inquiry(request, pk)
+    if not can(request.user, inquiry, Action.CHANGE):
+        raise PermissionDenied
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        try:
+            service.dismiss_inquiry(inquiry, request.user, form.cleaned_data["grounds"], form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Inquiry dismissed. It is kept, with your reason, and opens no lead."))
+        return redirect(inquiry.get_absolute_url())
+    return _detail(request, inquiry, dismiss_form=form, status=400)
 
 
 urlpatterns = [
@@ -209,4 +253,6 @@ urlpatterns = [
     path("inquire/thanks/", inquiry_thanks, name="inquiry-thanks"),
     path("work/inquiries/", inquiry_inbox, name="inquiry-inbox"),
     path("work/inquiries/<int:pk>/", inquiry_detail, name="inquiry-detail"),
+    path("work/inquiries/<int:pk>/accept/", inquiry_accept, name="inquiry-accept"),
+    path("work/inquiries/<int:pk>/dismiss/", inquiry_dismiss, name="inquiry-dismiss"),
 ]

@@ -202,6 +202,30 @@ def test_inquiry_and_fdi_metrics_count_by_their_own_dates(city):
     assert str(figures["inquiries"].metric.date_label) and figures["fdi_actual"].metric.date_field == "month"
 
 
+def test_inquiries_dismissed_as_spam_are_not_counted_as_received_nor_listed_behind_the_figure(city, officer_a):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from zhaoshang.portal.forms.inquiries import InquiryForm
+    from zhaoshang.portal.models import Inquiry
+    from zhaoshang.portal.services.inquiries import dismiss_inquiry, submit_inquiry
+
+    arrived = datetime.combine(date(2025, 5, 6), time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
+    typed = {"contact_name": "王经理", "email": "w@example.cn", "message": "计划投资储能项目，需用地五十亩。"}
+    made = []
+    for company in ("真实投资有限公司", "广告推销公司"):
+        form = InquiryForm(data={**typed, "company": company})
+        assert form.is_valid(), form.errors
+        inquiry = submit_inquiry(form.cleaned_data, language="zh-hans", received=arrived)
+        Inquiry.objects.filter(pk=inquiry.pk).update(created=arrived, team=officer_a.memberships.get().team)
+        made.append(Inquiry.objects.get(pk=inquiry.pk))
+    dismiss_inquiry(made[1], officer_a, "spam", "Advertising")
+    period = Period.quarter(2025, 2)
+    assert services.compute(["inquiries"], period)["inquiries"].value == 1
+    records = services.drill_records(METRICS["inquiries"], period)
+    assert [r.company for r in records] == ["真实投资有限公司"]
+
+
 def test_figures_are_shown_in_the_units_of_each_language():
     from django.utils import translation
 

@@ -2,11 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.core.backup import restore
+from zhaoshang.core.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "Replace every record with those of a backup file (all or nothing)."
+    help = (
+        "Replace every record and uploaded file with those of a backup (all or nothing; a backup whose checksums "
+        "do not match is refused and nothing is changed)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="a file written by `manage.py backup`")
@@ -18,5 +21,8 @@ class Command(BaseCommand):
             raise CommandError(f"no backup file at {source}")
         if not yes:
             raise CommandError("restore replaces every record: run again with --yes to confirm")
-        restore(source)
+        try:
+            restore(source)
+        except BackupError as error:
+            raise CommandError(f"{error}. Nothing was changed.") from error
         self.stdout.write(f"restored from {source}")
