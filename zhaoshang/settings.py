@@ -206,6 +206,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every write may answer 409 Conflict (core/conflicts.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhaoshang.core.api.exceptions.document_conflicts",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStageEnum": "zhaoshang.projects.choices.Stage",
         "ReachedStageEnum": "zhaoshang.projects.choices.FORWARD_CHOICES",

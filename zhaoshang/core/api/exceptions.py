@@ -23,3 +23,26 @@ def exception_handler(exc, context):
     if isinstance(exc, conflicts.ConflictError) or conflicts.is_lock_conflict(exc):
         exc = Conflict()
     return drf_exception_handler(exc, context)
+
+
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def document_conflicts(result, generator, request, public):
+    """drf-spectacular hook: every write operation may answer 409 with the conflict message."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Conflict"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    }
+    response = {
+        "description": "Someone else changed the record since it was read, or was changing it at the same moment; "
+        "nothing was saved. Read it again and retry.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conflict"}}},
+    }
+    for operations in result.get("paths", {}).values():
+        for method in WRITE_METHODS:
+            if method in operations:
+                operations[method].setdefault("responses", {}).setdefault("409", response)
+    return result

@@ -120,3 +120,15 @@ def test_a_page_whose_write_meets_another_answers_409_with_the_conflict_message(
 
     assert response.status_code == 409
     assert "Someone else changed this record after you opened it" in response.content.decode()
+
+
+def test_the_api_schema_says_that_every_write_may_answer_409(investor):
+    schema = investor.get("/api/schema/", {"format": "json"}).json()
+
+    transition = schema["paths"]["/api/projects/{id}/transition/"]["post"]
+    assert transition["responses"]["409"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Conflict"
+    }
+    assert "409" in schema["paths"]["/api/projects/{id}/"]["patch"]["responses"]
+    assert "409" not in schema["paths"]["/api/projects/{id}/"]["get"]["responses"]
+    assert schema["components"]["schemas"]["Conflict"]["required"] == ["detail"]
