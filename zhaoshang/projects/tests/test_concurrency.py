@@ -86,18 +86,28 @@ def outcome(response) -> str:
     return f"unexpected {response.status_code}: {text[:300]}"
 
 
-def project_updates(project) -> int:
+def project_updates(project):
     content_type = ContentType.objects.get_for_model(Project)
     return ChangeRecord.objects.filter(
         content_type=content_type, object_id=str(project.pk), action=ChangeKind.UPDATE
-    ).count()
+    ).order_by("pk")
+
+
+def assert_history_matches_audit(project):
+    """Each move or correction of the stage history has its change record, saying the same."""
+    history = project.transitions.exclude(kind=TransitionKind.OPEN).order_by("pk")
+    for row, record in zip(history, project_updates(project), strict=True):
+        if row.kind == TransitionKind.CORRECT:
+            assert record.after == {"signed_on": row.happened_on.isoformat()}
+        else:
+            assert (record.before["stage"], record.after["stage"]) == (row.from_stage, row.to_stage)
 
 
 def state(project):
     """The project's version, its stage history (after opening) and its change records of updates."""
     project.refresh_from_db()
     moves = project.transitions.exclude(kind=TransitionKind.OPEN).count()
-    return project.version, moves, project_updates(project)
+    return project.version, moves, project_updates(project).count()
 
 
 def assert_one_wins(trials, *, others):
@@ -115,6 +125,8 @@ def run_trials(make_project, requests, *, others, moves):
         outcomes = [outcome(response) for response in at_once(*requests(project))]
         trials.append(outcomes)
         assert state(project) == (version + 1, history + moves, updates + 1), outcomes
+        if moves:
+            assert_history_matches_audit(project)
     assert_one_wins(trials, others=others)
 
 
