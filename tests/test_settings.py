@@ -176,6 +176,15 @@ def test_development_keeps_its_database_in_the_var_directory(tmp_path):
     assert Path(result.stdout.strip()) == var_dir / "zhaoshang.sqlite3"
 
 
+def test_the_database_lock_timeout_is_read_from_the_environment(tmp_path):
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['timeout'])"
+    result = start(tmp_path / "var", "shell", "--no-imports", "-c", show, DATABASE_LOCK_TIMEOUT="5")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "5"
+    refused = start(tmp_path / "var", "shell", "--no-imports", "-c", show, DATABASE_LOCK_TIMEOUT="0")
+    assert "DATABASE_LOCK_TIMEOUT" in refused_with_one_line(refused)
+
+
 def test_a_secret_key_from_the_environment_wins_over_the_generated_one(tmp_path):
     key = random_secret_key()
     result = start(tmp_path, *PRINT_SECRET_KEY, SECRET_KEY=key)
@@ -312,6 +321,21 @@ def test_database_config_reads_a_sqlite_url_without_persistent_connections(monke
     assert config["CONN_MAX_AGE"] == 0
     assert "CONN_HEALTH_CHECKS" not in config
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+
+
+def test_database_config_makes_sqlite_writers_queue_for_the_lock_up_to_the_lock_timeout(monkeypatch, tmp_path):
+    monkeypatch.setenv("DB_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    options = database_config("DB_URL", "sqlite:///unused.sqlite3", lock_timeout=7)["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 7
+
+
+def test_database_config_gives_postgres_a_lock_timeout_beside_the_options_of_the_url(monkeypatch):
+    monkeypatch.setenv("DB_URL", "postgres://zs@db.example.cn/zhaoshang")
+    assert database_config("DB_URL", "sqlite:///unused.sqlite3")["OPTIONS"]["options"] == "-c lock_timeout=20000"
+    monkeypatch.setenv("DB_URL", "postgres://zs@db.example.cn/zhaoshang?options=-c%20search_path%3Dzs")
+    options = database_config("DB_URL", "sqlite:///unused.sqlite3", lock_timeout=5)["OPTIONS"]["options"]
+    assert options == "-c search_path=zs -c lock_timeout=5000"
 
 
 def test_database_config_uses_the_default_url_when_unset(monkeypatch, tmp_path):

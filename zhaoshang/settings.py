@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhaoshang.core.middleware.RequestContextMiddleware",
+    # A page whose write met another answers with the conflict message (409), never a server error.
+    "zhaoshang.core.middleware.ConflictMiddleware",
     # Last: turns a refused login (too many wrong passwords) into the login page that says so.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,7 +108,13 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_config("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhaoshang.sqlite3'}")}
+# Seconds a write waits for another one's lock before the user is told that someone else is changing the record.
+DATABASE_LOCK_TIMEOUT = env_int("DATABASE_LOCK_TIMEOUT", 20, minimum=1)
+DATABASES = {
+    "default": database_config(
+        "DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhaoshang.sqlite3'}", lock_timeout=DATABASE_LOCK_TIMEOUT
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -223,6 +231,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A write that met another answers 409 with the conflict message (core/conflicts.py).
+    "EXCEPTION_HANDLER": "zhaoshang.core.api.exceptions.exception_handler",
     # Rate limits per client address (anonymous) or user; views name their scope (ScopedRateThrottle).
     "DEFAULT_THROTTLE_CLASSES": ["zhaoshang.core.api.throttling.LiveScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -239,6 +249,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every write may answer 409 Conflict (core/conflicts.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhaoshang.core.api.exceptions.document_conflicts",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStageEnum": "zhaoshang.projects.choices.Stage",
         "ReachedStageEnum": "zhaoshang.projects.choices.FORWARD_CHOICES",

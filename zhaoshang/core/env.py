@@ -67,8 +67,12 @@ def env_choice(name: str, choices: list[str], default: str) -> str:
     return value
 
 
-def database_config(name: str, default: str) -> dict:
-    """Parse a database URL (sqlite:///path or postgres://user@host/db)."""
+def database_config(name: str, default: str, *, lock_timeout: int = 20) -> dict:
+    """Parse a database URL (sqlite:///path or postgres://user@host/db).
+
+    ``lock_timeout``: the seconds a write waits for another to release its lock before it is refused (and the
+    user told that someone else is changing the record, see core/conflicts.py).
+    """
     import dj_database_url
 
     url = env_str(name, default)
@@ -91,7 +95,16 @@ def database_config(name: str, default: str) -> dict:
         # A page cache of 64 MB (the default is 2 MB): a table of 200,000 projects has some twenty indexes, and
         # writing thousands of rows at once otherwise reads their pages again and again.
         pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
-        config["OPTIONS"] = {"init_command": pragmas, "timeout": 20}
+        # Writers queue instead of failing: a transaction takes the write lock when it begins (IMMEDIATE), waiting
+        # for it up to the timeout. A deferred one reads first and, when another has written meanwhile, cannot
+        # take the lock at all ("database is locked" at once, whatever the timeout). Reads take no transaction
+        # (no ATOMIC_REQUESTS) and, in WAL mode, never wait for a writer.
+        config["OPTIONS"] = {"init_command": pragmas, "timeout": lock_timeout, "transaction_mode": "IMMEDIATE"}
+    else:
+        # A row lock waited for longer than this is refused (55P03) rather than holding the request until the
+        # server kills it; a statement waiting for no lock is not limited.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c lock_timeout={lock_timeout * 1000}".strip()
     return config
 
 

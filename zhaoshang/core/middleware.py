@@ -1,5 +1,8 @@
 import re
 
+from django.shortcuts import render
+
+from . import conflicts
 from .context import Actor, _actor, _identity, new_request_id
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -22,3 +25,22 @@ class RequestContextMiddleware:
             _actor.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class ConflictMiddleware:
+    """A page whose write met another answers 409 with the conflict message, never a server error.
+
+    Forms catch ``ConflictError`` themselves and are shown again with the message; this answers for the writes
+    that have no form to show again (see ``core.conflicts``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not (isinstance(exception, conflicts.ConflictError) or conflicts.is_lock_conflict(exception)):
+            return None
+        return render(request, "core/conflict.html", {"message": conflicts.PAGE_MESSAGE}, status=409)

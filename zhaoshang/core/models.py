@@ -3,22 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import search
 from .choices import ChangeKind
+from .conflicts import ConflictError, atomic_write
 from .context import current_actor
 from .permissions import RestrictedManager, ScopedModelMixin
-
-
-class ConflictError(Exception):
-    """The record was changed by someone else since it was read (optimistic locking)."""
-
-    def __init__(self, obj):
-        self.obj = obj
-        super().__init__(f"{type(obj).__name__} {obj.pk} was changed since it was read")
 
 
 class BaseModel(ScopedModelMixin, models.Model):
@@ -54,7 +47,7 @@ class BaseModel(ScopedModelMixin, models.Model):
                     self.created_by_id = actor.user_id
             return super().save(*args, **kwargs)
         manager = type(self)._base_manager.using(kwargs.get("using") or self._state.db)
-        with transaction.atomic(using=manager.db):
+        with atomic_write(self, using=manager.db):
             bumped = manager.filter(pk=self.pk, version=self.version).update(version=self.version + 1)
             if not bumped:  # changed by someone else, or deleted: never overwrite, never bring back
                 raise ConflictError(self)

@@ -14,7 +14,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -22,10 +22,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from . import audit
+from . import audit, conflicts
 from . import notifications as inbox
 from .choices import Action
-from .models import ChangeRecord, ConflictError, Notification
+from .conflicts import ConflictError, atomic_write
+from .models import ChangeRecord, Notification
 from .permissions import can, user_scope
 
 SORT_PARAM = "sort"
@@ -153,16 +154,10 @@ class ObjectEditMixin(RestrictedMixin):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():
+            with atomic_write(form.instance):
                 response = super().form_valid(form)
         except ConflictError:
-            form.add_error(
-                None,
-                _(
-                    "Someone else changed this record after you opened it. Nothing was saved: "
-                    "reload the page to see their change, then make yours again."
-                ),
-            )
+            form.add_error(None, conflicts.PAGE_MESSAGE)
             return self.form_invalid(form)
         messages.success(self.request, _("Saved %(object)s.") % {"object": self.object})
         return response

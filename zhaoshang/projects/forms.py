@@ -162,7 +162,10 @@ class TransitionForm(forms.Form):
         stages = (
             [s for s in services.BOARD_STAGES if s != project.stage] if any_stage else services.allowed_moves(project)
         )
-        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in stages]
+        # Any stage is accepted: one offered on a page that someone else's move has since made stale is refused by
+        # the service, which says why (the project is already there, or has gone past it).
+        self.fields["to_stage"].choices = Stage.choices
+        self.fields["to_stage"].widget.choices = [(s, Stage(s).label) for s in stages]
         self.fields["happened_on"].initial = timezone.localdate()
         styled(self)
 

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action, label
+from zhaoshang.core.conflicts import atomic_write
 from zhaoshang.core.notifications import notify
 from zhaoshang.core.permissions import can, user_scope
 from zhaoshang.geo.models import Region
@@ -320,9 +321,10 @@ def transition(project: Project, to_stage: str, happened_on: date, user, note: s
     """Move ``project`` to ``to_stage`` on ``happened_on`` (see the module's rules) and return it as saved.
 
     Atomic: the row is locked, the user's right to change it re-checked (PermissionDenied), the move checked
-    (ValidationError naming the stage or date), then the history row written and the project saved once.
+    (ValidationError naming the stage or date), then the history row written and the project saved once. When
+    someone else holds the row longer than the database waits, nothing is written (ConflictError).
     """
-    with transaction.atomic():
+    with atomic_write(project):
         locked = _lock_for_change(project, user)
         kind = check_transition(locked, to_stage, happened_on, reason)
         from_stage = locked.stage
@@ -395,9 +397,9 @@ def correct_date(project: Project, stage: str, new_date: date, user, note: str =
 
     The new date must not be in the future, not before the date of the previous stage reached and not after
     the next one reached (nor, for the last one, after the project's pause or drop). A history row of kind
-    "date corrected" keeps the old date; the project is saved once.
+    "date corrected" keeps the old date; the project is saved once. ConflictError as for ``transition``.
     """
-    with transaction.atomic():
+    with atomic_write(project):
         locked = _lock_for_change(project, user)
         old = check_correction(locked, stage, new_date)
         field_name = STAGE_DATE_FIELDS[stage]

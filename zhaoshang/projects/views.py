@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core import excel
+from zhaoshang.core import conflicts, excel
 from zhaoshang.core.choices import Action
+from zhaoshang.core.conflicts import ConflictError
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import (
     SORT_PARAM,
@@ -196,6 +197,8 @@ def project_transition(request, pk: int):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except ConflictError:
+            form.add_error(None, conflicts.PAGE_MESSAGE)
         else:
             message = _("%(project)s is now at %(stage)s.") % {"project": project, "stage": project.get_stage_display()}
             if on_board:
@@ -222,6 +225,8 @@ def project_correct_date(request, pk: int):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
+        except ConflictError:
+            form.add_error(None, conflicts.PAGE_MESSAGE)
         else:
             return _moved(request, project, _("The date was corrected."))
     if _is_fragment(request):

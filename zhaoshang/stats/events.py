@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zhaoshang.core.choices import Action
+from zhaoshang.core.conflicts import atomic_write
 from zhaoshang.core.permissions import can
 from zhaoshang.core.units import WAN_PER_YI
 from zhaoshang.projects.models import Project
@@ -190,7 +191,7 @@ def record_stages(user, event: Event) -> int:
 
 def save_event(form, formset) -> Event:
     """Save a valid event form and its valid venue formset in one transaction (the event's version guards both)."""
-    with transaction.atomic():
+    with atomic_write(form.instance):
         event = form.save()
         formset.instance = event
         formset.save()

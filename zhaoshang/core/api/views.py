@@ -1,19 +1,18 @@
 """Base API views: the same queryset restriction as the pages.
 
 Reads go through ``restrict(user, "view")``; an object outside it is 404.
-Writes to an object the user can read but not change are 403.
+Writes to an object the user can read but not change are 403; a write that meets another is 409.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from ..choices import Action
+from ..conflicts import atomic_write
 from ..context import attribute_to
-from ..models import ConflictError
 from ..permissions import can
 
 METHOD_ACTIONS = {"PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE}
@@ -43,18 +42,16 @@ class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelVi
 
 
 class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
+    """Saves in one transaction each; a save that meets another is ``ConflictError``, answered 409 (see
+    ``core.api.exceptions``)."""
+
     def perform_create(self, serializer):
-        with transaction.atomic():
+        with atomic_write():
             serializer.save()
 
     def perform_update(self, serializer):
-        try:
-            with transaction.atomic():
-                serializer.save()
-        except ConflictError:
-            raise serializers.ValidationError(
-                {"version": [_("Someone else changed this record after you read it; read it again and retry.")]}
-            ) from None
+        with atomic_write(serializer.instance):
+            serializer.save()
 
 
 class VersionedSerializerMixin(serializers.Serializer):

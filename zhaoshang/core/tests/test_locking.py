@@ -2,8 +2,8 @@
 
 Every business record carries a version. A form carries the version it was
 opened at (hidden ``record_version``), an API update sends the version it read;
-a save from a stale version is refused with a clear message and the other
-person's change stays as it was.
+a save from a stale version is refused with a clear message (the form shown
+again; 409 Conflict in the API) and the other person's change stays as it was.
 """
 
 import re
@@ -148,9 +148,8 @@ def test_api_update_with_a_stale_version_is_refused_and_the_first_is_kept(office
 
     assert saved.status_code == 200
     assert saved.json()["version"] == 2
-    assert refused.status_code == 400
-    assert "version" in refused.json()
-    assert refused.json()["version"]
+    assert refused.status_code == 409
+    assert refused.json()["detail"]
     prospect.refresh_from_db()
     assert prospect.description == "已签约意向书"
     assert prospect.version == 2
@@ -165,8 +164,8 @@ def test_api_put_with_a_stale_version_is_refused(officer_a, prospect, api_for):
         url, {"name": "北京某某航天有限公司", "owner_team": prospect.owner_team_id, "version": 1}, format="json"
     )
 
-    assert refused.status_code == 400
-    assert "version" in refused.json()
+    assert refused.status_code == 409
+    assert refused.json()["detail"]
     prospect.refresh_from_db()
     assert prospect.name == "北京某某航空有限公司"
 
@@ -203,7 +202,7 @@ def test_api_version_cannot_be_set_by_the_caller(officer_a, prospect, api_for):
     again = api_for(officer_a).patch(
         f"/api/enterprises/{prospect.pk}/", {"description": "再改", "version": 1}, format="json"
     )
-    assert again.status_code == 400
+    assert again.status_code == 409
 
 
 def test_api_create_does_not_need_a_version(officer_a, outpost_a, api_for):

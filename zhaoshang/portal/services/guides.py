@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.db.models import Max
 
 from zhaoshang.core.choices import ChangeKind
+from zhaoshang.core.conflicts import atomic_write
 from zhaoshang.core.models import ChangeRecord
 
 from ..models import Guide, GuideStep
@@ -21,7 +21,7 @@ def save_guide(form, formset) -> Guide:
     saved (its version rises) even when only steps changed, so that two people editing the same guide's steps
     cannot overwrite each other (``ConflictError``).
     """
-    with transaction.atomic():
+    with atomic_write(form.instance):
         guide = form.save()
         formset.instance = guide
         moved = {

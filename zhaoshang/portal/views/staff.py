@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.views import View
 
 from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
-from zhaoshang.core.models import ConflictError
+from zhaoshang.core.conflicts import ConflictError, atomic_write
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import (
     ObjectCreateView,
@@ -159,7 +158,7 @@ class VerifyView(LoginRequiredMixin, View):
             raise PermissionDenied
         obj.last_verified = timezone.localdate()
         try:
-            with transaction.atomic():
+            with atomic_write(obj):
                 obj.save(update_fields=["last_verified"])
         except ConflictError:
             messages.error(request, _("Someone else changed this record just now; reload the page and try again."))

@@ -78,7 +78,7 @@ def test_an_update_needs_the_version_read_and_a_stale_one_is_refused(project, of
     missing = client.patch(detail(project), {"name": "覆盖"}, format="json")
 
     assert first.status_code == 200
-    assert second.status_code == 400 and "version" in second.json()
+    assert second.status_code == 409 and second.json()["detail"]
     assert missing.status_code == 400 and "version" in missing.json()
     project.refresh_from_db()
     assert (project.name, project.planned_investment, project.version) == ("动力电池基地", 5000, 2)
