@@ -53,6 +53,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -203,14 +204,48 @@ class Column:
 
 
 def excel_value(value):
-    """A Python value as openpyxl writes it: Decimal stays a number, lazy text becomes text."""
+    """A Python value as openpyxl writes it: Decimal stays a number, lazy text becomes text (without the control
+    characters a workbook cannot hold). Write it with ``sheet_value`` or ``keep_text``, never as it is."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
         if isinstance(value, datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     if isinstance(value, list | tuple | set):
-        return format_list(sorted(value))
-    return force_str(value)
+        value = format_list(sorted(value))
+    return ILLEGAL_CHARACTERS_RE.sub("", force_str(value))
+
+
+# --- text that must stay text -----------------------------------------------------------------------------------
+#
+# A name typed by anyone (an investor's inquiry, an imported row) reaches the exports. openpyxl writes a text that
+# begins with "=" as a live formula and one such as "#N/A" as an error; Excel and other spreadsheets also evaluate
+# text beginning with + - @ (or a tab or line break before them) when the cell is edited or the file is read as
+# CSV. Every cell the platform writes goes through ``keep_text``: such text is written as a text cell with Excel's
+# quote prefix, so it is shown, edited and imported again exactly as it was typed.
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take this text for a formula or an error value."""
+    return bool(text) and (text.lstrip("\t\r\n ").startswith(FORMULA_STARTS) or text in ERROR_CODES)
+
+
+def keep_text(cell):
+    """The cell, with formula-looking text made a plain text cell (``data_type`` "s", quote prefix); the one place
+    that decides how text is written, for write-only sheets (through ``sheet_value``) and ordinary ones alike."""
+    value = cell.value
+    if isinstance(value, str) and (cell.data_type in ("f", "e") or looks_like_formula(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def sheet_value(ws, value):
+    """``value`` (see ``excel_value``) ready for ``ws.append``: formula-looking text as a protected text cell."""
+    if isinstance(value, str) and looks_like_formula(value):
+        return keep_text(WriteOnlyCell(ws, value=value))
+    return value
 
 
 # --- export and templates ---------------------------------------------------------------------------------------
@@ -222,8 +257,8 @@ HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
 def _header_row(ws, columns: Sequence[Column], *, mark_required: bool = False):
     cells = []
     for column in columns:
-        text = force_str(column.header)
-        cell = WriteOnlyCell(ws, value=f"{text} *" if mark_required and column.required else text)
+        text = excel_value(column.header)
+        cell = keep_text(WriteOnlyCell(ws, value=f"{text} *" if mark_required and column.required else text))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cells.append(cell)
@@ -244,7 +279,7 @@ def export_workbook(rows: Iterable, columns: Sequence[Column], title) -> Workboo
     _prepare_sheet(ws, columns)
     ws.append(_header_row(ws, columns))
     for obj in rows:
-        ws.append([column.export_value(obj) for column in columns])
+        ws.append([sheet_value(ws, column.export_value(obj)) for column in columns])
     return wb
 
 
@@ -282,7 +317,7 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
         ws.data_validations.append(validation)
     ws.append(_header_row(ws, columns, mark_required=True))
     for example in example_rows:
-        ws.append([excel_value(example.get(column.key)) for column in columns])
+        ws.append([sheet_value(ws, excel_value(example.get(column.key))) for column in columns])
 
     guide = wb.create_sheet(sheet_title(_("Instructions")))
     widths = (24, 16, 60, 10, 50)
@@ -294,10 +329,10 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
     for column in columns:
         guide.append(
             [
-                force_str(column.header),
-                column.key,
-                _styled(guide, force_str(column.help or ""), wrap=True),
-                _("Yes") if column.required else _("No"),
+                _styled(guide, column.header),
+                _styled(guide, column.key),
+                _styled(guide, column.help or "", wrap=True),
+                _styled(guide, _("Yes") if column.required else _("No")),
                 _styled(guide, "、".join(column.allowed_labels()), wrap=True),
             ]
         )
@@ -317,12 +352,12 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
         sheet = wb.create_sheet("_lists")
         sheet.sheet_state = "hidden"
         for label in lists:
-            sheet.append([label])
+            sheet.append([sheet_value(sheet, excel_value(label))])
     return wb
 
 
 def _styled(ws, value, *, bold=False, wrap=False):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = keep_text(WriteOnlyCell(ws, value=excel_value(value)))
     if bold:
         cell.font = HEADER_FONT
     if wrap:
@@ -1324,7 +1359,7 @@ def error_report(errors: Iterable[RowError | Sequence], title=None) -> Workbook:
     ws.append([_styled(ws, text, bold=True) for text in (_("Row"), _("Column"), _("Error"))])
     for error in errors:
         row, column, message = error.as_list() if isinstance(error, RowError) else error
-        ws.append([row if row is not None else _("file"), column, message])
+        ws.append([sheet_value(ws, excel_value(v)) for v in (row if row is not None else _("file"), column, message)])
     return wb
 
 
