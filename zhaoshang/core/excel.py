@@ -36,7 +36,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from time import monotonic
 from typing import Any
+from zipfile import BadZipFile
 
 from django import forms
 from django.contrib import messages
@@ -61,6 +63,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import audit, generations, search
 from .choices import ChangeKind
 from .context import current_actor
+from .workbook_limits import LIMITS, Facts, Limits, WorkbookRefused
+from .workbook_limits import inspect as inspect_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
@@ -212,6 +216,8 @@ def excel_value(value):
         return value
     if isinstance(value, list | tuple | set):
         value = format_list(sorted(value))
+        if value is None:
+            return None
     return ILLEGAL_CHARACTERS_RE.sub("", force_str(value))
 
 
@@ -436,8 +442,11 @@ class RowSaveError(Exception):
         super().__init__(self.message)
 
 
-def check_upload(file, max_bytes: int = MAX_BYTES) -> None:
-    """Refuse anything but an .xlsx workbook of at most ``max_bytes``."""
+def check_upload(
+    file, max_bytes: int = MAX_BYTES, *, limits: Limits = LIMITS, stop_after_rows: int | None = None
+) -> Facts:
+    """Refuse anything but an .xlsx workbook of at most ``max_bytes`` within ``limits`` (see ``workbook_limits``);
+    returns what the scan of its first sheet found (``stop_after_rows``: scan no further than that)."""
     name = getattr(file, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise ImportFileError(
@@ -459,6 +468,10 @@ def check_upload(file, max_bytes: int = MAX_BYTES) -> None:
     if file.read(4) != b"PK\x03\x04":
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged."))
     file.seek(0)
+    try:
+        return inspect_workbook(file, limits, stop_after_rows=stop_after_rows)
+    except WorkbookRefused as error:
+        raise ImportFileError(str(error)) from error
 
 
 def map_headers(header_row: Sequence, columns: Sequence[Column]) -> dict[int, Column]:
@@ -491,15 +504,32 @@ def map_headers(header_row: Sequence, columns: Sequence[Column]) -> dict[int, Co
     return found
 
 
-def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, freeze: bool = False):
+# What openpyxl, the zip module and the XML parsers raise for a workbook they cannot read (defusedxml's refusals
+# are ValueErrors, ElementTree's ParseError a SyntaxError).
+UNREADABLE = (ValueError, KeyError, IndexError, TypeError, OverflowError, EOFError, OSError, SyntaxError, BadZipFile)
+PROGRESS_EVERY = 500
+
+
+def read_rows(
+    file,
+    columns: Sequence[Column],
+    max_rows: int = MAX_ROWS,
+    *,
+    freeze: bool = False,
+    max_seconds: float = LIMITS.read_seconds,
+    progress: Callable[[str, int, int | None], None] | None = None,
+):
     """(Excel row number, {column key: raw cell}) for every non-empty row of the first sheet, and the columns found.
 
-    ``freeze``: move the rows read out of the garbage collector's sight at intervals (the caller unfreezes).
+    Pass the file through ``check_upload`` first: its limits are what make reading it safe. Reading stops with an
+    ImportFileError after ``max_seconds``. ``freeze``: move the rows read out of the garbage collector's sight at
+    intervals (the caller unfreezes). ``progress("reading", rows read, None)`` is called every few hundred rows.
     """
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors all mean the same to the user
+        wb = load_workbook(file, read_only=True, data_only=True, keep_links=False)
+    except UNREADABLE as error:  # zipfile, XML and openpyxl errors all mean the same to the user
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
+    deadline = monotonic() + max_seconds
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # some writers store a wrong size; read what is there
@@ -510,6 +540,14 @@ def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, free
         positions = map_headers(header, columns)
         out = []
         for number, values in enumerate(rows, start=2):
+            if not number % PROGRESS_EVERY:
+                if monotonic() >= deadline:
+                    raise ImportFileError(
+                        _("Reading the sheet took more than %(limit)s seconds; split it into smaller files.")
+                        % {"limit": f"{max_seconds:,.0f}"}
+                    )
+                if progress is not None:
+                    progress("reading", len(out), None)
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             if freeze and len(out) % FREEZE_ROWS == 0:
@@ -521,6 +559,8 @@ def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, free
                 )
             out.append((number, {col.key: values[i] if i < len(values) else None for i, col in positions.items()}))
         return out, list(positions.values())
+    except UNREADABLE as error:
+        raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
     finally:
         wb.close()
 
@@ -536,6 +576,8 @@ def import_workbook(
     key: str | None = None,
     max_rows: int = MAX_ROWS,
     max_bytes: int = MAX_BYTES,
+    limits: Limits = LIMITS,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ImportResult:
     """Validate every row of the workbook's first sheet, then save all of them or none.
 
@@ -547,7 +589,9 @@ def import_workbook(
     the rows are saved again one by one in a transaction that is always rolled back, to find
     the row). ``prepare(datas, columns)`` sees every row's data before the first form is built
     (to preload, in a few queries, what the rows refer to). ``key`` names a column whose
-    values must be unique in the file.
+    values must be unique in the file. The file is checked against ``limits`` before it is read.
+    ``progress(phase, done, total)`` hears how far the import is: "reading" (rows read; no total yet),
+    "checking" (rows validated of all rows) and "saving" (once, before the transaction).
     """
     # The rows, their records and forms live until the import ends: at intervals they are moved out of the
     # garbage collector's sight (its full passes over millions of them would cost a fifth of a large import),
@@ -559,7 +603,18 @@ def import_workbook(
         gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
     try:
         return _import_workbook(
-            file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, freezing=freezing
+            file,
+            columns,
+            make_form,
+            save_row,
+            save_rows,
+            prepare,
+            key,
+            max_rows,
+            max_bytes,
+            limits=limits,
+            progress=progress or _no_progress,
+            freezing=freezing,
         )
     finally:
         if freezing:
@@ -567,13 +622,19 @@ def import_workbook(
             gc.unfreeze()
 
 
+def _no_progress(phase: str, done: int, total: int | None) -> None:
+    pass
+
+
 def _import_workbook(
-    file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, *, freezing: bool
+    file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, *, limits, progress, freezing
 ) -> ImportResult:
     result = ImportResult()
     try:
-        check_upload(file, max_bytes)
-        rows, present = read_rows(file, columns, max_rows, freeze=freezing)
+        check_upload(file, max_bytes, limits=limits)
+        rows, present = read_rows(
+            file, columns, max_rows, freeze=freezing, max_seconds=limits.read_seconds, progress=progress
+        )
     except ImportFileError as error:
         result.add(None, "", str(error))
         return result
@@ -607,10 +668,13 @@ def _import_workbook(
         prepare([data for _number, data, _bad in parsed], present)
 
     valid: list[tuple[int, forms.BaseForm]] = []
+    total = len(parsed)
     for index, (number, data, bad_fields) in enumerate(parsed):
         parsed[index] = None  # tens of thousands of rows: keep only what saving needs
         if freezing and index % FREEZE_ROWS == 0:
             gc.freeze()
+        if not index % PROGRESS_EVERY:
+            progress("checking", index, total)
         form = make_form(data)
         if form.is_valid() and not bad_fields:
             form._bound_fields_cache = {}
@@ -630,6 +694,7 @@ def _import_workbook(
         return result
     if freezing:
         gc.freeze()
+    progress("saving", total, total)
     _save(valid, save_row, save_rows, result)
     return result
 
@@ -1073,7 +1138,7 @@ class ModelImporter:
         own_save = self.model.save not in (BaseModel.save, SearchableModel.save)
         return not own_save or type(self).prepare_bulk is not ModelImporter.prepare_bulk
 
-    def run(self, file) -> ImportResult:
+    def run(self, file, progress: Callable[[str, int, int | None], None] | None = None) -> ImportResult:
         return import_workbook(
             file,
             self.columns,
@@ -1082,6 +1147,7 @@ class ModelImporter:
             save_rows=self.save_rows if self.can_bulk_save() else None,
             prepare=self._prepare,
             key=self.key,
+            progress=progress,
         )
 
     def _prepare(self, datas, present):
