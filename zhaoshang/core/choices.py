@@ -33,3 +33,18 @@ class ChangeKind(models.TextChoices):
     CREATE = "create", _("created")
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("not imported")
+
+
+class ImportPhase(models.TextChoices):
+    """How far a running import is: reading the rows, checking them, saving them (all at once)."""
+
+    READING = "reading", _("reading the rows")
+    CHECKING = "checking", _("checking the rows")
+    SAVING = "saving", _("saving")

@@ -41,11 +41,12 @@ from typing import Any
 from zipfile import BadZipFile
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
@@ -1446,18 +1447,22 @@ def report_response(request, token: str | None = None) -> HttpResponse | None:
     report = request.session.get(SESSION_KEY)
     if not report or (token and report.get("token") != token):
         return None
-    errors = list(report["errors"])
-    if report.get("unlisted"):
+    return report_download(report["errors"], report.get("unlisted", 0), report["title"])
+
+
+def report_download(errors: Sequence, unlisted: int, title) -> HttpResponse:
+    """Errors kept as [row, column, message] (in a session or an import job) as the report to download."""
+    errors = list(errors)
+    if unlisted:
         errors.append(
             [
                 None,
                 "",
-                _("%(count)d more errors are not listed; correct these and import again.")
-                % {"count": report["unlisted"]},
+                _("%(count)d more errors are not listed; correct these and import again.") % {"count": unlisted},
             ]
         )
     wb = error_report(errors, _("Import errors"))
-    return workbook_response(wb, f"{report['title']}-{_('errors')}.xlsx")
+    return workbook_response(wb, f"{title}-{_('errors')}.xlsx")
 
 
 # --- pages ------------------------------------------------------------------------------------------------------
@@ -1470,10 +1475,14 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )
 
+    facts: Facts | None = None
+
     def clean_file(self):
+        """The file within the limits; ``facts`` says whether it is small enough to import in the request
+        (``ZHAOSHANG_IMPORT_INLINE_ROWS`` rows at most; the scan of a larger one stops there)."""
         file = self.cleaned_data["file"]
         try:
-            check_upload(file)
+            self.facts = check_upload(file, stop_after_rows=settings.ZHAOSHANG_IMPORT_INLINE_ROWS + 1)
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return file
@@ -1517,6 +1526,17 @@ class ImportView(View):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=400)
+        if not form.facts.complete:  # a large file: imported in the background, followed on the job's page
+            from . import import_jobs
+
+            job = import_jobs.start(
+                request.user,
+                self.importer_class,
+                form.cleaned_data["file"],
+                title=self.title,
+                list_url=reverse(self.list_url_name) if self.list_url_name else "",
+            )
+            return redirect(job)
         importer = self.importer_class(request.user)
         result = importer.run(form.cleaned_data["file"])
         token = None
@@ -1532,12 +1552,24 @@ class ImportView(View):
                 },
             )
         else:
-            token = remember_report(request, result, importer.title or importer.model._meta.verbose_name_plural)
+            token = remember_report(request, result, self.title)
         return self.render(UploadForm(), result=result, token=token, status=200 if result.ok else 422)
 
+    @property
+    def title(self) -> str:
+        return force_str(self.importer_class.title or self.importer_class.model._meta.verbose_name_plural)
+
     def render(self, form, *, result=None, token=None, status=200):
+        from . import import_jobs
+        from .models import ImportJob
+
         model = self.importer_class.model
+        jobs = ImportJob.objects.restrict(self.request.user).filter(
+            user=self.request.user, importer=import_jobs.importer_path(self.importer_class)
+        )
         context = {
+            "jobs": jobs.defer("errors")[:5],
+            "inline_rows": settings.ZHAOSHANG_IMPORT_INLINE_ROWS,
             "form": form,
             "result": result,
             "shown_errors": result.errors[:500] if result else [],
