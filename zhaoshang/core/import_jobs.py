@@ -26,7 +26,7 @@ from time import monotonic
 
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -109,7 +109,6 @@ class Progress:
 
 def run(job_id: int) -> ImportJob | None:
     """Run a queued job (once: a job already taken by another worker is left alone) and record its result."""
-    close_old_connections()
     now = timezone.now()
     if not ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, started=now, heartbeat=now
