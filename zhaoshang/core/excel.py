@@ -15,6 +15,12 @@ record's value is read for export and how a cell becomes form data on import.
   user is kept in their session (``remember_report`` / ``report_response``): the session is
   stored in the database, so the download works whichever server process answers it.
 
+Every cell is written through ``keep_text`` (``sheet_value`` for write-only sheets): text a spreadsheet would
+evaluate (= + - @, error values) is written as text with Excel's quote prefix. Every upload passes
+``check_upload``, which holds the workbook to the budget of ``workbook_limits`` before openpyxl reads it.
+``ImportView`` imports a small workbook in the request and makes a larger one a background job
+(``import_jobs``); see docs/imports.md.
+
 Imports are meant for tens of thousands of rows: forms built with ``ImportFormMixin``
 share their field instances instead of copying them per row and never query the
 database while validating (look-ups are preloaded into dicts, see ``Lookup``), and
