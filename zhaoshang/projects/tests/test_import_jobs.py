@@ -6,7 +6,9 @@ report, is seen only by its user and administrators, and runs in a worker with R
 """
 
 import io
+import re
 import threading
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -178,8 +180,6 @@ def test_a_small_file_is_still_imported_in_the_request(city, outpost_a, officer_
 
 def test_a_workbook_over_the_limits_is_refused_in_the_request_and_makes_no_job(city, outpost_a, officer_a, client_for):
     bomb = io.BytesIO()
-    import zipfile
-
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/media/image1.png", b"\0" * (20 * 1024 * 1024))
@@ -189,6 +189,20 @@ def test_a_workbook_over_the_limits_is_refused_in_the_request_and_makes_no_job(c
     assert response.status_code == 400
     assert "compressed" in response.content.decode() and "at most 200 to 1" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_large_file_over_the_limits_further_down_is_refused_by_its_job(city, outpost_a, officer_a, client_for):
+    """The request scans only as far as it imports in the request; the job checks the whole file first."""
+    wide = row(outpost_a, name="丙") + [None] * 300 + ["beyond column 256"]
+    file = without_dimension(workbook(outpost_a, row(outpost_a, name="甲"), row(outpost_a, name="乙"), wide))
+
+    response = client_for(officer_a).post(IMPORT_URL, {"file": file})
+    job = ImportJob.objects.get()
+    import_jobs.run(job.pk)
+
+    job.refresh_from_db()
+    assert response.status_code == 302 and job.status == ImportStatus.FAILED
+    assert "at most 256 columns" in job.errors[0][2] and not Project.objects.exists()
 
 
 def test_with_a_broker_the_job_goes_to_a_celery_worker(settings, monkeypatch):
@@ -217,6 +231,18 @@ def test_without_a_broker_the_job_runs_in_a_thread_after_the_request(
     thread.join(timeout=120)
     assert ImportJob.objects.get().status == ImportStatus.DONE
     assert Project.objects.count() == 3
+
+
+def without_dimension(upload):
+    """The workbook without the <dimension> that states its size (a writer need not write one)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(upload) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            target.writestr(name, content)
+    return SimpleUploadedFile(upload.name, out.getvalue())
 
 
 def _importer():
