@@ -108,6 +108,18 @@ def test_the_job_writes_its_progress_as_it_reads_checks_and_saves(city, outpost_
     ]
 
 
+def test_a_running_job_shows_how_far_it_is_and_keeps_asking(city, outpost_a, officer_a, client_for):
+    job = import_jobs.start(officer_a, _importer(), three_projects(outpost_a), title="projects")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, phase=ImportPhase.CHECKING, rows_total=100, rows_processed=40
+    )
+
+    page = client_for(officer_a).get(job.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
+
+    assert 'hx-trigger="every 2s"' in page and 'value="40" max="100"' in page
+    assert "checking the rows" in page and "40 of 100 rows" in page
+
+
 def test_a_job_with_a_bad_row_saves_nothing_and_keeps_its_error_report(city, outpost_a, officer_a, client_for):
     rows = [row(outpost_a, name="甲"), row(outpost_a, name="乙", where="火星区"), row(outpost_a, name="丙")]
     job = import_jobs.start(officer_a, _importer(), workbook(outpost_a, *rows), title="projects")
