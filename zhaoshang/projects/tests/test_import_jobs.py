@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from zhaoshang.accounts.models import Membership
 from zhaoshang.core import import_jobs, tasks
@@ -87,6 +87,26 @@ def test_a_large_file_becomes_a_job_whose_page_follows_it_until_its_result(
     assert "All 3 rows were imported: 3 new, 0 changed, 0 unchanged." in text
     assert Notification.objects.get(recipient=officer_a).url == job.get_absolute_url()
     assert job.file_name in client.get(IMPORT_URL).content.decode()  # the import page lists the user's jobs
+
+
+@pytest.mark.parametrize(
+    ("url_name", "importer"),
+    [
+        ("projects:project-import", "zhaoshang.projects.imports.ProjectImporter"),
+        ("portal:staff-carrier-import", "zhaoshang.portal.forms.listings.CarrierImporter"),
+        ("portal:staff-park-import", "zhaoshang.portal.forms.listings.ParkImporter"),
+        ("stats:fdi-import", "zhaoshang.stats.imports.FDIImporter"),
+    ],
+)
+def test_every_import_sends_a_large_file_to_the_background(city, admin_user, client_for, url_name, importer):
+    rows = [["name"], *([f"第{n}行"] for n in range(3))]
+    file = workbook_of(rows)
+
+    response = client_for(admin_user).post(reverse(url_name), {"file": file})
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.importer == importer
 
 
 def test_the_job_writes_its_progress_as_it_reads_checks_and_saves(city, outpost_a, officer_a, monkeypatch):
@@ -243,6 +263,15 @@ def test_without_a_broker_the_job_runs_in_a_thread_after_the_request(
     thread.join(timeout=120)
     assert ImportJob.objects.get().status == ImportStatus.DONE
     assert Project.objects.count() == 3
+
+
+def workbook_of(rows, name="data.xlsx"):
+    wb = Workbook()
+    for values in rows:
+        wb.active.append(values)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
 
 
 def without_dimension(upload):
