@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads the form): too large a body is refused unread, in the language.
+    "zhaoshang.core.middleware.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -321,6 +323,17 @@ ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS = env_int("ZHAOSHANG_STALL_STARTED_NO
 ZHAOSHANG_STALL_IDLE_DAYS = env_int("ZHAOSHANG_STALL_IDLE_DAYS", 180, minimum=0)
 # The largest project document accepted for upload, in MB.
 ZHAOSHANG_DOCUMENT_MAX_MB = env_int("ZHAOSHANG_DOCUMENT_MAX_MB", 20, minimum=1)
+# Request bodies are refused with 413 by their declared length before they are read (core.middleware.
+# RequestSizeMiddleware): an upload (multipart) above ZHAOSHANG_REQUEST_MAX_MB, any other body above
+# DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated here). An uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE
+# waits in a temporary file rather than in memory.
+ZHAOSHANG_REQUEST_MAX_MB = env_int("ZHAOSHANG_REQUEST_MAX_MB", ZHAOSHANG_DOCUMENT_MAX_MB + 1, minimum=11)
+if ZHAOSHANG_REQUEST_MAX_MB <= ZHAOSHANG_DOCUMENT_MAX_MB:
+    raise ConfigError("ZHAOSHANG_REQUEST_MAX_MB must exceed ZHAOSHANG_DOCUMENT_MAX_MB (the form around the file)")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Excel imports of more rows than this run in the background, with a page showing their progress.
+ZHAOSHANG_IMPORT_INLINE_ROWS = env_int("ZHAOSHANG_IMPORT_INLINE_ROWS", 1000, minimum=0)
 
 LOGGING = {
     "version": 1,

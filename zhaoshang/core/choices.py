@@ -34,3 +34,18 @@ class ChangeKind(models.TextChoices):
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
     LOCKOUT = "lockout", _("locked out")  # an account refused after too many wrong passwords
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("imported")
+    FAILED = "failed", _("not imported")
+
+
+class ImportPhase(models.TextChoices):
+    """How far a running import is: reading the rows, checking them, saving them (all at once)."""
+
+    READING = "reading", _("reading the rows")
+    CHECKING = "checking", _("checking the rows")
+    SAVING = "saving", _("saving")

@@ -159,6 +159,12 @@ def to_xlsx(document: Document) -> bytes:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from .excel import excel_value, keep_text
+
+    def put(sheet, row, column, value):
+        """Every cell of the document is written here: text stays text (see ``excel.keep_text``)."""
+        return keep_text(sheet.cell(row=row, column=column, value=excel_value(value)))
+
     workbook = Workbook()
     text = workbook.active
     taken: set[str] = set()
@@ -176,7 +182,7 @@ def to_xlsx(document: Document) -> bytes:
     if document.footer:
         lines.append((document.footer, Font(size=10, color="555555")))
     for number, (line, font) in enumerate(lines, start=1):
-        cell = text.cell(row=number, column=1, value=line)
+        cell = put(text, number, 1, line)
         cell.alignment = wrap
         if font:
             cell.font = font
@@ -187,27 +193,25 @@ def to_xlsx(document: Document) -> bytes:
     for table in document.tables():
         sheet = workbook.create_sheet(_sheet_name(table.sheet or table.title, taken))
         width = max(len(table.columns), 1)
-        sheet.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=13)
+        put(sheet, 1, 1, table.title).font = Font(bold=True, size=13)
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
         for column, label in enumerate(table.columns, start=1):
-            cell = sheet.cell(row=2, column=column, value=label)
+            cell = put(sheet, 2, column, label)
             cell.font, cell.fill, cell.border = Font(bold=True), header_fill, border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         body = [(row, False) for row in table.rows] + ([(table.total, True)] if table.total else [])
         for offset, (row, bold) in enumerate(body, start=3):
             for column, value in enumerate(row, start=1):
                 if is_number(value):
-                    cell = sheet.cell(
-                        row=offset, column=column, value=float(value) if isinstance(value, Decimal) else value
-                    )
+                    cell = put(sheet, offset, column, float(value) if isinstance(value, Decimal) else value)
                     cell.number_format = _number_format(value)
                 else:
-                    cell = sheet.cell(row=offset, column=column, value=EMPTY if value is None else value)
+                    cell = put(sheet, offset, column, EMPTY if value is None else value)
                 cell.border = border
                 if bold:
                     cell.font = Font(bold=True)
         if table.note:
-            sheet.cell(row=len(body) + 4, column=1, value=table.note).font = Font(size=9, color="555555")
+            put(sheet, len(body) + 4, 1, table.note).font = Font(size=9, color="555555")
         for column, label in enumerate(table.columns, start=1):
             longest = max(
                 [len(cell_text(row[column - 1])) for row, _bold in body if column - 1 < len(row)] + [len(label)]

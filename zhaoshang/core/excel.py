@@ -15,6 +15,12 @@ record's value is read for export and how a cell becomes form data on import.
   user is kept in their session (``remember_report`` / ``report_response``): the session is
   stored in the database, so the download works whichever server process answers it.
 
+Every cell is written through ``keep_text`` (``sheet_value`` for write-only sheets): text a spreadsheet would
+evaluate (= + - @, error values) is written as text with Excel's quote prefix. Every upload passes
+``check_upload``, which holds the workbook to the budget of ``workbook_limits`` before openpyxl reads it.
+``ImportView`` imports a small workbook in the request and makes a larger one a background job
+(``import_jobs``); see docs/imports.md.
+
 Imports are meant for tens of thousands of rows: forms built with ``ImportFormMixin``
 share their field instances instead of copying them per row and never query the
 database while validating (look-ups are preloaded into dicts, see ``Lookup``), and
@@ -36,14 +42,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from time import monotonic
 from typing import Any
+from zipfile import BadZipFile
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_str
@@ -53,6 +62,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -60,6 +70,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from . import audit, generations, search
 from .choices import ChangeKind
 from .context import current_actor
+from .workbook_limits import LIMITS, Facts, Limits, WorkbookRefused
+from .workbook_limits import inspect as inspect_workbook
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
@@ -203,14 +215,50 @@ class Column:
 
 
 def excel_value(value):
-    """A Python value as openpyxl writes it: Decimal stays a number, lazy text becomes text."""
+    """A Python value as openpyxl writes it: Decimal stays a number, lazy text becomes text (without the control
+    characters a workbook cannot hold). Write it with ``sheet_value`` or ``keep_text``, never as it is."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
         if isinstance(value, datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
     if isinstance(value, list | tuple | set):
-        return format_list(sorted(value))
-    return force_str(value)
+        value = format_list(sorted(value))
+        if value is None:
+            return None
+    return ILLEGAL_CHARACTERS_RE.sub("", force_str(value))
+
+
+# --- text that must stay text -----------------------------------------------------------------------------------
+#
+# A name typed by anyone (an investor's inquiry, an imported row) reaches the exports. openpyxl writes a text that
+# begins with "=" as a live formula and one such as "#N/A" as an error; Excel and other spreadsheets also evaluate
+# text beginning with + - @ (or a tab or line break before them) when the cell is edited or the file is read as
+# CSV. Every cell the platform writes goes through ``keep_text``: such text is written as a text cell with Excel's
+# quote prefix, so it is shown, edited and imported again exactly as it was typed.
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take this text for a formula or an error value."""
+    return bool(text) and (text.lstrip("\t\r\n ").startswith(FORMULA_STARTS) or text in ERROR_CODES)
+
+
+def keep_text(cell):
+    """The cell, with formula-looking text made a plain text cell (``data_type`` "s", quote prefix); the one place
+    that decides how text is written, for write-only sheets (through ``sheet_value``) and ordinary ones alike."""
+    value = cell.value
+    if isinstance(value, str) and (cell.data_type in ("f", "e") or looks_like_formula(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def sheet_value(ws, value):
+    """``value`` (see ``excel_value``) ready for ``ws.append``: formula-looking text as a protected text cell."""
+    if isinstance(value, str) and looks_like_formula(value):
+        return keep_text(WriteOnlyCell(ws, value=value))
+    return value
 
 
 # --- export and templates ---------------------------------------------------------------------------------------
@@ -222,8 +270,8 @@ HEADER_FILL = PatternFill("solid", fgColor="E8EEF7")
 def _header_row(ws, columns: Sequence[Column], *, mark_required: bool = False):
     cells = []
     for column in columns:
-        text = force_str(column.header)
-        cell = WriteOnlyCell(ws, value=f"{text} *" if mark_required and column.required else text)
+        text = excel_value(column.header)
+        cell = keep_text(WriteOnlyCell(ws, value=f"{text} *" if mark_required and column.required else text))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cells.append(cell)
@@ -244,7 +292,7 @@ def export_workbook(rows: Iterable, columns: Sequence[Column], title) -> Workboo
     _prepare_sheet(ws, columns)
     ws.append(_header_row(ws, columns))
     for obj in rows:
-        ws.append([column.export_value(obj) for column in columns])
+        ws.append([sheet_value(ws, column.export_value(obj)) for column in columns])
     return wb
 
 
@@ -282,7 +330,7 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
         ws.data_validations.append(validation)
     ws.append(_header_row(ws, columns, mark_required=True))
     for example in example_rows:
-        ws.append([excel_value(example.get(column.key)) for column in columns])
+        ws.append([sheet_value(ws, excel_value(example.get(column.key))) for column in columns])
 
     guide = wb.create_sheet(sheet_title(_("Instructions")))
     widths = (24, 16, 60, 10, 50)
@@ -294,10 +342,10 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
     for column in columns:
         guide.append(
             [
-                force_str(column.header),
-                column.key,
-                _styled(guide, force_str(column.help or ""), wrap=True),
-                _("Yes") if column.required else _("No"),
+                _styled(guide, column.header),
+                _styled(guide, column.key),
+                _styled(guide, column.help or "", wrap=True),
+                _styled(guide, _("Yes") if column.required else _("No")),
                 _styled(guide, "、".join(column.allowed_labels()), wrap=True),
             ]
         )
@@ -317,12 +365,12 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
         sheet = wb.create_sheet("_lists")
         sheet.sheet_state = "hidden"
         for label in lists:
-            sheet.append([label])
+            sheet.append([sheet_value(sheet, excel_value(label))])
     return wb
 
 
 def _styled(ws, value, *, bold=False, wrap=False):
-    cell = WriteOnlyCell(ws, value=value)
+    cell = keep_text(WriteOnlyCell(ws, value=excel_value(value)))
     if bold:
         cell.font = HEADER_FONT
     if wrap:
@@ -401,8 +449,11 @@ class RowSaveError(Exception):
         super().__init__(self.message)
 
 
-def check_upload(file, max_bytes: int = MAX_BYTES) -> None:
-    """Refuse anything but an .xlsx workbook of at most ``max_bytes``."""
+def check_upload(
+    file, max_bytes: int = MAX_BYTES, *, limits: Limits = LIMITS, stop_after_rows: int | None = None
+) -> Facts:
+    """Refuse anything but an .xlsx workbook of at most ``max_bytes`` within ``limits`` (see ``workbook_limits``);
+    returns what the scan of its first sheet found (``stop_after_rows``: scan no further than that)."""
     name = getattr(file, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise ImportFileError(
@@ -424,6 +475,10 @@ def check_upload(file, max_bytes: int = MAX_BYTES) -> None:
     if file.read(4) != b"PK\x03\x04":
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged."))
     file.seek(0)
+    try:
+        return inspect_workbook(file, limits, stop_after_rows=stop_after_rows)
+    except WorkbookRefused as error:
+        raise ImportFileError(str(error)) from error
 
 
 def map_headers(header_row: Sequence, columns: Sequence[Column]) -> dict[int, Column]:
@@ -456,15 +511,32 @@ def map_headers(header_row: Sequence, columns: Sequence[Column]) -> dict[int, Co
     return found
 
 
-def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, freeze: bool = False):
+# What openpyxl, the zip module and the XML parsers raise for a workbook they cannot read (defusedxml's refusals
+# are ValueErrors, ElementTree's ParseError a SyntaxError).
+UNREADABLE = (ValueError, KeyError, IndexError, TypeError, OverflowError, EOFError, OSError, SyntaxError, BadZipFile)
+PROGRESS_EVERY = 500
+
+
+def read_rows(
+    file,
+    columns: Sequence[Column],
+    max_rows: int = MAX_ROWS,
+    *,
+    freeze: bool = False,
+    max_seconds: float = LIMITS.read_seconds,
+    progress: Callable[[str, int, int | None], None] | None = None,
+):
     """(Excel row number, {column key: raw cell}) for every non-empty row of the first sheet, and the columns found.
 
-    ``freeze``: move the rows read out of the garbage collector's sight at intervals (the caller unfreezes).
+    Pass the file through ``check_upload`` first: its limits are what make reading it safe. Reading stops with an
+    ImportFileError after ``max_seconds``. ``freeze``: move the rows read out of the garbage collector's sight at
+    intervals (the caller unfreezes). ``progress("reading", rows read, None)`` is called every few hundred rows.
     """
     try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # zipfile, XML and openpyxl errors all mean the same to the user
+        wb = load_workbook(file, read_only=True, data_only=True, keep_links=False)
+    except UNREADABLE as error:  # zipfile, XML and openpyxl errors all mean the same to the user
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
+    deadline = monotonic() + max_seconds
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # some writers store a wrong size; read what is there
@@ -475,6 +547,14 @@ def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, free
         positions = map_headers(header, columns)
         out = []
         for number, values in enumerate(rows, start=2):
+            if not number % PROGRESS_EVERY:
+                if monotonic() >= deadline:
+                    raise ImportFileError(
+                        _("Reading the sheet took more than %(limit)s seconds; split it into smaller files.")
+                        % {"limit": f"{max_seconds:,.0f}"}
+                    )
+                if progress is not None:
+                    progress("reading", len(out), None)
             if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             if freeze and len(out) % FREEZE_ROWS == 0:
@@ -486,6 +566,8 @@ def read_rows(file, columns: Sequence[Column], max_rows: int = MAX_ROWS, *, free
                 )
             out.append((number, {col.key: values[i] if i < len(values) else None for i, col in positions.items()}))
         return out, list(positions.values())
+    except UNREADABLE as error:
+        raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
     finally:
         wb.close()
 
@@ -501,6 +583,8 @@ def import_workbook(
     key: str | None = None,
     max_rows: int = MAX_ROWS,
     max_bytes: int = MAX_BYTES,
+    limits: Limits = LIMITS,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> ImportResult:
     """Validate every row of the workbook's first sheet, then save all of them or none.
 
@@ -512,7 +596,9 @@ def import_workbook(
     the rows are saved again one by one in a transaction that is always rolled back, to find
     the row). ``prepare(datas, columns)`` sees every row's data before the first form is built
     (to preload, in a few queries, what the rows refer to). ``key`` names a column whose
-    values must be unique in the file.
+    values must be unique in the file. The file is checked against ``limits`` before it is read.
+    ``progress(phase, done, total)`` hears how far the import is: "reading" (rows read; no total yet),
+    "checking" (rows validated of all rows) and "saving" (once, before the transaction).
     """
     # The rows, their records and forms live until the import ends: at intervals they are moved out of the
     # garbage collector's sight (its full passes over millions of them would cost a fifth of a large import),
@@ -524,7 +610,18 @@ def import_workbook(
         gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
     try:
         return _import_workbook(
-            file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, freezing=freezing
+            file,
+            columns,
+            make_form,
+            save_row,
+            save_rows,
+            prepare,
+            key,
+            max_rows,
+            max_bytes,
+            limits=limits,
+            progress=progress or _no_progress,
+            freezing=freezing,
         )
     finally:
         if freezing:
@@ -532,13 +629,19 @@ def import_workbook(
             gc.unfreeze()
 
 
+def _no_progress(phase: str, done: int, total: int | None) -> None:
+    pass
+
+
 def _import_workbook(
-    file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, *, freezing: bool
+    file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, *, limits, progress, freezing
 ) -> ImportResult:
     result = ImportResult()
     try:
-        check_upload(file, max_bytes)
-        rows, present = read_rows(file, columns, max_rows, freeze=freezing)
+        check_upload(file, max_bytes, limits=limits)
+        rows, present = read_rows(
+            file, columns, max_rows, freeze=freezing, max_seconds=limits.read_seconds, progress=progress
+        )
     except ImportFileError as error:
         result.add(None, "", str(error))
         return result
@@ -572,10 +675,13 @@ def _import_workbook(
         prepare([data for _number, data, _bad in parsed], present)
 
     valid: list[tuple[int, forms.BaseForm]] = []
+    total = len(parsed)
     for index, (number, data, bad_fields) in enumerate(parsed):
         parsed[index] = None  # tens of thousands of rows: keep only what saving needs
         if freezing and index % FREEZE_ROWS == 0:
             gc.freeze()
+        if not index % PROGRESS_EVERY:
+            progress("checking", index, total)
         form = make_form(data)
         if form.is_valid() and not bad_fields:
             form._bound_fields_cache = {}
@@ -595,6 +701,7 @@ def _import_workbook(
         return result
     if freezing:
         gc.freeze()
+    progress("saving", total, total)
     _save(valid, save_row, save_rows, result)
     return result
 
@@ -1038,7 +1145,7 @@ class ModelImporter:
         own_save = self.model.save not in (BaseModel.save, SearchableModel.save)
         return not own_save or type(self).prepare_bulk is not ModelImporter.prepare_bulk
 
-    def run(self, file) -> ImportResult:
+    def run(self, file, progress: Callable[[str, int, int | None], None] | None = None) -> ImportResult:
         return import_workbook(
             file,
             self.columns,
@@ -1047,6 +1154,7 @@ class ModelImporter:
             save_rows=self.save_rows if self.can_bulk_save() else None,
             prepare=self._prepare,
             key=self.key,
+            progress=progress,
         )
 
     def _prepare(self, datas, present):
@@ -1324,7 +1432,7 @@ def error_report(errors: Iterable[RowError | Sequence], title=None) -> Workbook:
     ws.append([_styled(ws, text, bold=True) for text in (_("Row"), _("Column"), _("Error"))])
     for error in errors:
         row, column, message = error.as_list() if isinstance(error, RowError) else error
-        ws.append([row if row is not None else _("file"), column, message])
+        ws.append([sheet_value(ws, excel_value(v)) for v in (row if row is not None else _("file"), column, message)])
     return wb
 
 
@@ -1345,18 +1453,22 @@ def report_response(request, token: str | None = None) -> HttpResponse | None:
     report = request.session.get(SESSION_KEY)
     if not report or (token and report.get("token") != token):
         return None
-    errors = list(report["errors"])
-    if report.get("unlisted"):
+    return report_download(report["errors"], report.get("unlisted", 0), report["title"])
+
+
+def report_download(errors: Sequence, unlisted: int, title) -> HttpResponse:
+    """Errors kept as [row, column, message] (in a session or an import job) as the report to download."""
+    errors = list(errors)
+    if unlisted:
         errors.append(
             [
                 None,
                 "",
-                _("%(count)d more errors are not listed; correct these and import again.")
-                % {"count": report["unlisted"]},
+                _("%(count)d more errors are not listed; correct these and import again.") % {"count": unlisted},
             ]
         )
     wb = error_report(errors, _("Import errors"))
-    return workbook_response(wb, f"{report['title']}-{_('errors')}.xlsx")
+    return workbook_response(wb, f"{title}-{_('errors')}.xlsx")
 
 
 # --- pages ------------------------------------------------------------------------------------------------------
@@ -1369,10 +1481,14 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )
 
+    facts: Facts | None = None
+
     def clean_file(self):
+        """The file within the limits; ``facts`` says whether it is small enough to import in the request
+        (``ZHAOSHANG_IMPORT_INLINE_ROWS`` rows at most; the scan of a larger one stops there)."""
         file = self.cleaned_data["file"]
         try:
-            check_upload(file)
+            self.facts = check_upload(file, stop_after_rows=settings.ZHAOSHANG_IMPORT_INLINE_ROWS + 1)
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return file
@@ -1416,6 +1532,17 @@ class ImportView(View):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=400)
+        if not form.facts.complete:  # a large file: imported in the background, followed on the job's page
+            from . import import_jobs
+
+            job = import_jobs.start(
+                request.user,
+                self.importer_class,
+                form.cleaned_data["file"],
+                title=self.title,
+                list_url=reverse(self.list_url_name) if self.list_url_name else "",
+            )
+            return redirect(job)
         importer = self.importer_class(request.user)
         result = importer.run(form.cleaned_data["file"])
         token = None
@@ -1431,12 +1558,24 @@ class ImportView(View):
                 },
             )
         else:
-            token = remember_report(request, result, importer.title or importer.model._meta.verbose_name_plural)
+            token = remember_report(request, result, self.title)
         return self.render(UploadForm(), result=result, token=token, status=200 if result.ok else 422)
 
+    @property
+    def title(self) -> str:
+        return force_str(self.importer_class.title or self.importer_class.model._meta.verbose_name_plural)
+
     def render(self, form, *, result=None, token=None, status=200):
+        from . import import_jobs
+        from .models import ImportJob
+
         model = self.importer_class.model
+        jobs = ImportJob.objects.restrict(self.request.user).filter(
+            user=self.request.user, importer=import_jobs.importer_path(self.importer_class)
+        )
         context = {
+            "jobs": jobs.defer("errors")[:5],
+            "inline_rows": settings.ZHAOSHANG_IMPORT_INLINE_ROWS,
             "form": form,
             "result": result,
             "shown_errors": result.errors[:500] if result else [],

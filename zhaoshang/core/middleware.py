@@ -1,6 +1,10 @@
 import re
 
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 from . import conflicts
 from .context import Actor, _actor, _identity, new_request_id
@@ -25,6 +29,44 @@ class RequestContextMiddleware:
             _actor.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuses (413) a request whose declared body is larger than it may be, before a byte of it is read.
+
+    Django keeps form fields within ``DATA_UPLOAD_MAX_MEMORY_SIZE`` but streams uploaded files to disk without a
+    limit, and only once the whole body has arrived does a form see the file's size. Here an upload (multipart)
+    may be ``ZHAOSHANG_REQUEST_MAX_MB``, any other body ``DATA_UPLOAD_MAX_MEMORY_SIZE``. A body without a length
+    is not read by Django at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length:
+            multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+            if multipart:
+                limit = settings.ZHAOSHANG_REQUEST_MAX_MB * 1024 * 1024
+            else:
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if limit is not None and length > limit:
+                return self.refuse(request, length, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, length: int, limit: int) -> HttpResponse:
+        message = _("The request is too large: %(size)s were sent; at most %(limit)s are accepted.") % {
+            "size": filesizeformat(length),
+            "limit": filesizeformat(limit),
+        }
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
 class ConflictMiddleware:

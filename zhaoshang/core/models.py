@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .choices import ChangeKind
+from .choices import Action, ChangeKind, ImportPhase, ImportStatus
 from .conflicts import ConflictError, atomic_write
 from .context import current_actor
-from .permissions import RestrictedManager, ScopedModelMixin
+from .permissions import RestrictedManager, ScopedModelMixin, user_scope
+from .storage import private_storage
 
 
 class BaseModel(ScopedModelMixin, models.Model):
@@ -171,3 +175,94 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = Action.VIEW):
+        """A job is seen by the user who started it and by administrators; by nobody else (404)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        if user_scope(user).is_admin:
+            return self
+        return self.filter(user=user)
+
+
+def import_file_path(instance, filename: str) -> str:
+    return f"imports/{timezone.now():%Y/%m}/{filename}"
+
+
+class ImportJob(models.Model):
+    """An Excel import run in the background (a large file): who started it, the file, how far it is, the result.
+
+    Not a business record: it has no audit trail and no version (the records it saves are audited, with the job
+    as their request). The file waits in private storage and is deleted once the import has run; the errors of
+    a refused import are kept for the error report. Started by ``core.import_jobs.start``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    importer = models.CharField(_("importer"), max_length=200)  # the dotted path of its excel.ModelImporter
+    title = models.CharField(_("what is imported"), max_length=200)
+    file = models.FileField(_("file"), upload_to=import_file_path, storage=private_storage, max_length=300, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(_("language"), max_length=16)
+    list_url = models.CharField(_("list"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    phase = models.CharField(_("phase"), max_length=10, choices=ImportPhase.choices, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)  # known once the rows are read
+    rows_processed = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [row, column, message], as excel reports
+    message = models.TextField(_("message"), blank=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    started = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("last progress"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    # A running job that has not reported progress for this long was interrupted (its process ended): saving a
+    # large file reports nothing while its transaction runs, so the margin is wide.
+    SILENT_FOR = timedelta(minutes=30)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            # serves one user's recent imports (of one importer) on the import page and the list of imports
+            models.Index(fields=["user", "importer", "-created"], name="core_importjob_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} · {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("core:import-job", args=[self.pk])
+
+    @property
+    def finished_or_interrupted(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED) or self.interrupted
+
+    @property
+    def interrupted(self) -> bool:
+        """Derived when read: a job left running by a process that ended (the import's transaction rolled back)."""
+        if self.status != ImportStatus.RUNNING:
+            return False
+        return (self.heartbeat or self.started or self.created) < timezone.now() - self.SILENT_FOR
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_processed * 100 // self.rows_total)
+
+    @property
+    def unlisted_errors(self) -> int:
+        return max(0, self.error_count - len(self.errors))

@@ -9,4 +9,7 @@ urlpatterns = [
     path("history/<int:content_type_id>/<str:object_id>/", views.object_history, name="object-history"),
     path("audit/", views.AuditLogView.as_view(), name="audit-log"),
     path("work/notifications/", views.notifications, name="notifications"),
+    path("work/imports/", views.import_jobs, name="import-jobs"),
+    path("work/imports/<int:pk>/", views.import_job, name="import-job"),
+    path("work/imports/<int:pk>/errors.xlsx", views.import_job_errors, name="import-job-errors"),
 ]

@@ -26,7 +26,7 @@ from . import audit, conflicts
 from . import notifications as inbox
 from .choices import Action
 from .conflicts import ConflictError, atomic_write
-from .models import ChangeRecord, Notification
+from .models import ChangeRecord, ImportJob, Notification
 from .permissions import can, user_scope
 
 SORT_PARAM = "sort"
@@ -82,6 +82,35 @@ def notifications(request):
         return redirect("core:notifications")
     page = Paginator(Notification.objects.filter(recipient=request.user).order_by("-created", "-pk"), 50)
     return render(request, "core/notifications.html", {"page_obj": page.get_page(request.GET.get("page"))})
+
+
+@login_required
+def import_jobs(request):
+    """The imports run in the background for the user (all of them for an administrator), newest first."""
+    jobs = ImportJob.objects.restrict(request.user).select_related("user").defer("errors")
+    page = Paginator(jobs, 50)
+    return render(request, "core/import_jobs.html", {"page_obj": page.get_page(request.GET.get("page"))})
+
+
+@login_required
+def import_job(request, pk: int):
+    """One background import: its progress while it runs (the fragment refreshes itself by htmx), then its result."""
+    job = get_object_or_404(ImportJob.objects.restrict(request.user), pk=pk)
+    context = {"job": job, "shown_errors": job.errors[:500]}
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return render(request, "core/_import_job.html", context)
+    return render(request, "core/import_job.html", context)
+
+
+@login_required
+def import_job_errors(request, pk: int):
+    """The row-by-row error report of a background import that saved nothing."""
+    from .excel import report_download
+
+    job = get_object_or_404(ImportJob.objects.restrict(request.user), pk=pk)
+    if not job.error_count:
+        raise Http404
+    return report_download(job.errors, job.unlisted_errors, job.title)
 
 
 class RestrictedMixin(LoginRequiredMixin):

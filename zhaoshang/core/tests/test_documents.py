@@ -117,3 +117,21 @@ def test_a_document_kept_as_json_comes_back_with_the_same_cells():
     again = from_data(json.loads(json.dumps(to_data(document))))
     assert again == document
     assert isinstance(again.sections[0].tables[0].rows[0][2], Decimal)
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_workbook():
+    """A project name typed by an investor reaches the report: Excel must show it, not evaluate it."""
+    names = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "#N/A"]
+    document = Document(
+        title="=1+1",
+        lead=["-通报"],
+        sections=[Section("二、重点项目", tables=[Table(title="表", columns=["项目名称"], rows=[[n] for n in names])])],
+    )
+
+    workbook = load_workbook(io.BytesIO(to_xlsx(document)))
+
+    cells = [row[0] for row in workbook["表"].iter_rows(min_row=3)]
+    assert [cell.value for cell in cells] == names
+    assert {cell.data_type for cell in cells} == {"s"} and all(cell.quotePrefix for cell in cells)
+    title = workbook.worksheets[0]["A1"]
+    assert (title.value, title.data_type) == ("=1+1", "s")

@@ -151,6 +151,46 @@ def test_the_export_has_a_bold_frozen_header_numbers_dates_and_labels(db):
     assert listed.value in ("Yes", "是")
 
 
+FORMULA_LOOKING = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\t=1+1", "\r-1", "#REF!"]
+
+
+@pytest.mark.parametrize("text", FORMULA_LOOKING)
+def test_text_that_a_spreadsheet_would_evaluate_is_written_as_text_in_exports_templates_and_error_reports(db, text):
+    class Row:
+        name = text
+
+    columns = [excel.Column("name", "名称")]
+    workbooks = [
+        excel.export_workbook([Row()], columns, "导出"),
+        excel.template_workbook(columns, [{"name": text}]),
+        excel.error_report([excel.RowError(2, text, text)]),
+    ]
+    for wb in workbooks:
+        sheet = load_workbook(io.BytesIO(excel.workbook_bytes(wb))).worksheets[0]
+        cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == text]
+        assert cells, f"{text!r} is not in {wb}"
+        assert {(cell.data_type, cell.quotePrefix) for cell in cells} == {("s", True)}
+
+
+def test_plain_text_and_numbers_are_written_as_they_are(db):
+    class Row:
+        name = "江门-蓬江 A=1"
+        capital = Decimal("-5")
+
+    wb = excel.export_workbook([Row()], [excel.Column("name", "名称"), excel.Column("capital", "资本")], "导出")
+    name, capital = load_workbook(io.BytesIO(excel.workbook_bytes(wb))).worksheets[0][2]
+    assert (name.value, name.data_type, name.quotePrefix) == ("江门-蓬江 A=1", "s", False)
+    assert (capital.value, capital.data_type) == (-5, "n")
+
+
+def test_control_characters_a_workbook_cannot_hold_are_left_out_instead_of_failing_the_export(db):
+    class Row:
+        name = "甲\x07公司"
+
+    wb = excel.export_workbook([Row()], [excel.Column("name", "名称")], "导出")
+    assert load_workbook(io.BytesIO(excel.workbook_bytes(wb))).worksheets[0]["A2"].value == "甲公司"
+
+
 def test_the_template_explains_each_column_and_offers_lists_for_choices(db):
     long_choices = [(f"v{n}", f"很长的选项名称{n}") for n in range(40)]
     columns = [

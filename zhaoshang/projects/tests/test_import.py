@@ -23,6 +23,7 @@ from zhaoshang.core.context import acting_as
 from zhaoshang.core.models import ChangeRecord
 from zhaoshang.geo.tests.factories import district
 from zhaoshang.industry.models import Enterprise
+from zhaoshang.industry.tests.factories import EnterpriseFactory
 from zhaoshang.industry.validators import uscc_check_character
 from zhaoshang.projects.choices import Stage, TransitionKind
 from zhaoshang.projects.imports import PROJECT_COLUMNS
@@ -186,6 +187,39 @@ def test_an_exported_workbook_imported_again_gives_the_same_projects_and_writes_
     assert {p.pk: facts(p) for p in Project.objects.all()} == before
     assert ChangeRecord.objects.count() == records
     assert StageTransition.objects.count() == transitions
+
+
+FORMULA_LOOKING = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)"]
+
+
+def test_formula_looking_names_are_exported_as_text_and_imported_again_unchanged(
+    city, outpost_a, officer_a, client_for
+):
+    """A name typed by an investor reaches the export: it must be text that Excel neither evaluates nor converts."""
+    for index, text in enumerate(FORMULA_LOOKING):
+        ProjectFactory(
+            owner_team=outpost_a, name=text, enterprise=EnterpriseFactory(name=text), lead_on=days_ago(10 + index)
+        )
+    before = {p.pk: facts(p) for p in Project.objects.all()}
+    client = client_for(officer_a)
+    exported = client.get(EXPORT_URL).content
+
+    sheet = load_workbook(io.BytesIO(exported)).worksheets[0]
+    titles = [cell.value for cell in sheet[1]]
+    cells = [
+        row[titles.index(header(key))] for row in sheet.iter_rows(min_row=2) for key in ("name", "enterprise_name")
+    ]
+    assert sorted(cell.value for cell in cells) == sorted(FORMULA_LOOKING * 2)
+    assert {cell.data_type for cell in cells} == {"s"}
+    assert all(cell.quotePrefix for cell in cells)  # Excel keeps them text when the cell is edited
+    records = ChangeRecord.objects.count()
+
+    response = client.post(IMPORT_URL, {"file": SimpleUploadedFile("p.xlsx", exported)})
+
+    assert response.status_code == 200, response.context["result"].errors
+    assert response.context["result"].unchanged == len(FORMULA_LOOKING)
+    assert {p.pk: facts(p) for p in Project.objects.all()} == before
+    assert ChangeRecord.objects.count() == records
 
 
 def test_numbers_are_numbers_and_dates_are_dates_in_the_export(signed_project, client_for, officer_a):
