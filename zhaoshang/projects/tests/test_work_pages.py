@@ -209,7 +209,7 @@ def test_my_work_shows_the_panels_other_apps_contribute(officer_a, client_for):
     response = client_for(officer_a).get(MY_WORK)
 
     titles = [str(panel["title"]) for panel in response.context["panels"]]
-    assert "未答复的咨询" in titles
+    assert "待答复、受理或不予受理的咨询" in titles
 
 
 def test_my_work_is_in_the_navigation_and_on_the_home_page(officer_a, client_for):
