@@ -179,7 +179,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "zhaoshang.core.api.schema.AutoSchema",
+    # Bad input is 400, never a server error: strict JSON (finite numbers, bounded nesting), refused deletes 409.
+    "DEFAULT_PARSER_CLASSES": [
+        "zhaoshang.core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "zhaoshang.core.api.errors.exception_handler",
     # Rate limits per client address (anonymous) or user; views name their scope (ScopedRateThrottle).
     "DEFAULT_THROTTLE_CLASSES": ["zhaoshang.core.api.throttling.LiveScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

@@ -13,8 +13,12 @@ from rest_framework.exceptions import PermissionDenied
 
 from ..choices import Action
 from ..context import attribute_to
+from ..deletion import REFUSED_DELETES, refusal_message
+from ..ids import parse_id
 from ..models import ConflictError
 from ..permissions import can
+from .errors import Conflict
+from .fields import PrimaryKeyRelatedField
 
 METHOD_ACTIONS = {"PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE}
 
@@ -47,6 +51,13 @@ class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
         with transaction.atomic():
             serializer.save()
 
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except REFUSED_DELETES as error:
+            raise Conflict(refusal_message(instance, error)) from None
+
     def perform_update(self, serializer):
         try:
             with transaction.atomic():
@@ -58,7 +69,10 @@ class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
 
 
 class VersionedSerializerMixin(serializers.Serializer):
-    """Carries ``version``: an update must send the version it read (optimistic locking)."""
+    """Carries ``version``: an update must send the version it read (optimistic locking). Relations it
+    generates read ids strictly (``core.api.fields``)."""
+
+    serializer_related_field = PrimaryKeyRelatedField
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -66,8 +80,7 @@ class VersionedSerializerMixin(serializers.Serializer):
             version = self.initial_data.get("version")
             if version is None:
                 raise serializers.ValidationError({"version": [_("Send the version of the record you read.")]})
-            try:
-                self.instance.version = int(version)
-            except (TypeError, ValueError):
-                raise serializers.ValidationError({"version": [_("A whole number is required.")]}) from None
+            self.instance.version = parse_id(version)
+            if self.instance.version is None:
+                raise serializers.ValidationError({"version": [_("A whole number is required.")]})
         return attrs
