@@ -6,7 +6,11 @@ import json
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from rest_framework.exceptions import ValidationError
 
+from zhaoshang.accounts.models import Team
+from zhaoshang.accounts.tests.factories import TeamFactory
+from zhaoshang.core.api.fields import PrimaryKeyRelatedField
 from zhaoshang.core.ids import MAX_ID, parse_id
 from zhaoshang.geo.tests.factories import CarrierFactory
 from zhaoshang.industry.tests.factories import EnterpriseFactory
@@ -123,7 +127,10 @@ def test_json_nested_five_thousand_levels_deep_is_a_bad_request(investor):
 
 
 def test_json_nested_deeper_than_the_limit_but_parseable_is_a_bad_request(investor):
-    assert post_inquiry(investor, '{"a":' * 40 + "1" + "}" * 40).status_code == 400
+    response = post_inquiry(investor, '{"a":' * 40 + "1" + "}" * 40)
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "The JSON is nested too deeply."
 
 
 def test_a_boolean_is_not_the_id_of_a_site(investor, city):
@@ -135,16 +142,14 @@ def test_a_boolean_is_not_the_id_of_a_site(investor, city):
     assert "carrier" in response.json()
 
 
-def test_a_boolean_is_not_the_id_of_a_related_record(officer_a, api_for):
-    team = officer_a.memberships.get().team
-    enterprise = EnterpriseFactory(owner_team=team)
-    client = api_for(officer_a)
-    body = {"name": "新项目", "enterprise": enterprise.pk, "owner_team": True, "project_type": "manufacturing"}
+@pytest.mark.parametrize("value", [True, 1.0])
+def test_a_boolean_or_a_float_is_not_the_id_of_a_related_record(db, value):
+    team = Team.objects.filter(pk=1).first() or TeamFactory(pk=1)
+    field = PrimaryKeyRelatedField(queryset=Team.objects.all())
 
-    response = client.post("/api/projects/", body, format="json")
-
-    assert response.status_code == 400
-    assert "owner_team" in response.json()
+    assert field.run_validation(1) == team
+    with pytest.raises(ValidationError):
+        field.run_validation(value)
 
 
 def test_activities_of_a_confidential_project_answer_like_those_of_an_unknown_project(officer_a, officer_b, api_for):
