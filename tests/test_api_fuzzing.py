@@ -15,6 +15,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.pagination import PageNumberPagination
 from schemathesis.checks import not_a_server_error
@@ -68,6 +70,17 @@ def fuzzing_pace(settings, monkeypatch):
     rates = {scope: "1000000/min" for scope in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     monkeypatch.setattr(PageNumberPagination, "page_size", 5)
+
+
+@pytest.fixture(autouse=True)
+def one_connection():
+    """Requests keep the test's database connection, as with Django's test client: the WSGI handler would close
+    it when each request finishes (and with it the test's transaction, on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
