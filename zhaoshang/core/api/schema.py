@@ -2,7 +2,8 @@
 ``tests/test_api_fuzzing.py``) know every status they may receive.
 
 - 400 where the caller sends something to validate: a body, query parameters;
-- 403 where the caller must be signed in or have a right to the record (writes);
+- 403 everywhere: where the caller must be signed in or have a right to the record, and wherever credentials
+  that are sent are not valid (an unknown token, a missing CSRF token);
 - 404 where the address names a record, or a list can be asked for a page past its end;
 - 409 where a delete can be refused because other records refer to the record (``core/deletion.py``);
 - 429 where the view has a rate limit (``throttle_scope``).
@@ -14,11 +15,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
-from rest_framework.permissions import AllowAny
 
 from .errors import ErrorSerializer
 
-WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 VALIDATION_ERROR = {
     "type": "object",
     "additionalProperties": {},
@@ -43,9 +42,7 @@ class AutoSchema(BaseAutoSchema):
         detail = self.resolve_serializer(ErrorSerializer, "response").ref
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             yield "400", _("The request is malformed or its data are invalid."), VALIDATION_ERROR
-        anonymous = all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
-        if not anonymous or self.method in WRITES:
-            yield "403", _("Not signed in, or no right to do this."), detail
+        yield "403", _("Not signed in, credentials not valid, or no right to do this."), detail
         if any(p["in"] == "path" for p in parameters) or any(p["name"] == "page" for p in parameters):
             yield "404", _("No such record, or not one the caller may see; or no such page."), detail
         if self.method == "DELETE":

@@ -227,5 +227,12 @@ def test_the_errors_an_operation_can_answer_are_documented(schema):
     listing = schema["paths"]["/api/portal/sites/"]["get"]["responses"]
 
     assert {"204", "403", "404", "409"} <= delete.keys()
-    assert {"200", "400", "404", "429"} <= listing.keys()
-    assert "403" not in listing  # the public read the sites without signing in
+    assert {"200", "400", "403", "404", "429"} <= listing.keys()
+    assert "409" not in listing
+
+
+def test_an_unknown_token_on_a_public_operation_is_the_documented_403(investor, schema):
+    response = investor.get("/api/portal/sites/", HTTP_AUTHORIZATION="Token not-a-token")
+
+    assert response.status_code == 403
+    assert "403" in schema["paths"]["/api/portal/sites/"]["get"]["responses"]
