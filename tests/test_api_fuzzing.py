@@ -17,7 +17,8 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from rest_framework.pagination import PageNumberPagination
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -40,7 +41,7 @@ CONFIG = SchemathesisConfig.from_dict(
 )
 # Hypothesis's own settings: no deadline (the first call of an operation warms caches), no health checks that
 # judge speed or filtering (the schema's own constraints decide what is generated).
-FUZZ_SETTINGS = settings(
+FUZZ_SETTINGS = hypothesis_settings(
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
