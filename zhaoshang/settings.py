@@ -232,9 +232,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # A write that met another answers 409 with the conflict message (core/conflicts.py).
-    "EXCEPTION_HANDLER": "zhaoshang.core.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "zhaoshang.core.api.schema.AutoSchema",
+    # Bad input is 400, never a server error: strict JSON (finite numbers, bounded nesting); a write that met
+    # another and a delete that other records refuse are 409 (core/api/errors.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "zhaoshang.core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "zhaoshang.core.api.errors.exception_handler",
     # Rate limits per client address (anonymous) or user; views name their scope (ScopedRateThrottle).
     "DEFAULT_THROTTLE_CLASSES": ["zhaoshang.core.api.throttling.LiveScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -251,11 +257,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every write may answer 409 Conflict (core/conflicts.py).
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "zhaoshang.core.api.exceptions.document_conflicts",
-    ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStageEnum": "zhaoshang.projects.choices.Stage",
         "ReachedStageEnum": "zhaoshang.projects.choices.FORWARD_CHOICES",

@@ -39,6 +39,10 @@ urlpatterns = [
     path("", include("zhaoshang.portal.urls")),  # the public site: map, sites, guides, matching, inquiries
 ]
 
+# Addresses under /api/ that no route matches answer JSON like the API; other addresses keep the HTML pages.
+handler400 = "zhaoshang.core.api.errors.bad_request"
+handler404 = "zhaoshang.core.api.errors.not_found"
+
 if settings.DEBUG:  # uploaded files in development; a web server serves them in production
     from django.conf.urls.static import static
 

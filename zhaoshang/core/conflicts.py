@@ -9,7 +9,7 @@ Two kinds of meeting, one answer (``ConflictError``):
 
 A write begins with ``atomic_write()`` (``BaseModel.save``, the edit views, the API's saves, the services that
 lock a row), which turns the second kind into the first. Each surface then answers ``ConflictError`` once: a form
-is shown again with the message, the API answers 409 (``core.api.exceptions``), and any other page answers 409
+is shown again with the message, the API answers 409 (``core.api.errors``), and any other page answers 409
 with the message (``core.middleware.ConflictMiddleware``). See docs/concurrency.md.
 """
 

@@ -7,17 +7,32 @@ from operator import or_
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from . import search
+from .choices import Action
 from .forms import widget_css
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Several records chosen by a text key (``?tag=listed&tag=foreign``), any of them matching."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RestrictedChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its id, among those the caller may see (``Model.objects.restrict``): a record they may
+    not see is refused exactly like one that does not exist, so a filter never tells that it exists."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = getattr(request, "user", None) or AnonymousUser()
+        visible = queryset.model.objects.restrict(user, Action.VIEW)
+        return queryset.filter(pk__in=visible.values("pk"))
 
 
 class SearchFilterSet(django_filters.FilterSet):

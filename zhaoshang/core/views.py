@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import IntegerField
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -26,6 +27,8 @@ from . import audit, conflicts
 from . import notifications as inbox
 from .choices import Action
 from .conflicts import ConflictError, atomic_write
+from .deletion import REFUSED_DELETES, refusal_message
+from .ids import parse_id
 from .models import ChangeRecord, ImportJob, Notification
 from .permissions import can, user_scope
 
@@ -229,7 +232,12 @@ class ObjectDeleteView(WritableObjectMixin, RestrictedMixin, generic.DeleteView)
 
     def form_valid(self, form):
         name = str(self.object)
-        response = super().form_valid(form)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except REFUSED_DELETES as error:
+            messages.error(self.request, refusal_message(self.object, error))
+            return redirect(self.object.get_absolute_url())
         messages.success(self.request, _("Deleted %(object)s.") % {"object": name})
         return response
 
@@ -250,6 +258,12 @@ def object_history(request, content_type_id: int, object_id: str):
     content_type = get_object_or_404(ContentType, pk=content_type_id)
     model = content_type.model_class()
     if model is None or not audit.is_audited(model):
+        raise Http404
+    try:
+        object_id = model._meta.pk.to_python(object_id)
+    except ValidationError:
+        raise Http404 from None
+    if isinstance(model._meta.pk, IntegerField) and parse_id(object_id) is None:
         raise Http404
     manager = model.objects
     if hasattr(manager, "restrict"):

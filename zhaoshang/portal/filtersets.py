@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from zhaoshang.core.filtersets import SearchFilterSet
+from zhaoshang.core.filtersets import RestrictedChoiceFilter, SearchFilterSet
 from zhaoshang.core.forms import widget_css
 from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel, RegionLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
@@ -150,7 +150,7 @@ class CarrierFilterSet(ListingFilterSet):
     kind = django_filters.MultipleChoiceFilter(
         label=_("Kind"), choices=CarrierKind.choices, widget=forms.CheckboxSelectMultiple
     )
-    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=Park.objects.defer("boundary"))
+    park = RestrictedChoiceFilter(label=_("Park"), queryset=Park.objects.defer("boundary"))
     availability = django_filters.MultipleChoiceFilter(
         label=_("Availability"), choices=Availability.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -220,9 +220,7 @@ class PolicyFilterSet(django_filters.FilterSet):
         to_field_name="adcode",
         method="filter_place",
     )
-    park = django_filters.ModelChoiceFilter(
-        label=_("Park"), queryset=Park.objects.defer("boundary"), method="filter_place"
-    )
+    park = RestrictedChoiceFilter(label=_("Park"), queryset=Park.objects.defer("boundary"), method="filter_place")
     industry = django_filters.CharFilter(label=_("Industry (GB/T 4754 code)"), method="filter_industry")
 
     class Meta:

@@ -10,13 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core.filtersets import SearchFilterSet
+from zhaoshang.core.filtersets import RestrictedChoiceFilter, SearchFilterSet
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain
 
 from .choices import FORWARD_CHOICES, STAGE_DATE_FIELDS, LeadSource, Stage
-from .models import LARGE_PROJECT_WAN, Project, StallFlag
+from .models import LARGE_PROJECT_WAN, Activity, Project, StallFlag
 
 
 class Tag:
@@ -124,3 +124,13 @@ class ProjectFilterSet(SearchFilterSet):
         if data.get("date_to"):
             queryset = queryset.filter(**{f"{column}__lte": data["date_to"]})
         return queryset
+
+
+class ActivityFilterSet(django_filters.FilterSet):
+    """Activities of one project (one the caller may see: any other is refused like an unknown id) or kind."""
+
+    project = RestrictedChoiceFilter(label=_("Project"), queryset=Project.objects.all())
+
+    class Meta:
+        model = Activity
+        fields = ["project", "kind"]

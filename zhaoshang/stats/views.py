@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from zhaoshang.core import excel
+from zhaoshang.core.ids import parse_id
 from zhaoshang.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
 from zhaoshang.projects.tables import PROJECT_TABLE
 
@@ -89,7 +90,7 @@ def records(request):
         raise PermissionDenied
     key = request.GET.get("key") or None
     if group is not None and group not in ("source", "type") and key not in (None, "", services.NOT_SET):
-        if not key.isdigit():
+        if parse_id(key) is None:
             raise Http404
     queryset = services.drill_records(metric, period, request.user, group, key)
     total = services.drill_total(metric, queryset)

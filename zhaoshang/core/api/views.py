@@ -13,7 +13,11 @@ from rest_framework.exceptions import PermissionDenied
 from ..choices import Action
 from ..conflicts import atomic_write
 from ..context import attribute_to
+from ..deletion import REFUSED_DELETES, refusal_message
+from ..ids import parse_id
 from ..permissions import can
+from .errors import Conflict
+from .fields import PrimaryKeyRelatedField
 
 METHOD_ACTIONS = {"PUT": Action.CHANGE, "PATCH": Action.CHANGE, "DELETE": Action.DELETE}
 
@@ -43,11 +47,18 @@ class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelVi
 
 class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
     """Saves in one transaction each; a save that meets another is ``ConflictError``, answered 409 (see
-    ``core.api.exceptions``)."""
+    ``core.api.errors``)."""
 
     def perform_create(self, serializer):
         with atomic_write():
             serializer.save()
+
+    def perform_destroy(self, instance):
+        try:
+            with atomic_write(instance):
+                instance.delete()
+        except REFUSED_DELETES as error:
+            raise Conflict(refusal_message(instance, error)) from None
 
     def perform_update(self, serializer):
         with atomic_write(serializer.instance):
@@ -55,7 +66,10 @@ class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
 
 
 class VersionedSerializerMixin(serializers.Serializer):
-    """Carries ``version``: an update must send the version it read (optimistic locking)."""
+    """Carries ``version``: an update must send the version it read (optimistic locking). Relations it
+    generates read ids strictly (``core.api.fields``)."""
+
+    serializer_related_field = PrimaryKeyRelatedField
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -63,8 +77,7 @@ class VersionedSerializerMixin(serializers.Serializer):
             version = self.initial_data.get("version")
             if version is None:
                 raise serializers.ValidationError({"version": [_("Send the version of the record you read.")]})
-            try:
-                self.instance.version = int(version)
-            except (TypeError, ValueError):
-                raise serializers.ValidationError({"version": [_("A whole number is required.")]}) from None
+            self.instance.version = parse_id(version)
+            if self.instance.version is None:
+                raise serializers.ValidationError({"version": [_("A whole number is required.")]})
         return attrs

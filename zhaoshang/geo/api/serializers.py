@@ -4,7 +4,7 @@ from ..models import Region
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="adcode", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="adcode", read_only=True, allow_null=True)
 
     class Meta:
         model = Region

@@ -2,6 +2,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from zhaoshang.accounts.models import Team
+from zhaoshang.core.api.fields import PrimaryKeyRelatedField
 from zhaoshang.core.api.views import VersionedSerializerMixin
 from zhaoshang.geo.models import Region
 
@@ -10,7 +11,7 @@ from ..validators import clean_uscc, validate_uscc
 
 
 class IndustryCodeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = IndustryCode
@@ -49,7 +50,7 @@ class EnterpriseSerializer(VersionedSerializerMixin, serializers.ModelSerializer
     tags = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=EnterpriseTag.objects.all(), required=False
     )
-    owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    owner_team = PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
     class Meta:
         model = Enterprise

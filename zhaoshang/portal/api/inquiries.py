@@ -19,6 +19,7 @@ from rest_framework.routers import SimpleRouter
 from zhaoshang.core.api.throttling import LiveScopedRateThrottle
 from zhaoshang.core.api.views import RestrictedViewSetMixin
 from zhaoshang.core.choices import Action
+from zhaoshang.core.ids import parse_id
 from zhaoshang.geo.models import Carrier, Park
 
 from ..choices import InquiryStatus
@@ -88,10 +89,9 @@ class InquirySubmitSerializer(serializers.Serializer):
             if value in (None, ""):
                 continue
             if key == "pk":
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    raise serializers.ValidationError({name: [_("A whole number is required.")]}) from None
+                value = parse_id(value)
+                if value is None:
+                    raise serializers.ValidationError({name: [_("A whole number is required.")]})
             obj = model.objects.restrict(user, Action.VIEW).filter(**{key: value}).first()
             if obj is None:
                 messages = {

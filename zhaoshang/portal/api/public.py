@@ -66,7 +66,7 @@ class ParkViewSet(PublicReadViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("region", "team").defer("region__boundary", "search_text")
 
-    @extend_schema(responses=FeatureCollectionSerializer)
+    @extend_schema(responses={(200, "application/geo+json"): FeatureCollectionSerializer})
     @action(detail=False, pagination_class=None)
     def geojson(self, request):
         """The filtered parks with their boundaries (GeoJSON FeatureCollection, WGS84); ``bbox`` for a viewport."""
@@ -92,7 +92,7 @@ class CarrierViewSet(PublicReadViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("region", "team").defer("region__boundary", "search_text")
 
-    @extend_schema(responses=SiteFeatureCollectionSerializer)
+    @extend_schema(responses={(200, "application/geo+json"): SiteFeatureCollectionSerializer})
     @action(detail=False, pagination_class=None)
     def geojson(self, request):
         """The map's viewport query: sites inside ``bbox=west,south,east,north`` matching the filters.

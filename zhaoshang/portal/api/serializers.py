@@ -5,6 +5,7 @@ Only what the public pages show: no internal fields (search text, versions, auth
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,7 +36,7 @@ class ContactMixin(serializers.Serializer):
 
 
 class ParkSerializer(ContactMixin, serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True)
+    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True, allow_null=True)
     district_name = serializers.CharField(source="region.display_name", read_only=True)
     industry_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
     chains = serializers.SerializerMethodField()
@@ -69,10 +70,10 @@ class ParkSerializer(ContactMixin, serializers.ModelSerializer):
 
 
 class CarrierSerializer(ContactMixin, serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True)
+    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True, allow_null=True)
     district_name = serializers.CharField(source="region.display_name", read_only=True)
     industry_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
-    land_cost_wan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    land_cost_wan = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -127,11 +128,20 @@ class GuideSerializer(serializers.ModelSerializer):
         fields = ["project_type", "title", "title_en", "intro", "intro_en", "total_days", "steps", "url"]
 
 
+class OptionalURLField(serializers.URLField):
+    """An address, or null where none is recorded (an empty text is no address)."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class PolicySerializer(serializers.ModelSerializer):
-    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True)
+    district = serializers.SlugRelatedField(source="region", slug_field="adcode", read_only=True, allow_null=True)
     industry_codes = serializers.ListField(child=serializers.CharField(), read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
-    full_text = serializers.URLField(source="url", read_only=True)
+    full_text = OptionalURLField(
+        source="url", read_only=True, allow_null=True, help_text=_("The address of the full text; null if none.")
+    )
 
     class Meta:
         model = Policy

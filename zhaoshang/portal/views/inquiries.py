@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhaoshang.core.choices import Action
+from zhaoshang.core.ids import parse_id
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import history_url
 from zhaoshang.geo.models import Carrier, Park
@@ -52,13 +53,14 @@ def find_target(request) -> dict:
         if name == "proposal":
             queryset, lookup = Proposal.objects.restrict(request.user, Action.VIEW), {"token": value}
         else:
-            if not value.isdigit():
+            pk = parse_id(value)
+            if pk is None:
                 raise Http404
             model = Carrier if name == "carrier" else Park
             queryset = model.objects.restrict(request.user, Action.VIEW).select_related("team", "region")
             if name == "carrier":
                 queryset = queryset.select_related("park__team")
-            lookup = {"pk": int(value)}
+            lookup = {"pk": pk}
         return {name: get_object_or_404(queryset, **lookup)}
     return {}
 

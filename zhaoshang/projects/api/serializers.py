@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from zhaoshang.accounts.models import Team, User
+from zhaoshang.core.api.fields import PrimaryKeyRelatedField
 from zhaoshang.core.api.views import VersionedSerializerMixin
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.models import Carrier, Park, Region
@@ -19,7 +20,7 @@ from ..services import GROUPS
 class ProjectSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     """A project. Its stage and stage dates change only through the ``transition`` action."""
 
-    enterprise = serializers.PrimaryKeyRelatedField(
+    enterprise = PrimaryKeyRelatedField(
         queryset=Enterprise.objects.none(),
         required=False,
         help_text=_("An enterprise on record; or send enterprise_uscc and enterprise_name (new project only)."),
@@ -40,19 +41,25 @@ class ProjectSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     industry_code = serializers.SlugRelatedField(
         slug_field="code", queryset=IndustryCode.objects.all(), required=False, allow_null=True
     )
-    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), required=False, allow_null=True)
+    chain = PrimaryKeyRelatedField(queryset=Chain.objects.all(), required=False, allow_null=True)
     district = serializers.SlugRelatedField(
         slug_field="adcode", queryset=Region.objects.defer("boundary"), required=False, allow_null=True
     )
-    park = serializers.PrimaryKeyRelatedField(
+    park = PrimaryKeyRelatedField(
         queryset=Park.objects.defer("boundary", "search_text"), required=False, allow_null=True
     )
-    carrier = serializers.PrimaryKeyRelatedField(
+    carrier = PrimaryKeyRelatedField(
         queryset=Carrier.objects.defer("boundary", "search_text"), required=False, allow_null=True
     )
-    owner_team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    supporting_teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
+    owner_team = PrimaryKeyRelatedField(queryset=Team.objects.all())
+    owner = PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    supporting_teams = PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
+    resume_stage = serializers.ChoiceField(
+        choices=Stage.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The stage a paused or dropped project was at, to which it returns; empty otherwise."),
+    )
 
     class Meta:
         model = Project
@@ -182,8 +189,8 @@ class CorrectDateSerializer(serializers.Serializer):
 
 
 class ActivitySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.none())
-    participants = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    project = PrimaryKeyRelatedField(queryset=Project.objects.none())
+    participants = PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
 
     class Meta:
         model = Activity

@@ -18,7 +18,7 @@ from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import can
 
 from .. import services
-from ..filtersets import ProjectFilterSet
+from ..filtersets import ActivityFilterSet, ProjectFilterSet
 from ..models import Activity, Project
 from .serializers import (
     ActivitySerializer,
@@ -125,7 +125,7 @@ class ActivityViewSet(RestrictedModelViewSet):
 
     queryset = Activity.objects.all()
     serializer_class = ActivitySerializer
-    filterset_fields = ["project", "kind"]
+    filterset_class = ActivityFilterSet
     ordering_fields = ["happened_on", "created"]
     prefetch_related = ("participants",)
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
