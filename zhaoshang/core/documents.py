@@ -237,8 +237,10 @@ TABLE_FACE = "宋体"
 def _run(paragraph, text: str, face: str, size: float, bold: bool = False):
     from docx.oxml.ns import qn
     from docx.shared import Pt
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    run = paragraph.add_run(text)
+    # Control characters a user may have pasted into a name cannot be held by the document's XML: left out.
+    run = paragraph.add_run(ILLEGAL_CHARACTERS_RE.sub("", text))
     run.font.name = face
     run.font.size = Pt(size)
     run.font.bold = bold

@@ -135,3 +135,18 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_workbook():
     assert {cell.data_type for cell in cells} == {"s"} and all(cell.quotePrefix for cell in cells)
     title = workbook.worksheets[0]["A1"]
     assert (title.value, title.data_type) == ("=1+1", "s")
+
+
+def test_control_characters_pasted_into_a_name_are_left_out_of_every_document():
+    document = Document(
+        title="通报",
+        sections=[Section("重点项目", tables=[Table(title="表", columns=["项目名称"], rows=[["某\x0b项目\x1f"]])])],
+    )
+
+    word = WordDocument(io.BytesIO(to_docx(document)))
+    workbook = load_workbook(io.BytesIO(to_xlsx(document)))
+
+    assert word.tables[0].rows[1].cells[0].text == "某项目"
+    assert [row[0].value for row in workbook["表"].iter_rows(min_row=3)] == ["某项目"]
+    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(document))).pages)
+    assert "某" in pdf_text and "项目" in pdf_text
