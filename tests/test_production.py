@@ -13,6 +13,8 @@ import secrets
 
 import pytest
 
+from zhaoshang.portal.tests.factories import TYPED_INQUIRY
+
 from .server import ProductionServer, build_static
 
 STAFF_PASSWORD = "smoke-test-pass-2026"
@@ -32,15 +34,7 @@ officer.save()
 park = ParkFactory(team=centre)
 print(json.dumps({{"park": park.get_absolute_url()}}))
 """
-INQUIRY = {
-    "company": "星河新能源科技有限公司",
-    "contact_name": "王经理",
-    "phone": "+86 138-0013-8000",
-    "email": "wang@xinghe.example.cn",
-    "country": "中国",
-    "message": "计划投资动力电池项目，需要工业用地约50亩，明年一季度开工。",
-    "investment_wan": "20000",
-}
+INQUIRY = TYPED_INQUIRY
 ASSET = re.compile(r"""<(?:link\b[^>]*\brel="stylesheet"[^>]*\bhref|script\b[^>]*\bsrc)="([^"]+)\"""")
 
 

@@ -22,6 +22,7 @@ from zhaoshang.portal.services.inquiries import (
     submit_inquiry,
 )
 from zhaoshang.portal.tasks import flag_overdue_inquiries
+from zhaoshang.portal.tests.factories import TYPED_INQUIRY
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FRIDAY_5PM = datetime(2026, 3, 6, 17, 0, tzinfo=SHANGHAI)  # a Friday
@@ -29,15 +30,7 @@ MONDAY_5PM = datetime(2026, 3, 9, 17, 0, tzinfo=SHANGHAI)
 
 API = "/api/portal/inquiries/"
 
-TYPED = {
-    "company": "星河新能源科技有限公司",
-    "contact_name": "王经理",
-    "phone": "+86 138-0013-8000",
-    "email": "wang@xinghe.example.cn",
-    "country": "中国",
-    "message": "计划投资动力电池项目，需要工业用地约50亩，明年一季度开工。",
-    "investment_wan": "20000",
-}
+TYPED = TYPED_INQUIRY
 
 
 def cleaned(**changes):

@@ -32,21 +32,14 @@ from zhaoshang.portal.services.inquiries import (
     response_stats,
     submit_inquiry,
 )
+from zhaoshang.portal.tests.factories import TYPED_INQUIRY
 from zhaoshang.projects.choices import LeadSource, Stage
 from zhaoshang.projects.models import Project, StageTransition
 from zhaoshang.projects.services import duplicate_claims
 
 RECEIVED = datetime(2026, 3, 6, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-TYPED = {
-    "company": "星河新能源科技有限公司",
-    "contact_name": "王经理",
-    "phone": "+86 138-0013-8000",
-    "email": "wang@xinghe.example.cn",
-    "country": "中国",
-    "message": "计划投资动力电池项目，需要工业用地约50亩，明年一季度开工。",
-    "investment_wan": "20000",
-}
+TYPED = TYPED_INQUIRY
 
 
 def cleaned(**changes):
