@@ -39,7 +39,7 @@ class SearchFilterSet(django_filters.FilterSet):
     """Adds ``q``: Chinese full-text search on ``search_text`` when the model has it, else substring search.
 
     ``search`` is the same search under the name API clients expect (DRF's convention); the pages keep ``q`` and
-    carry ``search`` only as a hidden field, so a link with either name filters the same way."""
+    carry a ``search`` a link brought as a hidden field, so a link with either name filters the same way."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(

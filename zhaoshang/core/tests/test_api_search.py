@@ -156,7 +156,15 @@ def test_every_list_that_advertises_a_search_is_proven_to_filter():
     assert advertised == set(SEARCHABLE)
 
 
-def test_the_pages_keep_q_and_carry_search_as_a_hidden_field(city, centre_officer, client_for):
-    html = client_for(centre_officer).get("/work/projects/").content.decode()
-    assert 'name="q"' in html and 'type="search"' in html
-    assert '<input type="hidden" name="search"' in html
+def test_a_page_searches_by_q_and_carries_a_search_it_was_linked_with_as_a_hidden_field(
+    request, city, officer_a, client_for
+):
+    match, other = projects(Users(request))
+    client = client_for(officer_a)
+
+    plain = client.get("/work/projects/").content.decode()
+    linked = client.get("/work/projects/", {"search": TERM}).content.decode()
+
+    assert 'name="q"' in plain and 'name="search"' not in plain
+    assert f'<input type="hidden" name="search" value="{TERM}"' in linked
+    assert f"/work/projects/{match}/" in linked and f"/work/projects/{other}/" not in linked
