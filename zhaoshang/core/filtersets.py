@@ -36,7 +36,10 @@ class RestrictedChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class SearchFilterSet(django_filters.FilterSet):
-    """Adds ``q``: Chinese full-text search on ``search_text`` when the model has it, else substring search."""
+    """Adds ``q``: Chinese full-text search on ``search_text`` when the model has it, else substring search.
+
+    ``search`` is the same search under the name API clients expect (DRF's convention); the pages keep ``q`` and
+    carry a ``search`` a link brought as a hidden field, so a link with either name filters the same way."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(
@@ -44,6 +47,7 @@ class SearchFilterSet(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search", widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

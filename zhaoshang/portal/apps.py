@@ -24,6 +24,8 @@ class PortalConfig(AppConfig):
     ]
     # The "my work" page of the pipeline (projects cannot import the portal: it discovers this list).
     work_panels = ["zhaoshang.portal.services.inquiries.inquiry_work_panel"]
+    # The inquiries the statistics count (core.stats_sources; stats cannot import the portal).
+    stats_sources = ["zhaoshang.portal.stats_sources.INQUIRIES"]
 
     def ready(self):
         from zhaoshang.core import generations

@@ -25,3 +25,6 @@ class StatsConfig(AppConfig):
     ]
     home_panels = ["zhaoshang.stats.services.large_signed_panel"]
     work_panels = []
+    # The kinds of record the figures count (core.stats_sources): the projects (below stats) and stats' own FDI
+    # records; peers register theirs in their own AppConfig.
+    stats_sources = ["zhaoshang.stats.metrics.PROJECTS", "zhaoshang.stats.metrics.FDI"]

@@ -7,21 +7,22 @@ beside the figure. ``stats.services`` computes metrics for a period, against the
 year, for a user's scope, optionally grouped (district, chain, source, team, type) and ranked, always with
 aggregate queries; and lists the records behind any figure (the drill-down).
 
-To add a metric, add a ``Metric`` to ``METRICS`` below; to add a kind of record (chain statistics, reviews),
-add a ``Source`` to ``SOURCES`` with its date columns, groups and drill-down table.
+To add a metric, add a ``Metric`` to ``METRICS`` below; a kind of record (chain statistics, reviews) is a
+``core.stats_sources.Source`` with its date columns, groups and drill-down table, registered by the app that
+owns the records in its ``AppConfig.stats_sources`` (the portal registers its inquiries that way).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import user_scope
+from zhaoshang.core.stats_sources import Group, RegisteredSources, Source, all_records, choice_labels, model_labels
 from zhaoshang.industry.choices import ProjectType
 from zhaoshang.industry.models import Enterprise
 from zhaoshang.projects.choices import LeadSource
@@ -69,46 +70,16 @@ def foreign_project() -> Q:
 
 # ---------------------------------------------------------------- sources and groups
 
+# Sources are registered by the apps that own the records (``core.stats_sources``): ``stats`` registers those of
+# the apps below it and its own (``StatsConfig.stats_sources``), the portal its inquiries; ``stats`` imports none
+# of its peers.
 
-@dataclass(frozen=True)
-class Group:
-    """A way to break a figure down: the column grouped by and how its keys are named."""
-
-    key: str
-    label: object
-    column: str
-    labels: Callable[[list], dict]
-
-
-def _model_labels(model_path: str, defer: tuple[str, ...] = ()) -> Callable[[list], dict]:
-    def labels(keys: list) -> dict:
-        from django.apps import apps
-
-        model = apps.get_model(model_path)
-        queryset = model._base_manager.filter(pk__in=[k for k in keys if k is not None])
-        if defer:
-            queryset = queryset.defer(*defer)
-        return {obj.pk: obj.display_name for obj in queryset}
-
-    return labels
-
-
-def _choice_labels(choices) -> Callable[[list], dict]:
-    def labels(keys: list) -> dict:
-        names = dict(choices.choices)
-        return {k: str(names.get(k, k)) for k in keys if k is not None}
-
-    return labels
-
-
-DISTRICT = Group("district", _("District"), "district_id", _model_labels("geo.Region", ("boundary",)))
-CHAIN = Group("chain", _("Industry chain"), "chain_id", _model_labels("industry.Chain"))
-SOURCE = Group("source", _("Lead source"), "source", _choice_labels(LeadSource))
-PROJECT_TEAM = Group("team", _("Team"), "owner_team_id", _model_labels("accounts.Team"))
-TYPE = Group("type", _("Project type"), "project_type", _choice_labels(ProjectType))
-FDI_TEAM = Group("team", _("Team"), "team_id", _model_labels("accounts.Team"))
-INQUIRY_TEAM = Group("team", _("Team"), "team_id", _model_labels("accounts.Team"))
-INQUIRY_DISTRICT = Group("district", _("District"), "region_id", _model_labels("geo.Region", ("boundary",)))
+DISTRICT = Group("district", _("District"), "district_id", model_labels("geo.Region", ("boundary",)))
+CHAIN = Group("chain", _("Industry chain"), "chain_id", model_labels("industry.Chain"))
+SOURCE = Group("source", _("Lead source"), "source", choice_labels(LeadSource))
+PROJECT_TEAM = Group("team", _("Team"), "owner_team_id", model_labels("accounts.Team"))
+TYPE = Group("type", _("Project type"), "project_type", choice_labels(ProjectType))
+FDI_TEAM = Group("team", _("Team"), "team_id", model_labels("accounts.Team"))
 
 
 def city_wide(scope) -> bool:
@@ -131,84 +102,36 @@ def fdi_records(user):
     return FDIRecord.objects.restrict(user, Action.VIEW)
 
 
-def inquiry_records(user):
-    from zhaoshang.portal.models import Inquiry
+PROJECTS = Source(
+    key="projects",
+    label=_("projects"),
+    model_path="projects.Project",
+    for_user=project_records,
+    everything=all_records("projects.Project"),
+    dates={
+        "lead_on": _("by the day the lead was recorded"),
+        "signed_on": _("by signing date"),
+        "land_on": _("by land supply date"),
+        "construction_on": _("by construction start date"),
+        "production_on": _("by production start date"),
+        "full_production_on": _("by full production date"),
+    },
+    groups={g.key: g for g in (DISTRICT, CHAIN, SOURCE, PROJECT_TEAM, TYPE)},
+    table="zhaoshang.projects.tables.PROJECT_TABLE",
+)
+FDI = Source(
+    key="fdi",
+    label=_("actual FDI records"),
+    model_path="stats.FDIRecord",
+    for_user=fdi_records,
+    everything=all_records("stats.FDIRecord"),
+    dates={"month": _("by month paid in")},
+    groups={g.key: g for g in (DISTRICT, FDI_TEAM)},
+    table="zhaoshang.stats.tables.FDI_TABLE",
+)
 
-    return Inquiry.objects.restrict(user, Action.VIEW)
-
-
-def _all(model_path: str):
-    def records():
-        from django.apps import apps
-
-        return apps.get_model(model_path)._base_manager.all()
-
-    return records
-
-
-@dataclass(frozen=True)
-class Source:
-    """A kind of record metrics count: how a user's records are found (``for_user``; the whole city without a
-    user), the date columns a metric may count by, the groups, and the URL of one record."""
-
-    key: str
-    label: object
-    model_path: str
-    for_user: Callable
-    everything: Callable
-    dates: dict[str, object]
-    groups: dict[str, Group]
-
-    @cached_property
-    def model(self):
-        from django.apps import apps
-
-        return apps.get_model(self.model_path)
-
-    def records(self, user=None):
-        """The records behind figures: ``user``'s (see ``project_records``), or the whole city for None."""
-        return self.everything() if user is None else self.for_user(user)
-
-    def date_label(self, date_field: str):
-        return self.dates[date_field]
-
-
-SOURCES = {
-    "projects": Source(
-        key="projects",
-        label=_("projects"),
-        model_path="projects.Project",
-        for_user=project_records,
-        everything=_all("projects.Project"),
-        dates={
-            "lead_on": _("by the day the lead was recorded"),
-            "signed_on": _("by signing date"),
-            "land_on": _("by land supply date"),
-            "construction_on": _("by construction start date"),
-            "production_on": _("by production start date"),
-            "full_production_on": _("by full production date"),
-        },
-        groups={g.key: g for g in (DISTRICT, CHAIN, SOURCE, PROJECT_TEAM, TYPE)},
-    ),
-    "fdi": Source(
-        key="fdi",
-        label=_("actual FDI records"),
-        model_path="stats.FDIRecord",
-        for_user=fdi_records,
-        everything=_all("stats.FDIRecord"),
-        dates={"month": _("by month paid in")},
-        groups={g.key: g for g in (DISTRICT, FDI_TEAM)},
-    ),
-    "inquiries": Source(
-        key="inquiries",
-        label=_("inquiries"),
-        model_path="portal.Inquiry",
-        for_user=inquiry_records,
-        everything=_all("portal.Inquiry"),
-        dates={"created__date": _("by the day received")},
-        groups={g.key: g for g in (INQUIRY_DISTRICT, INQUIRY_TEAM)},
-    ),
-}
+# Every registered source by key (``StatsConfig.stats_sources`` lists PROJECTS and FDI; the portal its inquiries).
+SOURCES = RegisteredSources()
 
 
 # ---------------------------------------------------------------- metrics

@@ -33,14 +33,3 @@ COMPARISON_TABLE = Table(
     ),
     default_sort="-period",
 )
-
-INQUIRY_TABLE = Table(
-    columns=(
-        Column("company", _("Company"), order_by=("company",), link=True),
-        Column("team", _("Team"), accessor=lambda i: i.team.display_name),
-        Column("created", _("Received"), accessor=lambda i: i.created.date(), order_by=("created",)),
-        Column("status", _("Status"), order_by=("status",)),
-    ),
-    default_sort="-created",
-    select_related=("team",),
-)

@@ -22,7 +22,6 @@ from django.views import View
 from zhaoshang.core import excel
 from zhaoshang.core.ids import parse_id
 from zhaoshang.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, ObjectUpdateView
-from zhaoshang.projects.tables import PROJECT_TABLE
 
 from . import services
 from .filtersets import ComparisonFigureFilterSet, FDIRecordFilterSet
@@ -31,11 +30,9 @@ from .imports import FDI_COLUMNS, FDI_EXAMPLE, FDIImporter
 from .metrics import METRICS
 from .models import ComparisonFigure, FDIRecord, fdi_readable
 from .periods import Period, format_percent
-from .tables import COMPARISON_TABLE, FDI_TABLE, INQUIRY_TABLE
+from .tables import COMPARISON_TABLE, FDI_TABLE
 
 DRILL_PAGE_SIZE = 50
-# The table of each kind of record in a drill-down list.
-DRILL_TABLES = {"projects": PROJECT_TABLE, "fdi": FDI_TABLE, "inquiries": INQUIRY_TABLE}
 
 
 @login_required
@@ -94,7 +91,7 @@ def records(request):
             raise Http404
     queryset = services.drill_records(metric, period, request.user, group, key)
     total = services.drill_total(metric, queryset)
-    table = DRILL_TABLES[metric.source]
+    table = metric.source_def.drill_table
     queryset = table.prepare(queryset, table.default_sort)
     page = Paginator(queryset, DRILL_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = table.rows(page.object_list)
