@@ -8,18 +8,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from zhaoshang.core.audit import snapshot as audit_snapshot
+from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.models import ChangeRecord
 from zhaoshang.geo.tests.factories import CarrierFactory
 from zhaoshang.portal.forms.inquiries import InquiryForm
 from zhaoshang.portal.models import Inquiry
 from zhaoshang.portal.services.inquiries import accept_inquiry, dismiss_inquiry, submit_inquiry
-from zhaoshang.portal.services.privacy import MARKER, anonymise_expired
+from zhaoshang.portal.services.privacy import MARKER, anonymise_expired, export_person
 from zhaoshang.portal.tasks import ANONYMISE_INQUIRIES
 from zhaoshang.portal.tests.factories import TYPED_INQUIRY
 from zhaoshang.stats import services as stats
@@ -207,3 +210,115 @@ def test_the_command_anonymises_as_on_the_date_given(inquiries):
 
 def test_the_periodic_task_is_scheduled(settings):
     assert ANONYMISE_INQUIRIES in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+# ---------------------------------------------------------------- one person's request
+
+PERSON = {"phone": "+86 139-2222-3333", "email": "Chen.Jie@haiyun.example.cn", "contact_name": "陈杰"}
+
+
+@pytest.fixture
+def person(site, officer_a):
+    """陈杰's two inquiries (one accepted: he is now its lead's contact) beside another investor's."""
+    accepted = inquiry_from("海运装备有限公司", PERSON["phone"], PERSON["email"], PERSON["contact_name"], site)
+    lead = accept_inquiry(accepted, officer_a, now=datetime(2025, 11, 4, tzinfo=SHANGHAI))
+    later = inquiry_from("海运装备有限公司", "13922223333", "", "陈先生", site)
+    other = inquiry_from("近海电池有限公司", "13800000003", "zhou@jinhai.example.cn", "周女士", site)
+    return {"inquiries": [accepted, later], "contact": lead.contacts.get(), "other": other}
+
+
+def personal_records_text(objects) -> str:
+    """The rows and change records of ``objects``, as text."""
+    parts = []
+    for obj in objects:
+        obj.refresh_from_db()
+        parts.append(json.dumps(audit_snapshot(obj), ensure_ascii=False, cls=DjangoJSONEncoder))
+        content_type = ContentType.objects.get_for_model(type(obj))
+        for record in ChangeRecord.objects.filter(content_type=content_type, object_id=str(obj.pk)):
+            parts.append(json.dumps([record.object_repr, record.before, record.after], cls=DjangoJSONEncoder))
+    return "\n".join(parts)
+
+
+def requests_audited():
+    return ChangeRecord.objects.filter(action=ChangeKind.PERSONAL_DATA)
+
+
+def test_a_person_who_is_not_an_administrator_can_neither_see_nor_use_the_request_page(client_for, officer_a, person):
+    client = client_for(officer_a)
+
+    assert client.get(reverse("portal:personal-data")).status_code == 403
+    response = client.post(reverse("portal:personal-data"), {"phone": PERSON["phone"], "action": "erase"})
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        export_person(officer_a, phone=PERSON["phone"])
+    assert Inquiry.objects.filter(anonymised_at__isnull=False).count() == 0
+    assert not requests_audited().exists()
+
+
+def test_the_export_lists_exactly_that_persons_records_and_is_audited_without_the_data(admin_user, person):
+    data = export_person(admin_user, phone="13922223333")
+
+    assert [row["id"] for row in data["inquiries"]] == [i.pk for i in person["inquiries"]]
+    assert [row["id"] for row in data["contacts"]] == [person["contact"].pk]
+    assert data["inquiries"][0]["email"] == PERSON["email"] and data["contacts"][0]["name"] == PERSON["contact_name"]
+    record = requests_audited().get()
+    assert record.user == admin_user
+    assert record.after["inquiries"] == [i.pk for i in person["inquiries"]] and record.after["criteria"] == ["phone"]
+    assert "2222" not in json.dumps(record.after) and "2222" not in record.object_repr
+
+
+def test_the_export_by_email_ignores_letter_case(admin_user, person):
+    data = export_person(admin_user, email="chen.jie@HAIYUN.example.cn")
+
+    assert [row["id"] for row in data["inquiries"]] == [person["inquiries"][0].pk]
+
+
+def test_erasing_leaves_no_trace_of_the_phone_or_email_in_the_records_or_their_history(client_for, admin_user, person):
+    mine = [*person["inquiries"], person["contact"]]
+    assert "2222" in personal_records_text(mine)
+
+    response = client_for(admin_user).post(
+        reverse("portal:personal-data"),
+        {"phone": PERSON["phone"], "email": PERSON["email"], "action": "erase", "confirm_erase": "on"},
+    )
+
+    assert response.status_code == 200
+    text = personal_records_text(mine)
+    for value in ("2222", "3333", "chen.jie", "Chen.Jie", PERSON["contact_name"]):
+        assert value not in text
+    assert all(i.anonymised_at is not None for i in person["inquiries"])
+    assert "周女士" in personal_records_text([person["other"]])  # another investor is untouched
+    record = requests_audited().get()
+    assert record.user == admin_user and record.after["request"] == "erase"
+    assert record.after["contacts"] == [person["contact"].pk]
+    assert "2222" not in json.dumps(record.after)
+
+
+def test_erasing_from_the_page_needs_the_confirmation(client_for, admin_user, person):
+    response = client_for(admin_user).post(
+        reverse("portal:personal-data"), {"phone": PERSON["phone"], "action": "erase"}
+    )
+
+    assert response.status_code == 400 and 'data-field="confirm_erase"' in response.content.decode()
+    assert Inquiry.objects.filter(anonymised_at__isnull=False).count() == 0
+
+
+def test_the_page_downloads_the_export_as_json(client_for, admin_user, person):
+    response = client_for(admin_user).post(
+        reverse("portal:personal-data"), {"email": PERSON["email"], "action": "export"}
+    )
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert [row["id"] for row in json.loads(response.content)["contacts"]] == [person["contact"].pk]
+
+
+def test_the_command_exports_and_erases_as_the_administrator_named(admin_user, officer_a, person):
+    out = StringIO()
+    call_command("personal_data", user=admin_user.username, phone=PERSON["phone"], stdout=out)
+    assert [row["id"] for row in json.loads(out.getvalue())["inquiries"]] == [i.pk for i in person["inquiries"]]
+
+    call_command("personal_data", user=admin_user.username, phone=PERSON["phone"], erase=True, stdout=StringIO())
+    assert "2222" not in personal_records_text([*person["inquiries"], person["contact"]])
+    assert requests_audited().count() == 2
+    with pytest.raises(CommandError):
+        call_command("personal_data", user=officer_a.username, phone=PERSON["phone"])
