@@ -159,6 +159,8 @@ class InquirySerializer(serializers.ModelSerializer):
             "accepted_at",
             "dismissed_at",
             "dismissal_reason",
+            "consent_at",
+            "anonymised_at",
         ]
         read_only_fields = fields
 
