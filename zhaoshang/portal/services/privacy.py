@@ -135,13 +135,16 @@ class PersonData:
 
     def export(self) -> dict:
         """Everything found, as JSON-safe values (the answer to the person's request)."""
+
+        def pick(obj, names) -> dict:
+            values = audit.snapshot(obj)
+            return {name: values[name] for name in names}
+
+        contact_names = ("id", "organization", *CONTACT_FIELDS, "created")
         return {
-            "inquiries": [
-                {name: audit.snapshot(i)[name] for name in (*EXPORTED_INQUIRY_FIELDS,)} for i in self.inquiries
-            ],
+            "inquiries": [pick(i, EXPORTED_INQUIRY_FIELDS) for i in self.inquiries],
             "contacts": [
-                {"project": c.project_id, "project_name": c.project.name}
-                | {name: audit.snapshot(c)[name] for name in ("id", "organization", *CONTACT_FIELDS, "created")}
+                {"project": c.project_id, "project_name": c.project.name} | pick(c, contact_names)
                 for c in self.contacts
             ],
         }
