@@ -277,6 +277,7 @@ def test_an_investor_on_a_phone_finds_a_site_and_asks_and_the_responsible_office
     form.locator("#inquiry_contact_name").fill("王经理")
     form.locator("#inquiry_email").fill("wang@example.cn")
     form.locator("#inquiry_message").fill("我们计划投资储能电池项目，需用地约六十亩，请介绍该地块的供电与环评要求。")
+    form.locator("#inquiry_consent").check()  # the investor agrees to the stated use of their data
     form.locator("[data-testid=inquiry-submit]").click()
     expect(page.locator("[data-testid=inquiry-sent]")).to_be_visible()
 

@@ -218,6 +218,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Periodic scans; each is also a management command for cron.
     "flag-overdue-inquiries": {"task": "portal.flag_overdue_inquiries", "schedule": 900},
     "scan-stalled-projects": {"task": "projects.scan_stalled_projects", "schedule": crontab(hour=6, minute=30)},
+    "anonymise-inquiries": {"task": "portal.anonymise_inquiries", "schedule": crontab(hour=3, minute=15)},
 }
 
 REST_FRAMEWORK = {
@@ -316,6 +317,9 @@ CONTENT_SECURITY_POLICY = {
 ZHAOSHANG_LISTING_STALE_DAYS = env_int("ZHAOSHANG_LISTING_STALE_DAYS", 180, minimum=1)
 # Working days within which an investor's inquiry must get its first response.
 ZHAOSHANG_INQUIRY_RESPONSE_DAYS = env_int("ZHAOSHANG_INQUIRY_RESPONSE_DAYS", 1, minimum=1)
+# Days a closed (accepted or dismissed) inquiry keeps its personal data before they are anonymised
+# (docs/privacy.md): two years cover a project's usual lead-to-signing time and the yearly statistics.
+ZHAOSHANG_INQUIRY_RETENTION_DAYS = env_int("ZHAOSHANG_INQUIRY_RETENTION_DAYS", 730, minimum=1)
 # Stalled projects (flagged by the daily scan): signed without land supplied for more than this many days,
 # construction started and not producing for more than this many days (548 ≈ 18 months), and no activity
 # before signing for more than this many days (0: not checked).

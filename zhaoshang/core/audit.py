@@ -199,3 +199,36 @@ def connect():
             post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}:post")
             post_delete.connect(_post_delete, sender=model, dispatch_uid=f"{uid}:delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="audit:m2m")
+
+
+def scrub(instance, fields, texts, marker: str) -> int:
+    """Erase personal data from ``instance``'s change records: the values of ``fields`` in before/after become
+    ``marker``, and each of ``texts`` (the values themselves: a name, a phone number) is replaced by ``marker`` in
+    the record's text. For data kept no longer (docs/privacy.md); returns the number of change records rewritten.
+    """
+    from .models import ChangeRecord
+
+    fields = set(fields)
+    texts = sorted({str(t) for t in texts if t not in (None, "")}, key=len, reverse=True)
+    content_type = ContentType.objects.get_for_model(type(instance), for_concrete_model=True)
+
+    def clean(value):
+        if isinstance(value, str):
+            for text in texts:
+                value = value.replace(text, marker)
+            return value
+        if isinstance(value, dict):
+            return {k: (marker if k in fields and v not in (None, "") else clean(v)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    rewritten = 0
+    records = ChangeRecord.objects.filter(content_type=content_type, object_id=str(instance.pk))
+    for record in records.only("pk", "object_repr", "before", "after"):
+        new = (clean(record.object_repr)[:200], clean(record.before), clean(record.after))
+        if new != (record.object_repr, record.before, record.after):
+            record.object_repr, record.before, record.after = new
+            record.save(update_fields=["object_repr", "before", "after"])
+            rewritten += 1
+    return rewritten

@@ -34,6 +34,7 @@ class ChangeKind(models.TextChoices):
     UPDATE = "update", _("updated")
     DELETE = "delete", _("deleted")
     LOCKOUT = "lockout", _("locked out")  # an account refused after too many wrong passwords
+    PERSONAL_DATA = "privacy", _("personal data request")  # an administrator exported or erased a person's data
 
 
 class ImportStatus(models.TextChoices):

@@ -347,6 +347,18 @@ class Inquiry(BaseModel):
         related_name="+",
     )
     response_note = models.TextField(_("response"), blank=True)
+    consent_at = models.DateTimeField(
+        _("consent given"),
+        null=True,
+        blank=True,
+        help_text=_("When the investor agreed to the use of their personal data stated on the form."),
+    )
+    anonymised_at = models.DateTimeField(
+        _("anonymised"),
+        null=True,
+        blank=True,
+        help_text=_("When the personal data of the inquiry were replaced by a marker (see docs/privacy.md)."),
+    )
 
     class Meta:
         ordering = ["-created"]

@@ -1,6 +1,6 @@
 """The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
 
-from .views import content, inquiries, matching, public, staff
+from .views import content, inquiries, matching, privacy, public, staff
 
 app_name = "portal"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *inquiries.urlpatterns,
     *staff.urlpatterns,
     *content.urlpatterns,
+    *privacy.urlpatterns,
 ]

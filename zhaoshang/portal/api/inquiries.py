@@ -53,6 +53,14 @@ class InquirySubmitSerializer(serializers.Serializer):
     proposal = serializers.CharField(
         label=_("proposal"), required=False, allow_blank=True, help_text=_("The proposal's link key.")
     )
+    consent = serializers.BooleanField(
+        label=_("consent"),
+        help_text=_(
+            "Required, true: the investor agrees that their personal data are used to answer the inquiry and to "
+            "follow up the investment, and kept for ZHAOSHANG_INQUIRY_RETENTION_DAYS days after the inquiry is "
+            "closed, then anonymised. Show them this before they send."
+        ),
+    )
     website = serializers.CharField(
         required=False, allow_blank=True, help_text=_("Leave empty (a field robots fill in).")
     )
@@ -151,6 +159,8 @@ class InquirySerializer(serializers.ModelSerializer):
             "accepted_at",
             "dismissed_at",
             "dismissal_reason",
+            "consent_at",
+            "anonymised_at",
         ]
         read_only_fields = fields
 
@@ -194,7 +204,8 @@ class InquiryViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.R
         summary="Send an inquiry",
         description=(
             "Anyone may send one; limited per client address (scope 'inquiry'). Give a phone number or an "
-            "email address. Name at most one of carrier, park or proposal; hidden or unknown ones are refused."
+            "email address, and consent: true (without it the inquiry is refused and nothing is saved). "
+            "Name at most one of carrier, park or proposal; hidden or unknown ones are refused."
         ),
     )
     def create(self, request, *args, **kwargs):

@@ -58,6 +58,11 @@ class InquiryForm(forms.ModelForm):
         help_text=Inquiry._meta.get_field("message").help_text,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data are used for this purpose and kept for this time."),
+        required=True,
+        error_messages={"required": _("Tick the consent box: without it we cannot receive your inquiry.")},
+    )
     website = forms.CharField(
         label=_("Leave this field empty"),
         required=False,

@@ -146,6 +146,7 @@ def submit_inquiry(cleaned_data, *, carrier=None, park=None, proposal=None, lang
         language=language,
         status=InquiryStatus.NEW,
         due=Inquiry.response_due(received),
+        consent_at=received if cleaned_data.get("consent") else None,
     )
     for name in ("phone", "email", "country"):
         if getattr(inquiry, name) is None:

@@ -8,4 +8,5 @@ TYPED_INQUIRY = {
     "country": "中国",
     "message": "计划投资动力电池项目，需要工业用地约50亩，明年一季度开工。",
     "investment_wan": "20000",
+    "consent": True,  # the box agreeing to the use of the personal data stated on the form
 }

@@ -26,6 +26,7 @@ TYPED = {
     "contact_name": "Li Na",
     "email": "li.na@coast.example.com",
     "message": "We look for a standard factory of 5,000 m² with a 5-ton floor load.",
+    "consent": True,
 }
 
 

@@ -75,6 +75,7 @@ def _context(request, form, target: dict, **extra) -> dict:
         "target": obj,
         name or "target": obj,
         "response_days": settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS,
+        "retention_days": settings.ZHAOSHANG_INQUIRY_RETENTION_DAYS,
         **extra,
     }
 

@@ -211,7 +211,12 @@ def test_inquiries_dismissed_as_spam_are_not_counted_as_received_nor_listed_behi
     from zhaoshang.portal.services.inquiries import dismiss_inquiry, submit_inquiry
 
     arrived = datetime.combine(date(2025, 5, 6), time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
-    typed = {"contact_name": "王经理", "email": "w@example.cn", "message": "计划投资储能项目，需用地五十亩。"}
+    typed = {
+        "contact_name": "王经理",
+        "email": "w@example.cn",
+        "message": "计划投资储能项目，需用地五十亩。",
+        "consent": True,
+    }
     made = []
     for company in ("真实投资有限公司", "广告推销公司"):
         form = InquiryForm(data={**typed, "company": company})
