@@ -61,7 +61,9 @@ def test_the_form_states_the_purpose_and_the_retention_period_and_asks_for_conse
 
 def test_the_form_without_consent_is_refused_naming_the_box_and_saves_nothing(investor, site):
     with translation.override("en"):
-        response = investor.post(reverse("portal:inquire"), {**WITHOUT_CONSENT, "carrier": site.pk})
+        response = investor.post(
+            reverse("portal:inquire"), {**WITHOUT_CONSENT, "carrier": site.pk}, HTTP_ACCEPT_LANGUAGE="en"
+        )
 
     assert response.status_code == 200
     html = response.content.decode()
