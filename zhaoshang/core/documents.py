@@ -6,7 +6,8 @@ centred in a large Song face, body in 仿宋, section headings in 黑体, tables
 optional total row). The same description makes all three files, so they cannot disagree.
 
 Cell values are text, whole numbers, ``Decimal`` (shown with the decimals it carries: round before), floats,
-dates or ``None`` (shown as "—"). Excel keeps numbers as numbers.
+dates or ``None`` (shown as "—"). Excel keeps numbers as numbers. A moment (an aware ``datetime``) is shown as
+its day in the configured time zone (``local_day``), the day the page shows, never the UTC one.
 """
 
 from __future__ import annotations
@@ -14,10 +15,20 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 EMPTY = "—"
+
+
+def local_day(value: date | datetime | None) -> date | None:
+    """The day of ``value`` as the pages show it: an aware moment's date in the configured time zone
+    (``TIME_ZONE``), not in UTC as it is stored; a date as it is. Every document, PDF and export prints days with it."""
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
 
 
 @dataclass
@@ -58,7 +69,7 @@ def _encode(value):
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
     if isinstance(value, date):
-        return {"date": value.isoformat()}
+        return {"date": local_day(value).isoformat()}
     return value
 
 
@@ -110,7 +121,7 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "✓" if value else ""
     if isinstance(value, date):
-        return value.isoformat()
+        return local_day(value).isoformat()
     if isinstance(value, float):
         return f"{value:.1f}"
     return str(value)

@@ -6,7 +6,10 @@ record's value is read for export and how a cell becomes form data on import.
 - ``export_workbook(rows, columns, title)``: the records as a sheet (bold, frozen header;
   numbers as numbers, dates as dates, choices by their label); ``workbook_response`` sends it.
 - ``template_workbook(columns, example_rows)``: an empty sheet to fill in, a second sheet
-  explaining every column, and drop-down lists for columns with a fixed set of values.
+  explaining every column, and drop-down lists for columns with a fixed set of values. Its first
+  column, "Example", marks the example rows; the import skips every row marked there (see
+  ``EXAMPLE_COLUMN``), so an example left in the sheet is never imported. ``template_filename(name)``
+  names the download in the user's language.
 - ``import_workbook(file, columns, make_form, save_row, save_rows=...)``: reads the first
   sheet, maps its headers (Chinese, English or the key), validates every row with a Django
   form and saves all rows in one transaction only when no row has an error. Nothing is
@@ -58,7 +61,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -302,9 +305,30 @@ def sheet_title(title) -> str:
     return text[:31]
 
 
+# The template's example rows carry a mark in a first column of their own, and the import skips every row whose
+# mark is not empty: the example stays out of the import wherever the user moves it and whatever other rows they
+# add, edit or sort, while a row they write (the column left empty) is imported. Headers in either language or the
+# key are recognised, like any column's; a sheet without this column is read as before.
+EXAMPLE_COLUMN = Column(
+    "example_row",
+    gettext_lazy("Example"),
+    help=gettext_lazy("Marks the template's example rows, which are never imported. Leave it empty in your rows."),
+    width=18,
+)
+EXAMPLE_MARK = gettext_lazy("Example: not imported")
+
+
+def template_filename(name) -> str:
+    """The template's file name, in the active language: ``项目导入模板.xlsx``, ``projects-import-template.xlsx``."""
+    return _("%(name)s-import-template") % {"name": force_str(name)} + ".xlsx"
+
+
 def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = (), title=None) -> Workbook:
-    """An empty sheet with its header row (required columns marked *), the instructions, drop-downs for choices."""
-    columns = list(columns)
+    """An empty sheet with its header row (required columns marked *), the instructions, drop-downs for choices.
+
+    The first column is ``EXAMPLE_COLUMN``: each of ``example_rows`` is written below the header with its mark, so
+    the import skips it."""
+    columns = [EXAMPLE_COLUMN, *columns]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(title or _("Data")))
     _prepare_sheet(ws, columns)
@@ -330,6 +354,7 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
         ws.data_validations.append(validation)
     ws.append(_header_row(ws, columns, mark_required=True))
     for example in example_rows:
+        example = {**example, EXAMPLE_COLUMN.key: EXAMPLE_MARK}
         ws.append([sheet_value(ws, excel_value(example.get(column.key))) for column in columns])
 
     guide = wb.create_sheet(sheet_title(_("Instructions")))
@@ -352,6 +377,19 @@ def template_workbook(columns: Sequence[Column], example_rows: Sequence[dict] = 
     guide.append([])
     guide.append([_styled(guide, _("Headers may be written in Chinese or English, or as the key."), wrap=True)])
     guide.append([_styled(guide, _("Row 1 holds the headers; each following row is one record."), wrap=True)])
+    guide.append(
+        [
+            _styled(
+                guide,
+                _(
+                    "Rows marked in the column “%(column)s” are examples and are never imported: leave that column "
+                    "empty in your rows (or delete the column)."
+                )
+                % {"column": force_str(EXAMPLE_COLUMN.header)},
+                wrap=True,
+            )
+        ]
+    )
     guide.append(
         [
             _styled(
@@ -416,6 +454,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    examples: int = 0  # rows skipped as the template's examples
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
 
@@ -484,7 +523,7 @@ def check_upload(
 def map_headers(header_row: Sequence, columns: Sequence[Column]) -> dict[int, Column]:
     """Column position → Column for each header; unknown, repeated or missing required headers are file errors."""
     wanted = {}
-    for column in columns:
+    for column in (*columns, EXAMPLE_COLUMN):  # a column of the sheet's own wins over the example mark
         for name in column.header_variants():
             wanted.setdefault(name, column)
     found: dict[int, Column] = {}
@@ -526,7 +565,8 @@ def read_rows(
     max_seconds: float = LIMITS.read_seconds,
     progress: Callable[[str, int, int | None], None] | None = None,
 ):
-    """(Excel row number, {column key: raw cell}) for every non-empty row of the first sheet, and the columns found.
+    """(Excel row number, {column key: raw cell}) for every non-empty row of the first sheet, the columns found and
+    how many rows were skipped as examples (marked in ``EXAMPLE_COLUMN``).
 
     Pass the file through ``check_upload`` first: its limits are what make reading it safe. Reading stops with an
     ImportFileError after ``max_seconds``. ``freeze``: move the rows read out of the garbage collector's sight at
@@ -545,6 +585,10 @@ def read_rows(
         if not header or not any(v not in (None, "") for v in header):
             raise ImportFileError(_("The first sheet is empty: row 1 must hold the column headers."))
         positions = map_headers(header, columns)
+        mark = next((i for i, column in positions.items() if column is EXAMPLE_COLUMN), None)
+        if mark is not None:
+            del positions[mark]
+        examples = 0
         out = []
         for number, values in enumerate(rows, start=2):
             if not number % PROGRESS_EVERY:
@@ -555,7 +599,10 @@ def read_rows(
                     )
                 if progress is not None:
                     progress("reading", len(out), None)
-            if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            if not values or all(_blank(v) for v in values):
+                continue
+            if mark is not None and mark < len(values) and not _blank(values[mark]):
+                examples += 1
                 continue
             if freeze and len(out) % FREEZE_ROWS == 0:
                 gc.freeze()
@@ -565,11 +612,15 @@ def read_rows(
                     % {"limit": f"{max_rows:,}"}
                 )
             out.append((number, {col.key: values[i] if i < len(values) else None for i, col in positions.items()}))
-        return out, list(positions.values())
+        return out, list(positions.values()), examples
     except UNREADABLE as error:
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
     finally:
         wb.close()
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def import_workbook(
@@ -639,7 +690,7 @@ def _import_workbook(
     result = ImportResult()
     try:
         check_upload(file, max_bytes, limits=limits)
-        rows, present = read_rows(
+        rows, present, result.examples = read_rows(
             file, columns, max_rows, freeze=freezing, max_seconds=limits.read_seconds, progress=progress
         )
     except ImportFileError as error:
@@ -647,7 +698,18 @@ def _import_workbook(
         return result
     result.rows = len(rows)
     if not rows:
-        result.add(None, "", _("The sheet has headers but no rows to import."))
+        if result.examples:
+            result.add(
+                None,
+                "",
+                _(
+                    "The sheet holds only the template's example, which is never imported: write your records in "
+                    "the rows below it, leaving the column “%(column)s” empty."
+                )
+                % {"column": force_str(EXAMPLE_COLUMN.header)},
+            )
+        else:
+            result.add(None, "", _("The sheet has headers but no rows to import."))
         return result
 
     by_field = {c.form_field: c for c in present}
@@ -1557,6 +1619,16 @@ class ImportView(View):
                     "unchanged": result.unchanged,
                 },
             )
+            if result.examples:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d example row of the template was left out.",
+                        "%(count)d example rows of the template were left out.",
+                        result.examples,
+                    )
+                    % {"count": result.examples},
+                )
         else:
             token = remember_report(request, result, self.title)
         return self.render(UploadForm(), result=result, token=token, status=200 if result.ok else 422)

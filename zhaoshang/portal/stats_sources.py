@@ -4,6 +4,7 @@ the statistics count and list them without importing the portal."""
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.choices import Action
+from zhaoshang.core.documents import local_day
 from zhaoshang.core.stats_sources import Group, Source, all_records, model_labels
 from zhaoshang.core.tables import Column, Table
 
@@ -19,7 +20,7 @@ INQUIRY_TABLE = Table(
     columns=(
         Column("company", _("Company"), order_by=("company",), link=True),
         Column("team", _("Team"), accessor=lambda i: i.team.display_name),
-        Column("created", _("Received"), accessor=lambda i: i.created.date(), order_by=("created",)),
+        Column("created", _("Received"), accessor=lambda i: local_day(i.created), order_by=("created",)),
         Column("status", _("Status"), order_by=("status",)),
     ),
     default_sort="-created",

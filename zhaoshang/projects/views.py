@@ -136,7 +136,7 @@ class ProjectTemplateView(LoginRequiredMixin, View):
     def get(self, request):
         name = Project._meta.verbose_name_plural
         wb = excel.template_workbook(PROJECT_COLUMNS, [PROJECT_EXAMPLE], title=name)
-        return excel.workbook_response(wb, f"{name}-{_('template')}.xlsx")
+        return excel.workbook_response(wb, excel.template_filename(name))
 
 
 class ProjectImportView(excel.ImportView):

@@ -168,7 +168,7 @@ class FDITemplateView(FDIAccessMixin, LoginRequiredMixin, View):
     def get(self, request):
         name = FDIRecord._meta.verbose_name_plural
         wb = excel.template_workbook(FDI_COLUMNS, [FDI_EXAMPLE], title=name)
-        return excel.workbook_response(wb, f"{name}-{_('template')}.xlsx")
+        return excel.workbook_response(wb, excel.template_filename(name))
 
 
 class FDIImportView(excel.ImportView):

@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,19 @@ from docx import Document as WordDocument
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from zhaoshang.core.documents import Document, Section, Table, from_data, response, to_data, to_docx, to_pdf, to_xlsx
+from zhaoshang.core.documents import (
+    Document,
+    Section,
+    Table,
+    cell_text,
+    from_data,
+    local_day,
+    response,
+    to_data,
+    to_docx,
+    to_pdf,
+    to_xlsx,
+)
 
 LEAD = "1—11月，全市引进投资亿元以上项目255个，同比增长14.9%；计划投资额1565.5亿元，增长18.1%。"
 
@@ -150,3 +162,14 @@ def test_control_characters_pasted_into_a_name_are_left_out_of_every_document():
     assert [row[0].value for row in workbook["表"].iter_rows(min_row=3)] == ["某项目"]
     pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(document))).pages)
     assert "某" in pdf_text and "项目" in pdf_text
+
+
+def test_a_moment_in_a_document_is_printed_as_the_day_in_the_configured_time_zone(settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    evening = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)  # 04:00 on 7 December in Shanghai
+    document = Document(title="通报", sections=[Section("一", tables=[Table("表", ["日期"], [[evening]])])])
+
+    assert cell_text(evening) == "2026-12-07"
+    assert local_day(date(2026, 12, 6)) == date(2026, 12, 6)
+    assert from_data(json.loads(json.dumps(to_data(document)))).tables()[0].rows == [[date(2026, 12, 7)]]
+    assert "2026-12-07" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(to_pdf(document))).pages)

@@ -201,9 +201,9 @@ def test_the_template_explains_each_column_and_offers_lists_for_choices(db):
     wb = load_workbook(io.BytesIO(excel.workbook_bytes(excel.template_workbook(columns, [{"name": "示例"}]))))
     data, guide = wb.worksheets[0], wb.worksheets[1]
 
-    assert [c.value for c in data[1]] == ["名称 *", "类型", "多选项"]
-    assert data["A2"].value == "示例"
-    guide_rows = list(guide.iter_rows(min_row=2, max_row=4, values_only=True))
+    assert [c.value for c in data[1]] == [str(excel.EXAMPLE_COLUMN.header), "名称 *", "类型", "多选项"]
+    assert (data["A2"].value, data["B2"].value) == (str(excel.EXAMPLE_MARK), "示例")
+    guide_rows = list(guide.iter_rows(min_row=3, max_row=5, values_only=True))
     assert [r[0] for r in guide_rows] == ["名称", "类型", "多选项"]
     assert guide_rows[0][2] == "企业名称" and guide_rows[1][4] == "地块、厂房"
     formulas = sorted(v.formula1 for v in data.data_validations.dataValidation)
@@ -227,6 +227,18 @@ def test_an_import_saves_all_rows_with_their_audit_records(admin_user, centre):
     record = ChangeRecord.objects.get(object_id=str(first.pk), content_type__model="enterprise")
     assert record.action == ChangeKind.CREATE and record.user_id == admin_user.pk
     assert record.after == audit.snapshot(first)
+
+
+@pytest.mark.parametrize("mark_header", ["Example", "example_row"])
+def test_rows_marked_as_examples_are_skipped_wherever_they_stand_and_the_others_imported(admin_user, mark_header):
+    rows = [[mark_header, "名称", "注册资本（万元）"]]
+    rows += [["Example: not imported", "示例科技有限公司", 100], [None, "甲科技有限公司", 500]]
+    rows += [["示例", "示例二科技有限公司", 1]]  # a mark in any words, below the user's own row
+
+    result = run(admin_user, rows)
+
+    assert result.ok and (result.rows, result.created, result.examples) == (1, 1, 2)
+    assert list(Enterprise.objects.values_list("name", flat=True)) == ["甲科技有限公司"]
 
 
 def test_a_bulk_import_writes_the_same_records_and_audit_as_saving_one_by_one(admin_user):

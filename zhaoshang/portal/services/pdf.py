@@ -10,6 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from zhaoshang.core.documents import local_day
 from zhaoshang.core.pdf import NumberedCanvas, grid, register_fonts, rich
 from zhaoshang.core.pdf import styles as pdf_styles
 
@@ -38,7 +39,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
     title = proposal.title or _("Site proposal")
     heading = [
         Paragraph(rich(title), styles["title"]),
-        Paragraph(rich(_("Saved on %(day)s") % {"day": proposal.created.strftime("%Y-%m-%d")}), styles["small"]),
+        Paragraph(rich(_("Saved on %(day)s") % {"day": local_day(proposal.created).isoformat()}), styles["small"]),
         Paragraph(rich(_("Online, with map and inquiry form: %(url)s") % {"url": url}), styles["small"]),
     ]
     top = Table([[heading, _qr_image(url)]], colWidths=[width - 36 * mm, 36 * mm], hAlign="LEFT")

@@ -200,8 +200,8 @@ def test_the_template_opens_again_and_lists_every_column_with_its_meaning(db, of
     wb = load_workbook(io.BytesIO(response.content))
     data, guide = wb.worksheets[0], wb.worksheets[1]
     headers = [cell.value for cell in data[1]]
-    assert [h.rstrip(" *") for h in headers] == [header(c.key) for c in CARRIER_COLUMNS]
-    assert headers[0].endswith("*")  # the listing number is required
+    assert [h.rstrip(" *") for h in headers[1:]] == [header(c.key) for c in CARRIER_COLUMNS]
+    assert headers[1].endswith("*")  # the listing number is required (the first column marks the example)
     assert data.freeze_panes == "A2"
     listed = [row[0] for row in guide.iter_rows(min_row=2, values_only=True) if row and row[0]]
     for column in CARRIER_COLUMNS:
@@ -218,6 +218,7 @@ def test_the_filled_in_template_imports(db, city, officer_a, outpost_a, client_f
     headers = [cell.value for cell in sheet[1]]
     sheet.cell(row=2, column=headers.index(header("team") + " *") + 1, value=outpost_a.name)
     sheet.cell(row=2, column=headers.index(header("last_verified") + " *") + 1, value=timezone.localdate())
+    sheet.cell(row=2, column=1).value = None  # the example becomes a row of the user's own once its mark is gone
     out = io.BytesIO()
     wb.save(out)
 
@@ -225,6 +226,16 @@ def test_the_filled_in_template_imports(db, city, officer_a, outpost_a, client_f
 
     assert result.ok, result.errors
     assert Carrier.objects.get(reference="JM-PJ-0001").industry_codes == ["38", "39"]
+
+
+def test_the_template_imported_unchanged_imports_no_site(db, city, officer_a, client_for):
+    client = client_for(officer_a)
+
+    response = post_import(client, SimpleUploadedFile("template.xlsx", client.get(TEMPLATE_URL).content))
+
+    assert response.status_code == 422
+    assert response.context["result"].examples == 1
+    assert not Carrier.objects.exists()
 
 
 # --- bad rows and bad files --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Chinese names (read back from the file); bad needs save nothing and answer with 
 
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -205,6 +206,21 @@ def test_the_pdf_carries_the_chinese_names_and_the_listing_numbers(sites, guide,
         assert expected in text, expected
     assert re.search(r"\b1 / \d+\b", text)
     assert "JM-TAKEN" not in text and "JM-DRAFT" not in text and "JM-STALE" not in text
+
+
+def test_a_proposal_saved_late_in_the_utc_evening_is_dated_the_next_day_on_its_page_and_in_its_pdf(
+    sites, investor, settings
+):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    proposal = save(investor)
+    # 20:00 UTC on 6 December is 04:00 on 7 December in Shanghai: the city's day is the 7th.
+    Proposal.objects.filter(pk=proposal.pk).update(created=datetime(2026, 12, 6, 20, 0, tzinfo=UTC))
+
+    page = investor.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    pdf = pdf_text(investor.get(reverse("portal:proposal-pdf", args=[proposal.token]), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "2026-12-07" in page and "2026-12-06" not in page
+    assert "2026-12-07" in pdf and "2026-12-06" not in pdf
 
 
 def test_the_pdf_embeds_the_qr_code_of_the_proposal(sites, investor):

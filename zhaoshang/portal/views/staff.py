@@ -196,7 +196,7 @@ class TemplateDownloadView(LoginRequiredMixin, View):
         examples = [self.kind.example] if self.kind.example else []
         name = self.kind.model._meta.verbose_name_plural
         wb = excel.template_workbook(self.kind.columns, examples, title=name)
-        return excel.workbook_response(wb, f"{name}-{_('template')}.xlsx")
+        return excel.workbook_response(wb, excel.template_filename(name))
 
 
 class ListingImportView(excel.ImportView):

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -350,11 +351,12 @@ def test_the_template_opens_again_and_imports_when_filled_in(city, outpost_a, of
     wb = load_workbook(io.BytesIO(content))
     sheet = wb.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
-    assert len(headers) == len(PROJECT_COLUMNS)
+    assert len(headers) == len(PROJECT_COLUMNS) + 1  # and the column marking the example
     meanings = [r[2] for r in wb.worksheets[1].iter_rows(min_row=2, values_only=True) if r and r[2]]
     assert len(meanings) >= len(PROJECT_COLUMNS)
     example = [cell.value for cell in sheet[2]]
     example[headers.index(header("owner_team") + " *")] = outpost_a.name
+    example[0] = None  # the example becomes a row of the user's own once its mark is gone
     sheet.delete_rows(2)
     sheet.append(example)
     out = io.BytesIO()
@@ -366,6 +368,57 @@ def test_the_template_opens_again_and_imports_when_filled_in(city, outpost_a, of
     project = Project.objects.get()
     assert project.stage == Stage.NEGOTIATION and project.negotiation_on == date(2025, 6, 1)
     assert project.transitions.count() == 2
+
+
+def template_with(client, *added_rows):
+    """The downloaded template, its example row left in place and ``added_rows`` written below it."""
+    wb = load_workbook(io.BytesIO(client.get(TEMPLATE_URL).content))
+    sheet = wb.worksheets[0]
+    for added in added_rows:
+        sheet.append(added)
+    out = io.BytesIO()
+    wb.save(out)
+    return SimpleUploadedFile("template.xlsx", out.getvalue())
+
+
+def test_the_template_is_named_entirely_in_the_users_language(city, officer_a, client_for):
+    client = client_for(officer_a)
+
+    english = client.get(TEMPLATE_URL)["Content-Disposition"]
+    chinese = client.get(TEMPLATE_URL, HTTP_ACCEPT_LANGUAGE="zh-hans")["Content-Disposition"]
+
+    assert english == 'attachment; filename="projects-import-template.xlsx"'
+    assert chinese.startswith("attachment; filename*=utf-8''%E9%A1%B9%E7%9B%AE")  # 项目…, RFC 5987-encoded
+
+
+def test_the_template_imported_unchanged_imports_nothing_and_says_its_example_is_never_imported(
+    city, outpost_a, officer_a, client_for
+):
+    response = client_for(officer_a).post(IMPORT_URL, {"file": template_with(client_for(officer_a))})
+
+    assert response.status_code == 422
+    assert not Project.objects.exists()
+    [error] = response.context["result"].errors
+    assert error.row is None and "example, which is never imported" in error.message
+
+
+def test_the_template_with_its_example_kept_and_one_row_added_imports_only_the_added_row(
+    city, outpost_a, officer_a, client_for
+):
+    client = client_for(officer_a)
+    sheet = load_workbook(io.BytesIO(client.get(TEMPLATE_URL).content)).worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    example = [cell.value for cell in sheet[2]]
+    added = [None, *example[1:]]  # a row of the user's own: the column marking the example left empty
+    added[headers.index(header("name") + " *")] = "新增电池项目"
+    added[headers.index(header("owner_team") + " *")] = outpost_a.name
+
+    response = client.post(IMPORT_URL, {"file": template_with(client, added)})
+
+    assert response.status_code == 200, response.context["result"].errors
+    assert list(Project.objects.values_list("name", flat=True)) == ["新增电池项目"]
+    assert response.context["result"].examples == 1
+    assert "1 example row of the template was left out." in [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_a_changed_stage_date_is_corrected_through_the_same_rules(signed_project, client_for, officer_a):

@@ -110,6 +110,17 @@ def test_the_import_page_reports_errors_and_the_template_downloads(city, centre,
     assert FDIRecord.objects.count() == 0
 
 
+def test_the_fdi_template_imported_unchanged_imports_no_record(city, centre, centre_officer, client_for, foreign):
+    client = client_for(centre_officer)
+    template = SimpleUploadedFile("template.xlsx", client.get(reverse("stats:fdi-template")).content)
+
+    response = client.post(reverse("stats:fdi-import"), {"file": template})
+
+    assert response.status_code == 422
+    assert response.context["result"].examples == 1
+    assert FDIRecord.objects.count() == 0
+
+
 def test_an_officer_adds_a_record_with_the_form(city, centre, centre_officer, client_for, foreign):
     response = client_for(centre_officer).post(
         reverse("stats:fdi-add"),
