@@ -5,7 +5,6 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,13 +36,6 @@ def cleaned(**changes):
     form = InquiryForm(data={**TYPED, **changes})
     assert form.is_valid(), form.errors
     return form.cleaned_data
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

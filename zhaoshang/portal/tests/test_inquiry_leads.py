@@ -13,7 +13,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -54,11 +53,6 @@ def received(inquiry_kwargs=None, **kwargs):
     Inquiry.objects.filter(pk=inquiry.pk).update(created=RECEIVED)
     inquiry.refresh_from_db()
     return inquiry
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.fixture

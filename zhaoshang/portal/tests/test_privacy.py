@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.core.serializers.json import DjangoJSONEncoder
@@ -32,13 +31,6 @@ from zhaoshang.stats.periods import Period
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 API = "/api/portal/inquiries/"
 WITHOUT_CONSENT = {name: value for name, value in TYPED_INQUIRY.items() if name != "consent"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
