@@ -137,10 +137,11 @@ def admin_user(centre):
 
 @pytest.fixture
 def client_for(db):
-    """A logged-in test client for a user: ``client_for(officer_a).get(url)``."""
+    """A logged-in test client for a user: ``client_for(officer_a).get(url)``; ``language="en"`` asks for pages in
+    that language, as a browser does."""
 
-    def make(user):
-        client = Client()
+    def make(user, language=None):
+        client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
         client.force_login(user)
         return client
 

@@ -8,9 +8,7 @@ from zhaoshang.industry.models import Enterprise
 
 @pytest.fixture
 def english_client(client_for, officer_a):
-    client = client_for(officer_a)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+    return client_for(officer_a, language="en")
 
 
 def declared(client, url, length: int, content_type: str):

@@ -64,13 +64,7 @@ def english():
 @pytest.fixture
 def client_for(client_for):
     """Pages served in English, like the messages asserted here."""
-
-    def make(user):
-        client = client_for(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
+    return lambda user: client_for(user, language="en")
 
 
 def header(key: str) -> str:

@@ -35,12 +35,8 @@ def background(settings, tmp_path):
 
 @pytest.fixture
 def client_for(client_for):
-    def make(user):
-        client = client_for(user)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return make
+    """Pages served in English, like the messages asserted here."""
+    return lambda user: client_for(user, language="en")
 
 
 def three_projects(team, **changes):
