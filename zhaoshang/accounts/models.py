@@ -65,6 +65,7 @@ class User(AbstractUser):
             return any(kind == TeamKind.CENTRE for _r, _t, kind, _a in rows)
 
         return Scope(
+            user_id=self.pk,
             is_admin=self.is_superuser or Role.ADMIN in roles,
             is_leader=Role.LEADER in roles,
             team_ids={"read": teams(memberships), "write": teams(write)},

@@ -24,6 +24,12 @@ class Action(models.TextChoices):
     """What a user wants to do with a record; querysets are restricted per action."""
 
     VIEW = "view", _("view")
+    # Learn that a record exists, with the few facts that keep two teams from pursuing it twice (its stage, its
+    # owning team): the projects of other teams. Every model that does not tell it apart treats it as VIEW.
+    LOOKUP = "lookup", _("look up")
+    # Read the personal data of the people a record names (names, phones, e-mails): by default those who may
+    # change the record, the people who work it (core.personal).
+    PERSONAL = "personal", _("read personal data")
     ADD = "add", _("add")
     CHANGE = "change", _("change")
     DELETE = "delete", _("delete")

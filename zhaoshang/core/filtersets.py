@@ -16,6 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from . import search
 from .choices import Action
 from .forms import widget_css
+from .permissions import access_q, is_everything
+from .personal import personal_fields
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -61,4 +63,17 @@ class SearchFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+        terms = [q for f in self.search_fields if (q := self._term(queryset.model, f, value)) is not None]
+        return queryset.filter(reduce(or_, terms)) if terms else queryset.none()
+
+    def _term(self, model, field: str, value: str) -> Q | None:
+        """A search term on ``field``; on a personal field (core.personal), only among the records whose personal
+        data the caller may read — a search never tells whose phone or e-mail a record holds."""
+        q = Q(**{f"{field}__icontains": value})
+        if field not in personal_fields(model):
+            return q
+        user = getattr(self.request, "user", None) or AnonymousUser()
+        allowed = access_q(model, user, Action.PERSONAL)
+        if allowed is None:
+            return None
+        return q if is_everything(allowed) else q & allowed

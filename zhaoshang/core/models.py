@@ -39,11 +39,14 @@ class BaseModel(ScopedModelMixin, models.Model):
     audited = True
     audit_exclude: tuple[str, ...] = ()
     audit_secret: tuple[str, ...] = ()  # recorded masked (core.audit.mask), never in clear
+    personal_fields: tuple[str, ...] = ()  # the people's names, phones, e-mails: masked for outsiders (core.personal)
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
+        if getattr(self, "personal_data_masked", False):  # core.personal: a masked value never overwrites the real one
+            raise ValueError(f"{type(self).__name__} {self.pk} has its personal data masked and cannot be saved.")
         if self._state.adding:
             if self.created_by_id is None:
                 actor = current_actor()

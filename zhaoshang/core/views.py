@@ -23,7 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from . import audit, conflicts
+from . import audit, conflicts, personal
 from . import notifications as inbox
 from .choices import Action
 from .conflicts import ConflictError, atomic_write
@@ -278,6 +278,10 @@ def object_history(request, content_type_id: int, object_id: str):
     if obj is None:
         object_repr = records.first().object_repr if records else ""
     else:
+        # Personal data the user may not read stay masked in the history too (core.personal).
+        if personal.personal_fields(model) and not personal.readable_ids(model, request.user, [obj.pk]):
+            personal.mask_one(obj, request.user)
+            records = [_masked_record(record, model) for record in records]
         object_repr = audit.masked_text(obj, str(obj))
     return render(
         request,
@@ -289,6 +293,12 @@ def object_history(request, content_type_id: int, object_id: str):
             "object_repr": object_repr,
         },
     )
+
+
+def _masked_record(record, model):
+    record.before = personal.mask_snapshot(model, record.before)
+    record.after = personal.mask_snapshot(model, record.after)
+    return record
 
 
 class AuditLogView(LoginRequiredMixin, generic.ListView):

@@ -369,8 +369,10 @@ class Inquiry(BaseModel):
             models.Index(fields=["team", "status", "due"], name="portal_inquiry_inbox_idx"),
         ]
 
+    personal_fields = ("contact_name", "phone", "email")
+
     def __str__(self):
-        return f"{self.company} · {self.contact_name}"
+        return self.company
 
     def get_absolute_url(self):
         return reverse("portal:inquiry-detail", args=[self.pk])

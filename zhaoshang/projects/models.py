@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Membership, Team
+from zhaoshang.core import access
 from zhaoshang.core.choices import Action, label
 from zhaoshang.core.models import BaseModel, SearchableModel
-from zhaoshang.core.permissions import Scope, user_scope
+from zhaoshang.core.permissions import Scope, is_everything, user_scope
 from zhaoshang.core.storage import private_storage
 from zhaoshang.geo.models import Carrier, Park, Region
 from zhaoshang.industry.choices import ProjectType
@@ -52,11 +53,27 @@ def project_scope_q(scope: Scope, action: str, outer: str = "pk", prefix: str = 
     """Which projects (or, with ``prefix="project__"`` and ``outer="project_id"``, which of their records)
     ``scope`` may ``action``.
 
-    Read: every non-confidential project; confidential ones only for the owning team, the supporting
-    teams, the district bureau of the project's district and the centre (leaders and administrators
-    read everything: core.permissions). Write: writing members of the owning or a supporting team, of
-    the district bureau of the project's district, or of the centre.
+    Read and write: the members (writing members, to write) of the owning or a supporting team, of the district
+    bureau of the project's district, and of the centre (leaders and administrators read everything:
+    core.permissions). Look up (Action.LOOKUP: that the project exists, its stage and owning team, so that no
+    one pursues it twice): every member of staff, for every project that is not confidential. The records of a
+    project follow the grants registered on the project (core.access) as the project does.
     """
+    if action == Action.LOOKUP:
+        readable = project_scope_q(scope, Action.VIEW, outer, prefix)
+        return readable if is_everything(readable) else readable | Q(**{f"{prefix}confidential": False})
+    # Personal data (core.personal): the people who work the project, those who may change it.
+    q = _working_q(scope, Action.CHANGE if action == Action.PERSONAL else action, outer, prefix)
+    if prefix and not is_everything(q):
+        granted = access.granted_q(Project, scope, action, prefix)
+        if granted is not None:
+            q |= granted
+    return q
+
+
+def _working_q(scope: Scope, action: str, outer: str, prefix: str) -> Q:
+    """The projects of the user's teams: owned or supported, in their district bureau's district, or all of them
+    for the centre."""
     if scope.in_centre(action):
         return Q()
     q = scope.team_q(action, f"{prefix}owner_team") | scope.region_q(action, f"{prefix}district__adcode")
@@ -66,8 +83,6 @@ def project_scope_q(scope: Scope, action: str, outer: str = "pk", prefix: str = 
             project_id=OuterRef(outer), team_id__in=sorted(teams)
         )
         q |= Q(Exists(supporting))
-    if action == Action.VIEW:
-        q |= Q(**{f"{prefix}confidential": False})
     return q
 
 
@@ -333,6 +348,8 @@ class Project(SearchableModel):
 
     # ---- permissions
 
+    distinct_actions = frozenset({Action.LOOKUP, Action.PERSONAL})
+
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
         return project_scope_q(scope, action)
@@ -359,6 +376,8 @@ class ProjectRecord(BaseModel):
 
     def get_absolute_url(self):
         return self.project.get_absolute_url()
+
+    distinct_actions = frozenset({Action.PERSONAL})
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
@@ -516,6 +535,8 @@ class Contact(ProjectRecord):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    personal_fields = ("name", "phone", "email")
 
     class Meta:
         ordering = ["project", "name", "pk"]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core import conflicts, excel
+from zhaoshang.core import conflicts, excel, personal
 from zhaoshang.core.choices import Action
 from zhaoshang.core.conflicts import ConflictError
 from zhaoshang.core.permissions import can
@@ -156,7 +156,7 @@ def _detail_context(request, project: Project, transition_form=None, correct_for
         "milestones": project.milestones.all(),
         "activities": project.activities.prefetch_related("participants"),
         "documents": project.documents.all(),
-        "contacts": project.contacts.all(),
+        "contacts": personal.mask(project.contacts.all(), request.user),
         "supporting_teams": project.supporting_teams.all(),
         "open_flags": project.stall_flags.filter(cleared_on__isnull=True),
         "duplicates": project.duplicates(request.user),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
+from .. import personal
 from ..choices import Action
 from ..conflicts import atomic_write
 from ..context import attribute_to
@@ -33,6 +34,16 @@ class RestrictedViewSetMixin:
             .select_related(*getattr(self, "select_related", ()))
             .prefetch_related(*getattr(self, "prefetch_related", ()))
         )
+
+    def get_serializer(self, *args, **kwargs):
+        """Records read are shown with the personal data the caller may not read masked (core.personal)."""
+        if args and self.request.method in ("GET", "HEAD", "OPTIONS") and args[0] is not None:
+            records = args[0]
+            shown = personal.mask(records, self.request.user) if kwargs.get("many") else personal.mask_one(
+                records, self.request.user
+            )
+            args = (shown, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def check_object_permissions(self, request, obj):
         super().check_object_permissions(request, obj)

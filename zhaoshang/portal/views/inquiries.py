@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zhaoshang.core import personal
 from zhaoshang.core.choices import Action
 from zhaoshang.core.ids import parse_id
 from zhaoshang.core.permissions import can
@@ -142,6 +143,7 @@ def inquiry_inbox(request):
     filterset = InquiryFilterSet(request.GET, queryset=visible, request=request)
     queryset = filterset.qs.select_related("team", "carrier", "park", "proposal", "region").order_by("-created", "-pk")
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page.object_list = personal.mask(page.object_list, request.user)
     for inquiry in page.object_list:
         inquiry.clock = service.clock(inquiry, now)
     query = request.GET.copy()
@@ -162,6 +164,7 @@ def inquiry_inbox(request):
 
 
 def _visible_inquiry(request, pk: int) -> Inquiry:
+    """The inquiry if the user may read it, else 404 (its personal data are masked where the page shows it)."""
     return get_object_or_404(
         Inquiry.objects.restrict(request.user, Action.VIEW).select_related(
             "team", "carrier", "park", "proposal", "region", "responded_by", "accepted_by", "dismissed_by"
@@ -171,6 +174,13 @@ def _visible_inquiry(request, pk: int) -> Inquiry:
 
 
 def _detail(request, inquiry: Inquiry, *, form=None, dismiss_form=None, status=200):
+    others = (
+        Inquiry.objects.restrict(request.user, Action.VIEW)
+        .filter(Q(company=inquiry.company) | (Q(email=inquiry.email) & ~Q(email="")))
+        .exclude(pk=inquiry.pk)
+        .order_by("-created")[:5]
+    )
+    inquiry = personal.mask_one(inquiry, request.user)
     return render(
         request,
         "portal/inquiry_detail.html",
@@ -185,10 +195,7 @@ def _detail(request, inquiry: Inquiry, *, form=None, dismiss_form=None, status=2
             "lead": Project.objects.restrict(request.user, Action.VIEW).filter(pk=inquiry.lead_id).first()
             if inquiry.lead_id
             else None,
-            "others_from_company": Inquiry.objects.restrict(request.user, Action.VIEW)
-            .filter(Q(company=inquiry.company) | (Q(email=inquiry.email) & ~Q(email="")))
-            .exclude(pk=inquiry.pk)
-            .order_by("-created")[:5],
+            "others_from_company": personal.mask(others, request.user),
         },
         status=status,
     )
