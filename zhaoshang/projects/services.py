@@ -1088,14 +1088,14 @@ def work_panel(user) -> dict:
 
 
 def _column(field_name: str) -> str:
-    """The header of a date column of the import (the field's name, as ``projects.imports`` heads it)."""
+    """The header of a column of the import (the field's name, as ``projects.imports`` heads a date column)."""
     return str(Project._meta.get_field(field_name).verbose_name)
 
 
 def _moved_error(exc: ValidationError, field_name: str) -> ValidationError:
     """A refusal of ``check_transition`` or ``check_correction`` told of the column ``field_name``, which the
     message names (the error report lists the column too, but a message is also read alone)."""
-    column = {"stage": str(Project._meta.get_field("stage").verbose_name)}.get(field_name) or _column(field_name)
+    column = _column(field_name)
     return ValidationError(
         {
             field_name: [
