@@ -10,6 +10,10 @@ stand 搁置 paused and 终止 dropped. The rules of ``transition``:
 - Every move is dated with the day it happened (it may be recorded later), never in the future and never
   before the latest date of the project's history (a stage reached, a pause, a drop, a resumption).
 - Backward moves are refused. A wrong date is put right with ``correct_date``, which keeps the stages in order.
+- A move made on a page or through the API is always dated (the forms offer today: the user does it now). An
+  import of a ledger's history (``plan_stages``) leaves the dates the ledger does not give unknown — never
+  today: the stage's date column stays empty and its history row has no date; only the known dates are kept in
+  order, and a stage at signing or later needs the signing date. ``correct_date`` fills an unknown date in later.
 - Any stage of the chain but full production (which is complete) may be paused; a paused project resumes at
   the stage it was paused at (and then moves on from there), or is dropped.
 - Any stage may be dropped, with a reason. Nothing leaves "dropped" but an explicit reopening, which returns
