@@ -18,7 +18,7 @@ from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
 from zhaoshang.industry.validators import clean_uscc, validate_uscc
 
 from . import services
-from .choices import Stage
+from .choices import STAGE_DATE_FIELDS, Stage
 from .models import Activity, Contact, Document, Milestone, Project
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -171,7 +171,7 @@ class TransitionForm(forms.Form):
 
 
 class CorrectDateForm(forms.Form):
-    """Put right the date a stage was reached."""
+    """Put right the date a stage was reached, or give the date of a stage reached on a day that was unknown."""
 
     stage = forms.ChoiceField(label=_("Stage"))
     happened_on = forms.DateField(label=_("Correct date"), widget=DATE_INPUT)
@@ -180,7 +180,13 @@ class CorrectDateForm(forms.Form):
     def __init__(self, project: Project, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        self.fields["stage"].choices = [(s, Stage(s).label) for s, _day in project.reached_stages()]
+        dated = {s for s, _day in project.reached_stages()}
+        undated = set(project.undated_stages())
+        self.fields["stage"].choices = [
+            (s, Stage(s).label if s in dated else _("%(stage)s (date unknown)") % {"stage": Stage(s).label})
+            for s in STAGE_DATE_FIELDS
+            if s in dated or s in undated
+        ]
         styled(self)
 
 

@@ -5,7 +5,9 @@ creates a project (a blank one is given the next reference of the year). The inv
 credit code and name as on the project form: a known code gives that enterprise, an unknown one creates
 it (``services.find_or_create_enterprise``'s rules, answered from preloaded records). Stages and their dates
 go through ``services.plan_stages``, i.e. the rules of ``transition`` and ``correct_date``; a new project gets
-one history row per stage reached, a changed date one correction row.
+one history row per stage reached, a changed date one correction row. A ledger's history: a date the row leaves
+empty stays unknown (never today), as long as the dates given are in order; a project at signing or later needs
+its signing date.
 """
 
 from __future__ import annotations
@@ -139,18 +141,22 @@ PROJECT_COLUMNS = [
         field=STAGE_FIELD,
         getter=lambda p: p.stage,
         choices=Stage.choices,
-        help=gettext_lazy("The current stage; empty: the last stage dated. It must agree with the dates."),
+        help=gettext_lazy(
+            "The current stage; empty: the last stage dated. It must agree with the dates. A stage before signing "
+            "may come without any date (the dates not given stay unknown); signing and every later stage need the "
+            "signing date."
+        ),
     ),
     _date_column(
         "lead_on",
-        gettext_lazy("A date (YYYY-MM-DD). Empty for a new project: today."),
+        gettext_lazy("A date (YYYY-MM-DD). Empty: unknown (not today)."),
     ),
     *(
         _date_column(
             name,
             gettext_lazy(
-                "A date (YYYY-MM-DD), not in the future and not before the dates of the earlier stages. "
-                "Land, construction and production need a signing date."
+                "A date (YYYY-MM-DD), not in the future and not before the dates of the earlier stages; empty: "
+                "unknown. Land, construction and production need a signing date."
             ),
         )
         for name in list(STAGE_DATE_FIELDS.values())[1:]

@@ -341,6 +341,16 @@ class Project(SearchableModel):
         """The stage of the forward chain the project is at (for a paused or dropped one: the stage it left)."""
         return self.resume_stage if self.stage in (Stage.PAUSED, Stage.DROPPED) else self.stage
 
+    def undated_stages(self) -> list[str]:
+        """The stages of the forward chain this project reached on a day nobody knows (imported from a ledger that
+        does not date them), in chain order: the history says they were reached, their date columns are empty."""
+        recorded = set(
+            self.transitions.filter(happened_on__isnull=True)
+            .exclude(kind=TransitionKind.CORRECT)
+            .values_list("to_stage", flat=True)
+        )
+        return [stage for stage, field in STAGE_DATE_FIELDS.items() if stage in recorded and not getattr(self, field)]
+
     def latest_date(self):
         """The latest date of the project's stage history: no later move may be dated before it."""
         dates = [day for _stage, day in self.reached_stages()] + [self.paused_on, self.dropped_on, self.resumed_on]
@@ -392,7 +402,9 @@ class StageTransition(ProjectRecord):
     """One move of a project's stage (or a correction of a stage's date): the project's stage history.
 
     ``happened_on`` is the day it happened, which may be earlier than the day it was recorded
-    (``created``). Rows are written by projects.services and never changed.
+    (``created``); empty when nobody knows it — a stage imported from a ledger that does not date it (the
+    stage's date column is then empty too), or, on a correction, ``corrected_from`` when an unknown date was
+    filled in. Rows are written by projects.services and never changed.
     """
 
     project = models.ForeignKey(
@@ -401,9 +413,12 @@ class StageTransition(ProjectRecord):
     kind = models.CharField(_("kind"), max_length=10, choices=TransitionKind.choices)
     from_stage = models.CharField(_("from stage"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("to stage"), max_length=20, choices=Stage.choices)
-    happened_on = models.DateField(_("date"))
+    happened_on = models.DateField(_("date"), null=True, blank=True, help_text=_("Empty: the date is unknown."))
     corrected_from = models.DateField(
-        _("corrected from"), null=True, blank=True, help_text=_("For a date correction: the date before it.")
+        _("corrected from"),
+        null=True,
+        blank=True,
+        help_text=_("For a date correction: the date before it (empty: it was unknown)."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -429,7 +444,7 @@ class StageTransition(ProjectRecord):
         # remembered labels: imports name tens of thousands of these in their change records
         kind = label(TransitionKind, self.kind)
         stage = label(Stage, self.to_stage)
-        return f"{self.project} · {kind} · {stage} · {self.happened_on}"
+        return f"{self.project} · {kind} · {stage} · {self.happened_on or '?'}"
 
 
 class Milestone(ProjectRecord):

@@ -10,6 +10,10 @@ stand 搁置 paused and 终止 dropped. The rules of ``transition``:
 - Every move is dated with the day it happened (it may be recorded later), never in the future and never
   before the latest date of the project's history (a stage reached, a pause, a drop, a resumption).
 - Backward moves are refused. A wrong date is put right with ``correct_date``, which keeps the stages in order.
+- A move made on a page or through the API is always dated (the forms offer today: the user does it now). An
+  import of a ledger's history (``plan_stages``) leaves the dates the ledger does not give unknown — never
+  today: the stage's date column stays empty and its history row has no date; only the known dates are kept in
+  order, and a stage at signing or later needs the signing date. ``correct_date`` fills an unknown date in later.
 - Any stage of the chain but full production (which is complete) may be paused; a paused project resumes at
   the stage it was paused at (and then moves on from there), or is dropped.
 - Any stage may be dropped, with a reason. Nothing leaves "dropped" but an explicit reopening, which returns
@@ -235,14 +239,23 @@ def _not_before_latest(project: Project, to_label: str, happened_on: date) -> No
 
 
 def check_transition(
-    project: Project, to_stage: str, happened_on, reason: str = "", *, today: date | None = None
+    project: Project,
+    to_stage: str,
+    happened_on,
+    reason: str = "",
+    *,
+    today: date | None = None,
+    unknown_date: bool = False,
 ) -> str:
     """The kind of move (TransitionKind) taking ``project`` to ``to_stage`` on ``happened_on``; ValidationError
     naming the stage or date when the move is not allowed. Changes nothing. ``today``: the city's date, when
-    the caller has it already."""
+    the caller has it already. ``unknown_date``: ``happened_on`` may be None, a day nobody knows (a ledger's
+    history, ``plan_stages``); the move is then checked but for its date."""
     if to_stage not in STAGE_VALUES:
         raise ValidationError({"to_stage": _("“%(stage)s” is not a stage.") % {"stage": to_stage}})
-    _check_date(happened_on, today)
+    undated = unknown_date and happened_on is None
+    if not undated:
+        _check_date(happened_on, today)
     current = project.stage
     to_label = _label(to_stage)
     if to_stage == current:
@@ -291,7 +304,8 @@ def check_transition(
                 {"to_stage": _("%(stage)s needs a signing date: record the signing first.") % {"stage": to_label}}
             )
         kind = TransitionKind.ADVANCE
-    _not_before_latest(project, to_label, happened_on)
+    if not undated:
+        _not_before_latest(project, to_label, happened_on)
     return kind
 
 
@@ -343,11 +357,18 @@ def transition(project: Project, to_stage: str, happened_on: date, user, note: s
     return locked
 
 
-def check_correction(project: Project, stage: str, new_date) -> date:
-    """The date ``stage`` of ``project`` is corrected from; ValidationError naming the stage or date when
-    ``new_date`` would put the stages out of order (see ``correct_date``). Changes nothing."""
+def check_correction(project: Project, stage: str, new_date) -> date | None:
+    """The date ``stage`` of ``project`` is corrected from (None: it was unknown); ValidationError naming the
+    stage or date when ``new_date`` would put the stages out of order (see ``correct_date``). Changes nothing.
+
+    A stage the project reached on an unknown day (imported from a ledger) — one at or before the stage it is at
+    — may be given its date this way; a stage it has not reached may not."""
     field_name = STAGE_DATE_FIELDS.get(stage)
-    if field_name is None or getattr(project, field_name) is None:
+    reached = field_name is not None and (
+        getattr(project, field_name) is not None
+        or (project.active_stage() in FORWARD and FORWARD.index(stage) <= FORWARD.index(project.active_stage()))
+    )
+    if not reached:
         raise ValidationError(
             {"stage": _("%(stage)s was not reached: there is no date to correct.") % {"stage": _label(stage)}}
         )
@@ -357,10 +378,12 @@ def check_correction(project: Project, stage: str, new_date) -> date:
         raise ValidationError(
             {"happened_on": _("%(stage)s is already dated %(date)s.") % {"stage": _label(stage), "date": _day(old)}}
         )
-    reached = project.reached_stages()
-    position = [s for s, _d in reached].index(stage)
-    if position > 0 and new_date < reached[position - 1][1]:
-        previous, previous_date = reached[position - 1]
+    # Only the dates that are known are kept in order: the latest of the stages before, the earliest of those after.
+    position = FORWARD.index(stage)
+    dated = project.reached_stages()
+    earlier = [(s, d) for s, d in dated if FORWARD.index(s) < position and d > new_date]
+    if earlier:
+        previous, previous_date = max(earlier, key=lambda event: event[1])
         raise ValidationError(
             {
                 "happened_on": _(
@@ -374,7 +397,7 @@ def check_correction(project: Project, stage: str, new_date) -> date:
                 }
             }
         )
-    later = [(_label(s), d) for s, d in reached[position + 1 :]]
+    later = [(_label(s), d) for s, d in dated if FORWARD.index(s) > position]
     later += [
         (_label(Stage.PAUSED), project.paused_on),
         (_label(Stage.DROPPED), project.dropped_on),
@@ -396,8 +419,9 @@ def correct_date(project: Project, stage: str, new_date: date, user, note: str =
     """Put right the date a stage of the forward chain was reached, keeping the stages in order.
 
     The new date must not be in the future, not before the date of the previous stage reached and not after
-    the next one reached (nor, for the last one, after the project's pause or drop). A history row of kind
-    "date corrected" keeps the old date; the project is saved once. ConflictError as for ``transition``.
+    the next one reached (nor, for the last one, after the project's pause or drop); stages whose date is unknown
+    do not count. A history row of kind "date corrected" keeps the old date (none when it was unknown: the date is
+    filled in); the project is saved once. ConflictError as for ``transition``.
     """
     with atomic_write(project):
         locked = _lock_for_change(project, user)
@@ -416,6 +440,18 @@ def correct_date(project: Project, stage: str, new_date: date, user, note: str =
             note=(note or "").strip(),
         )
     return locked
+
+
+def stage_history(project: Project) -> list[StageTransition]:
+    """The project's stage history in date order, for its page. A row of an unknown date (a ledger's history)
+    stands where it was recorded: after the rows recorded before it (the same order on every database)."""
+    rows = list(project.transitions.select_related("recorded_by").order_by("created", "pk"))
+    known, placed = date.min, []
+    for row in rows:
+        known = row.happened_on or known
+        placed.append((row.happened_on or known, row))
+    placed.sort(key=lambda item: item[0])  # stable: recording order within a day
+    return [row for _day, row in placed]
 
 
 def allowed_moves(project: Project) -> list[str]:
@@ -480,24 +516,28 @@ def project_durations(project: Project, today: date | None = None) -> dict:
 
     ``stages``: for each stage of the forward chain reached, in order, ``{"stage", "label", "start", "end",
     "days", "current"}`` — it lasted until the next stage reached; the current one lasts until today (for a
-    paused or dropped project: until it was paused or dropped). ``intervals``: for each of INTERVALS
-    ``{"key", "label", "days"}``, ``days`` None until both dates are known.
+    paused or dropped project: until it was paused or dropped); ``days`` None when its end is unknown.
+    ``intervals``: for each of INTERVALS ``{"key", "label", "days"}``, ``days`` None until both dates are known.
     """
     today = today or timezone.localdate()
     reached = project.reached_stages()
     stop = project.paused_on or project.dropped_on or today
+    # The last stage dated lasted until the pause, drop or today — unless the project went on to a stage reached
+    # on an unknown day (a ledger's history): then its end, and its length, are unknown.
+    moved_on = bool(reached) and reached[-1][0] != project.active_stage()
     stages = []
     for index, (stage, start) in enumerate(reached):
         last = index == len(reached) - 1
-        end = stop if last else reached[index + 1][1]
+        end = (None if moved_on else stop) if last else reached[index + 1][1]
+        current = last and project.is_active and not moved_on
         stages.append(
             {
                 "stage": stage,
                 "label": _label(stage),
                 "start": start,
-                "end": None if last and project.is_active else end,
-                "days": max((end - start).days, 0),
-                "current": last and project.is_active,
+                "end": None if current else end,
+                "days": max((end - start).days, 0) if end is not None else None,
+                "current": current,
             }
         )
     intervals = []
@@ -1110,9 +1150,35 @@ def work_panel(user) -> dict:
 # ---------------------------------------------------------------- stages given as a whole (Excel import)
 
 
+def _column(field_name: str) -> str:
+    """The header of a column of the import (the field's name, as ``projects.imports`` heads a date column)."""
+    return str(Project._meta.get_field(field_name).verbose_name)
+
+
 def _moved_error(exc: ValidationError, field_name: str) -> ValidationError:
-    """A refusal of ``check_transition`` or ``check_correction`` told of the column ``field_name``."""
-    return ValidationError({field_name: exc.messages})
+    """A refusal of ``check_transition`` or ``check_correction`` told of the column ``field_name``, which the
+    message names (the error report lists the column too, but a message is also read alone)."""
+    column = _column(field_name)
+    return ValidationError(
+        {
+            field_name: [
+                _("%(message)s (column “%(column)s”)") % {"message": message, "column": column}
+                for message in exc.messages
+            ]
+        }
+    )
+
+
+def _needs_signing(stage: str) -> ValidationError:
+    return ValidationError(
+        {
+            "signed_on": _(
+                "Fill in the column “%(column)s”: a project at %(stage)s has been signed, and signings are counted "
+                "by their date."
+            )
+            % {"column": _column("signed_on"), "stage": _label(stage)}
+        }
+    )
 
 
 def plan_stages(
@@ -1129,12 +1195,17 @@ def plan_stages(
     chain: date or None}) by the moves ``transition`` and ``correct_date`` would make, checked by the same rules
     (``check_transition``, ``check_correction``); returns the history rows of those moves, unsaved, in order.
 
-    A new project (no pk) opens at its lead date (default today) and advances to each dated stage in chain
-    order, then is paused or dropped when ``stage`` says so (dated ``paused_on``/``dropped_on``). An existing
-    project gets a date correction for each changed date and an advance for each newly dated stage. A
-    refusal raises ValidationError keyed by the date field (``lead_on`` … ``full_production_on``,
-    ``paused_on``, ``dropped_on``), ``stage`` or ``drop_reason``. With ``stage`` None, the project stays at the
-    last stage dated.
+    A ledger's history: a date the row does not give stays unknown — never today. A new project (no pk) opens
+    at its lead date (unknown when not given) and advances to each dated stage in chain order; a ``stage`` of
+    the chain beyond the last one dated is then reached on an unknown day (its history row and its date column
+    empty). The dates that are given must be in chain order. A project at signing or later needs its signing
+    date (the headline figures count signings by it); the stages after signing may stay undated. Then it is
+    paused or dropped when ``stage`` says so (dated ``paused_on``/``dropped_on``, which are needed). An
+    existing project gets a date correction for each changed date (and for a date that was unknown) and an
+    advance for each newly dated stage. A refusal raises ValidationError keyed by the date field (``lead_on`` …
+    ``full_production_on``, ``paused_on``, ``dropped_on``), ``stage`` or ``drop_reason``, naming only the dates
+    of the row and of the project's record, and the column. With ``stage`` None, the project stays at the last
+    stage dated.
     """
     recorded_by = user if user is not None and user.is_authenticated else None
     rows: list[StageTransition] = []
@@ -1153,29 +1224,44 @@ def plan_stages(
             )
         )
 
-    def move(to_stage, day, field_name, why=""):
-        if day is None:
-            raise ValidationError({field_name: _("Give the date of %(stage)s.") % {"stage": _label(to_stage)}})
+    def move(to_stage, day, field_name, why="", *, unknown_date=False):
+        if day is None and not unknown_date:
+            raise ValidationError(
+                {
+                    field_name: _("Fill in the column “%(column)s” with the date of %(stage)s.")
+                    % {"column": _column(field_name), "stage": _label(to_stage)}
+                }
+            )
         try:
-            kind = check_transition(project, to_stage, day, why, today=today)
+            kind = check_transition(project, to_stage, day, why, today=today, unknown_date=unknown_date)
         except ValidationError as exc:
             raise _moved_error(exc, field_name) from None
         from_stage = project.stage
         _apply(project, kind, to_stage, day, why)
         record(kind, from_stage, day, reason=(why or "").strip() if kind == TransitionKind.DROP else "")
 
+    # Signed or later (by the stage given or a later stage dated) without a signing date: the column to fill.
+    past_signing = [s for s in POST_SIGNING if dates.get(s)]
+    if stage in (Stage.SIGNED, *POST_SIGNING):
+        past_signing.append(stage)
+    if past_signing and not dates.get(Stage.SIGNED) and project.signed_on is None:
+        raise _needs_signing(past_signing[-1])
+
     if project.pk is None:
-        lead_on = dates.get(Stage.LEAD) or today
-        try:
-            _check_date(lead_on, today)
-        except ValidationError as exc:
-            raise _moved_error(exc, "lead_on") from None
+        lead_on = dates.get(Stage.LEAD)  # None: unknown (ledgers rarely know it)
+        if lead_on is not None:
+            try:
+                _check_date(lead_on, today)
+            except ValidationError as exc:
+                raise _moved_error(exc, "lead_on") from None
         project.stage, project.lead_on = Stage.LEAD, lead_on
         record(TransitionKind.OPEN, "", lead_on)
         for forward in FORWARD[1:]:
             if dates.get(forward):
                 move(forward, dates[forward], STAGE_DATE_FIELDS[forward])
     else:
+        active = project.active_stage()
+        reached = FORWARD[: FORWARD.index(active) + 1] if active in FORWARD else ()
         corrections = []
         for forward, field_name in STAGE_DATE_FIELDS.items():
             old, new = getattr(project, field_name), dates.get(forward)
@@ -1186,7 +1272,8 @@ def plan_stages(
                         % {"stage": _label(forward), "date": _day(old)}
                     }
                 )
-            if old is not None and new != old:
+            # a changed date, or the date of a stage reached on a day that was unknown
+            if new is not None and new != old and (old is not None or forward in reached):
                 corrections.append(forward)
         # Corrections are made in whichever order keeps the stages in order at each step.
         while corrections:
@@ -1208,7 +1295,7 @@ def plan_stages(
                 raise refused
         for forward in FORWARD[1:]:
             field_name = STAGE_DATE_FIELDS[forward]
-            if getattr(project, field_name) is None and dates.get(forward):
+            if getattr(project, field_name) is None and dates.get(forward) and forward not in reached:
                 move(forward, dates[forward], field_name)
 
     stage = stage or project.stage
@@ -1218,7 +1305,10 @@ def plan_stages(
         if stage == Stage.DROPPED and dropped_on and dropped_on != project.dropped_on:
             raise ValidationError({"dropped_on": _("The date of a drop cannot be changed by an import.")})
         return rows
-    if stage == Stage.PAUSED:
+    if stage in FORWARD and project.stage in FORWARD and FORWARD.index(stage) > FORWARD.index(project.stage):
+        # reached on a day the row does not give (signing and later have a signing date: checked above)
+        move(stage, None, STAGE_DATE_FIELDS[stage], unknown_date=True)
+    elif stage == Stage.PAUSED:
         move(Stage.PAUSED, paused_on, "paused_on")
     elif stage == Stage.DROPPED:
         if not (reason or "").strip():

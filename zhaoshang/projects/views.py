@@ -152,7 +152,7 @@ def _detail_context(request, project: Project, transition_form=None, correct_for
         "project": project,
         "can_change": can_change,
         "history_url": history_url(project),
-        "transitions": project.transitions.select_related("recorded_by").order_by("happened_on", "created", "pk"),
+        "transitions": services.stage_history(project),
         "milestones": project.milestones.all(),
         "activities": project.activities.prefetch_related("participants"),
         "documents": project.documents.all(),
@@ -162,8 +162,16 @@ def _detail_context(request, project: Project, transition_form=None, correct_for
         "duplicates": project.duplicates(request.user),
         "durations": services.project_durations(project),
         "transition_form": transition_form or (TransitionForm(project) if can_change else None),
-        "correct_form": correct_form or (CorrectDateForm(project) if can_change and project.reached_stages() else None),
+        "correct_form": correct_form or _correct_form(project, can_change),
     }
+
+
+def _correct_form(project, can_change: bool):
+    """The form to correct a stage's date, when the user may and there is a stage to date."""
+    if not can_change:
+        return None
+    form = CorrectDateForm(project)
+    return form if form.fields["stage"].choices else None
 
 
 @login_required

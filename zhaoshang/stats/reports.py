@@ -210,12 +210,20 @@ def month_projects(
 
 
 def waiting_projects(reached: str, next_stage: str, end: date, user=None, limit: int = TOP) -> list[ProjectRow]:
-    """The largest ≥1亿 projects that had reached ``reached`` by ``end`` but not ``next_stage`` (nor been dropped)."""
+    """The largest ≥1亿 projects that had reached ``reached`` by ``end`` but not ``next_stage`` (nor been dropped).
+
+    A project that stands at ``next_stage`` or beyond with that date unknown (imported from a ledger) is not
+    listed: it is not waiting, and the consistency checks list its missing date."""
+    from zhaoshang.projects.choices import FORWARD, STAGE_DATE_FIELDS, Stage
+
+    stage = next(s for s, column in STAGE_DATE_FIELDS.items() if column == next_stage)
+    beyond = FORWARD[FORWARD.index(stage) :]
+    past = Q(stage__in=beyond) | Q(stage__in=[Stage.PAUSED, Stage.DROPPED], resume_stage__in=beyond)
     records = (
         SOURCES["projects"]
         .records(user)
         .filter(LARGE, **{f"{reached}__lte": end})
-        .filter(Q(**{f"{next_stage}__isnull": True}) | Q(**{f"{next_stage}__gt": end}))
+        .filter((Q(**{f"{next_stage}__isnull": True}) & ~past) | Q(**{f"{next_stage}__gt": end}))
         .filter(Q(dropped_on__isnull=True) | Q(dropped_on__gt=end))
         .order_by("-planned_investment", reached, "pk")
     )

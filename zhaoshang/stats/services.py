@@ -414,6 +414,39 @@ def _post_signing_q() -> Q:
     return q
 
 
+def _at_stage_q(stage: str) -> Q:
+    """Projects at ``stage`` of the forward chain, or paused or dropped there."""
+    from zhaoshang.projects.choices import Stage
+
+    return Q(stage=stage) | Q(stage__in=[Stage.PAUSED, Stage.DROPPED], resume_stage=stage)
+
+
+def _unknown_dates_q() -> Q:
+    """Projects whose lead date, or the date of the stage they are at, is unknown (imported from a ledger that
+    does not date them). A missing signing date is the check of its own above."""
+    from zhaoshang.projects.choices import FORWARD, STAGE_DATE_FIELDS, Stage
+
+    q = Q(lead_on__isnull=True)
+    for stage in FORWARD[1:]:
+        if stage != Stage.SIGNED:
+            q |= _at_stage_q(stage) & Q(**{f"{STAGE_DATE_FIELDS[stage]}__isnull": True})
+    return q
+
+
+def _unknown_dates(project) -> str:
+    """Which of a project's dates the figures miss: its lead date, the date of its stage (not its signing date)."""
+    from zhaoshang.projects.choices import STAGE_DATE_FIELDS, Stage
+
+    missing = ["lead_on"] if project.lead_on is None else []
+    stage = project.active_stage()
+    if stage not in (Stage.LEAD, Stage.SIGNED) and stage in STAGE_DATE_FIELDS:
+        field_name = STAGE_DATE_FIELDS[stage]
+        if getattr(project, field_name) is None:
+            missing.append(field_name)
+    columns = (", " if english() else "、").join(str(project._meta.get_field(name).verbose_name) for name in missing)
+    return _("stage: %(stage)s; unknown: %(columns)s") % {"stage": project.get_stage_display(), "columns": columns}
+
+
 def _out_of_order_q() -> Q:
     """Any two stage dates of the forward chain where the later stage is dated before the earlier one."""
     from django.db.models import F
@@ -487,6 +520,22 @@ def consistency_checks(user=None) -> list[Check]:
                 _("stage: %(stage)s; planned investment: %(amount)s (10,000 yuan)")
                 % {"stage": p.get_stage_display(), "amount": p.planned_investment if p.planned_investment else "—"}
             ),
+        )
+    )
+
+    checks.append(
+        _listed(
+            Check(
+                "unknown_stage_dates",
+                _("Projects with stage dates unknown"),
+                _(
+                    "Projects whose lead date, or the date of the stage they are at, is unknown (imported from a "
+                    "ledger that does not give it): figures counted by that date miss them until it is filled in."
+                ),
+            ),
+            projects.filter(_unknown_dates_q()).order_by("-planned_investment", "pk"),
+            lambda p: p.name,
+            _unknown_dates,
         )
     )
 

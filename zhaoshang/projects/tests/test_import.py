@@ -317,7 +317,7 @@ def test_a_row_without_a_credit_code_finds_its_investor_by_name(city, outpost_a,
         ({"credit": "91440703MA4UJ7KJ60"}, "enterprise_uscc", ""),
         ({"negotiation": 100, "signed": 200}, "signed_on", "before"),
         ({"where": "火星区"}, "district", "not a district"),
-        ({"signed": None, "land": 50, "stage": "Land supplied"}, "land_on", "signing"),
+        ({"signed": None, "land": 50, "stage": "Land supplied"}, "signed_on", "signing"),
         ({"signed": -5}, "signed_on", "future"),
     ],
 )
