@@ -374,3 +374,64 @@ class EnterpriseImporter(excel.ModelImporter):
         before = self.tags_before.get(form.instance.pk, [])
         save_tags([(form.instance, before, after)])
         return sorted(set(before)) != after
+
+
+class InvestorTags:
+    """Tags that the rows of another import give the enterprises they name (a project's investor): the enterprises'
+    tags preloaded, each row checked without a query, all saved at once with their audit.
+
+    A non-empty cell replaces the enterprise's tags (so that an exported sheet imports unchanged); an empty one
+    keeps them. Changing them needs the right to change the enterprise (or an enterprise the import creates), and
+    two rows naming one enterprise must agree.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self.lookup = tag_lookup()
+        self.before: dict[int, list[int]] = {}
+        self.writable: set[int] = set()
+        self.given: dict[int, tuple] = {}  # id(enterprise) → (enterprise, tag ids)
+
+    def preload(self, enterprises) -> None:
+        pks = sorted({e.pk for e in enterprises if e.pk is not None})
+        for start in range(0, len(pks), CHUNK):
+            chunk = pks[start : start + CHUNK]
+            rows = Enterprise.tags.through.objects.filter(enterprise_id__in=chunk)
+            for enterprise_id, tag_id in rows.values_list("enterprise_id", "enterprisetag_id"):
+                self.before.setdefault(enterprise_id, []).append(tag_id)
+            writable = Enterprise.objects.restrict(self.user, Action.CHANGE).filter(pk__in=chunk)
+            self.writable.update(writable.values_list("pk", flat=True))
+
+    def parse(self, value):
+        """The tags of a cell; None for an empty one (keep the enterprise's)."""
+        return None if value in (None, "") else parse_tags(value, self.lookup)
+
+    def give(self, enterprise, tags) -> str | None:
+        """Plan ``tags`` (or None: keep) for ``enterprise``; why not, if it may not be done."""
+        if tags is None:
+            return None
+        after = sorted(tag.pk for tag in tags)
+        earlier = self.given.get(id(enterprise))
+        if earlier is not None and earlier[1] != after:
+            return _("An earlier row gives this investor other tags; give the same tags or leave the cell empty.")
+        if enterprise.pk is not None and after != sorted(self.before.get(enterprise.pk, [])):
+            if enterprise.pk not in self.writable:
+                return _("You may not change the tags of “%(name)s”; leave the cell empty.") % {"name": enterprise}
+        self.given[id(enterprise)] = (enterprise, after)
+        return None
+
+    def changed(self, enterprise) -> bool:
+        given = self.given.get(id(enterprise))
+        return given is not None and given[1] != sorted(self.before.get(enterprise.pk, []))
+
+    def save(self, enterprises=None) -> None:
+        """Save the planned tags (of ``enterprises``, default all; the enterprises are saved by now)."""
+        chosen = None if enterprises is None else {id(e) for e in enterprises}
+        changes = [
+            (e, self.before.get(e.pk, []), after)
+            for key, (e, after) in self.given.items()
+            if (chosen is None or key in chosen) and self.changed(e)
+        ]
+        save_tags(changes)
+        for enterprise, _before, after in changes:
+            self.before[enterprise.pk] = after

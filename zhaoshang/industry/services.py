@@ -240,9 +240,10 @@ class EnterpriseIndex:
             for enterprise in self.names_from.filter(name_key__in=keys[start : start + CHUNK]).order_by("pk"):
                 self._remember(enterprise)
 
-    def add(self, enterprise) -> None:
-        """A record of this import (saved or not): later rows find it like one on record."""
-        self._remember(enterprise)
+    def add(self, enterprise, *, names: bool = True) -> None:
+        """A record of this import (saved or not): later rows find it like one on record (``names``: by its name
+        too, not only by its code)."""
+        self._remember(enterprise, names=names)
 
     def _remember(self, enterprise, names: bool = True) -> None:
         if enterprise.uscc:
