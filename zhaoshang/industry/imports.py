@@ -196,7 +196,6 @@ class EnterpriseImporter(excel.ModelImporter):
         self.visible: set[int] = set()
         self.tags = tag_lookup()
         self.tags_before: dict[int, list[int]] = {}
-        self.new: set[int] = set()  # id() of the records this import creates
 
     @cached_property
     def default_team(self):
@@ -301,7 +300,6 @@ class EnterpriseImporter(excel.ModelImporter):
             return errors
         enterprise = form.instance
         if enterprise.pk is None:
-            self.new.add(id(enterprise))
             self.index.add(enterprise)
         elif enterprise.pk not in self.writable and self.changes(form):
             errors["name" if "name" in form.fields else None] = _(

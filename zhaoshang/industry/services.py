@@ -316,6 +316,8 @@ def format_tags(tags) -> str:
 def save_tags(changes) -> None:
     """Give enterprises their tags in bulk: ``changes`` is [(enterprise, tag ids before, tag ids after)]; each
     changed enterprise gets one change record with the content the audit of ``tags.set`` writes."""
+    from django.db.models import Q
+
     from zhaoshang.core import audit
     from zhaoshang.core.choices import ChangeKind
     from zhaoshang.core.models import ChangeRecord
@@ -331,7 +333,10 @@ def save_tags(changes) -> None:
         removed.extend((enterprise.pk, tag) for tag in set(before) - set(after))
         added.extend(through(enterprise_id=enterprise.pk, enterprisetag_id=tag) for tag in set(after) - set(before))
         records.append(audit.change_record(enterprise, ChangeKind.UPDATE, {"tags": before}, {"tags": after}, ["tags"]))
-    for enterprise_id, tag_id in removed:
-        through.objects.filter(enterprise_id=enterprise_id, enterprisetag_id=tag_id).delete()
+    for start in range(0, len(removed), 300):  # one DELETE for many (enterprise, tag) pairs
+        pairs = Q()
+        for enterprise_id, tag_id in removed[start : start + 300]:
+            pairs |= Q(enterprise_id=enterprise_id, enterprisetag_id=tag_id)
+        through.objects.filter(pairs).delete()
     through.objects.bulk_create(added, batch_size=500)
     ChangeRecord.objects.bulk_create(records, batch_size=500)

@@ -52,11 +52,7 @@ class EnterpriseListView(ObjectListView):
     table = ENTERPRISE_TABLE
     add_url_name = "industry:enterprise-add"
     template_name = "industry/enterprise_list.html"
-
-    def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return ["industry/_enterprise_table.html"]
-        return [self.template_name]
+    fragment_template_name = "industry/_enterprise_table.html"  # the table and the export link of its filters
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

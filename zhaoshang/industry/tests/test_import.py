@@ -355,3 +355,19 @@ def test_big_firm_and_high_tech_figures_follow_the_imported_tags(city, centre, c
     figures = stats.compute(keys, period)
 
     assert [figures[k].value for k in keys] == [3, 2, 2]
+
+
+def test_a_filter_change_gives_the_export_link_of_the_new_filters(city, centre, centre_officer, client_for):
+    fragment = client_for(centre_officer).get(LIST_URL, {"tag": "high-tech"}, HTTP_HX_REQUEST="true")
+
+    assert f'href="{EXPORT_URL}?tag=high-tech"' in fragment.content.decode()
+    assert 'hx-swap-oob="true"' in fragment.content.decode()
+
+
+def test_the_export_holds_exactly_the_filtered_list(city, centre, centre_officer, client_for):
+    client = client_for(centre_officer)
+    preview_then_confirm(client, workbook(*REGISTER))
+
+    rows = sheet(client.get(EXPORT_URL, {"tag": "high-tech"}).content)
+
+    assert [r[header("name")] for r in rows] == ["江门示例电池股份有限公司"]
