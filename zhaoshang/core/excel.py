@@ -448,6 +448,26 @@ class RowError:
         return [self.row, self.column, self.message]
 
 
+@dataclass(frozen=True)
+class PlannedRow:
+    """What a checked row will do when the import is confirmed (the preview of a dry run, ``ModelImporter.plan``).
+
+    ``action``: "created", "updated" or "unchanged"; ``label``: the record as the row names it; ``record`` and
+    ``record_url``: the record on file the row updates; ``matched_by``: how it was found (its code, its name);
+    ``changes``: the labels of the fields the row changes; ``similar``: (name, url) of records that look like
+    the same one (possible duplicates) but are not the record the row updates or creates.
+    """
+
+    row: int
+    action: str
+    label: str
+    record: str = ""
+    record_url: str = ""
+    matched_by: str = ""
+    changes: tuple = ()
+    similar: tuple = ()
+
+
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -457,6 +477,12 @@ class ImportResult:
     examples: int = 0  # rows skipped as the template's examples
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    dry_run: bool = False  # checked only: nothing was saved; ``plan`` says what saving would do
+    plan: list[PlannedRow] = field(default_factory=list)
+
+    @property
+    def similar_rows(self) -> list[PlannedRow]:
+        return [p for p in self.plan if p.similar]
 
     @property
     def ok(self) -> bool:
@@ -636,6 +662,8 @@ def import_workbook(
     max_bytes: int = MAX_BYTES,
     limits: Limits = LIMITS,
     progress: Callable[[str, int, int | None], None] | None = None,
+    plan: Callable[[int, forms.BaseForm], PlannedRow] | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Validate every row of the workbook's first sheet, then save all of them or none.
 
@@ -650,6 +678,8 @@ def import_workbook(
     values must be unique in the file. The file is checked against ``limits`` before it is read.
     ``progress(phase, done, total)`` hears how far the import is: "reading" (rows read; no total yet),
     "checking" (rows validated of all rows) and "saving" (once, before the transaction).
+    ``plan(row, form)`` describes each valid row (``ImportResult.plan``) while every row so far is valid;
+    ``dry_run``: check and plan only, save nothing (the counts are the plan's).
     """
     # The rows, their records and forms live until the import ends: at intervals they are moved out of the
     # garbage collector's sight (its full passes over millions of them would cost a fifth of a large import),
@@ -673,6 +703,8 @@ def import_workbook(
             limits=limits,
             progress=progress or _no_progress,
             freezing=freezing,
+            plan=plan,
+            dry_run=dry_run,
         )
     finally:
         if freezing:
@@ -685,9 +717,23 @@ def _no_progress(phase: str, done: int, total: int | None) -> None:
 
 
 def _import_workbook(
-    file, columns, make_form, save_row, save_rows, prepare, key, max_rows, max_bytes, *, limits, progress, freezing
+    file,
+    columns,
+    make_form,
+    save_row,
+    save_rows,
+    prepare,
+    key,
+    max_rows,
+    max_bytes,
+    *,
+    limits,
+    progress,
+    freezing,
+    plan=None,
+    dry_run=False,
 ) -> ImportResult:
-    result = ImportResult()
+    result = ImportResult(dry_run=dry_run)
     try:
         check_upload(file, max_bytes, limits=limits)
         rows, present, result.examples = read_rows(
@@ -750,6 +796,8 @@ def _import_workbook(
             form.initial = {}
             if result.ok:  # after the first error nothing will be saved: keep no form
                 valid.append((number, form))
+                if plan is not None:
+                    result.plan.append(plan(number, form))
             continue
         for name, field_messages in form.errors.items():
             if name in bad_fields:
@@ -760,6 +808,10 @@ def _import_workbook(
                 result.add(number, header, message)
     if not result.ok:
         result.errors.sort(key=lambda e: e.row or 0)
+        return result
+    if dry_run:
+        for planned in result.plan:
+            setattr(result, planned.action, getattr(result, planned.action) + 1)
         return result
     if freezing:
         gc.freeze()
@@ -1207,7 +1259,10 @@ class ModelImporter:
         own_save = self.model.save not in (BaseModel.save, SearchableModel.save)
         return not own_save or type(self).prepare_bulk is not ModelImporter.prepare_bulk
 
-    def run(self, file, progress: Callable[[str, int, int | None], None] | None = None) -> ImportResult:
+    def run(
+        self, file, progress: Callable[[str, int, int | None], None] | None = None, *, dry_run: bool = False
+    ) -> ImportResult:
+        """Import the workbook; ``dry_run``: check every row and say what saving would do (``plan``), save nothing."""
         return import_workbook(
             file,
             self.columns,
@@ -1217,6 +1272,24 @@ class ModelImporter:
             prepare=self._prepare,
             key=self.key,
             progress=progress,
+            plan=self.plan if dry_run else None,
+            dry_run=dry_run,
+        )
+
+    def plan(self, row: int, form) -> PlannedRow:
+        """What saving this valid row will do: create a record, change some of its fields, or nothing."""
+        obj = form.instance
+        if obj.pk is None:
+            return PlannedRow(row, "created", str(obj))
+        before = self.states[obj.pk]["before"]
+        fields = audit.changes(before, audit.snapshot(obj))
+        return PlannedRow(
+            row,
+            "updated" if fields else "unchanged",
+            str(obj),
+            record=before.get("name", str(obj)) if isinstance(before.get("name"), str) else str(obj),
+            record_url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
+            changes=tuple(force_str(self.model._meta.get_field(name).verbose_name) for name in fields),
         )
 
     def _prepare(self, datas, present):
@@ -1568,6 +1641,10 @@ class ImportView(View):
     template_name = "core/import.html"
     list_url_name = ""
     template_url_name = ""
+    # Check the file first and show what it will do (new, changed and unchanged records, possible duplicates); the
+    # upload is kept until the user confirms it, then imported as usual. A file too large to import in the request
+    # is imported in the background without a preview.
+    preview = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -1591,6 +1668,8 @@ class ImportView(View):
         return self.render(UploadForm())
 
     def post(self, request, *args, **kwargs):
+        if self.preview and request.POST.get("preview"):
+            return self.confirm(request, request.POST["preview"])
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=400)
@@ -1605,8 +1684,36 @@ class ImportView(View):
                 list_url=reverse(self.list_url_name) if self.list_url_name else "",
             )
             return redirect(job)
-        importer = self.importer_class(request.user)
-        result = importer.run(form.cleaned_data["file"])
+        if self.preview:
+            return self.check(request, form.cleaned_data["file"])
+        return self.finish(request, self.importer_class(request.user).run(form.cleaned_data["file"]))
+
+    def check(self, request, upload):
+        """The dry run of a preview: the plan and a confirmation holding the kept upload, or the errors."""
+        result = self.importer_class(request.user).run(upload, dry_run=True)
+        if not result.ok:
+            return self.finish(request, result)
+        upload.seek(0)
+        token = keep_preview(request, self.importer_class, upload)
+        return self.render(UploadForm(), result=result, preview_token=token)
+
+    def confirm(self, request, token: str):
+        """Import the upload the user saw the preview of (checked again: the records may have changed since)."""
+        kept = take_preview(request, self.importer_class, token)
+        if kept is None:
+            messages.error(request, _("This preview has expired or was already imported; upload the file again."))
+            return self.render(UploadForm(), status=400)
+        path, name = kept
+        try:
+            with _preview_storage().open(path, "rb") as stream:
+                from django.core.files import File
+
+                result = self.importer_class(request.user).run(File(stream, name=name))
+        finally:
+            _preview_storage().delete(path)
+        return self.finish(request, result)
+
+    def finish(self, request, result):
         token = None
         if result.ok:
             messages.success(
@@ -1637,7 +1744,7 @@ class ImportView(View):
     def title(self) -> str:
         return force_str(self.importer_class.title or self.importer_class.model._meta.verbose_name_plural)
 
-    def render(self, form, *, result=None, token=None, status=200):
+    def render(self, form, *, result=None, token=None, status=200, preview_token=None):
         from . import import_jobs
         from .models import ImportJob
 
@@ -1656,5 +1763,66 @@ class ImportView(View):
             "list_url": reverse(self.list_url_name) if self.list_url_name else None,
             "template_url": reverse(self.template_url_name) if self.template_url_name else None,
             "columns": self.importer_class.columns,
+            "preview_token": preview_token,
+            "planned": _planned(result) if result is not None and result.dry_run else None,
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+# --- previews: an upload kept between its check and its confirmation -------------------------------------------
+
+PREVIEW_SESSION_KEY = "core.import_preview"
+PREVIEW_SHOWN_ROWS = 500
+
+
+def _preview_storage():
+    from .storage import private_storage
+
+    return private_storage
+
+
+def keep_preview(request, importer_class, upload) -> str:
+    """Keep the checked upload in private storage for the user's confirmation (one per session: an earlier kept
+    upload is dropped); returns the token the confirmation sends back."""
+    from . import import_jobs
+
+    dropped = request.session.get(PREVIEW_SESSION_KEY)
+    if dropped:
+        _preview_storage().delete(dropped["path"])
+    token = uuid.uuid4().hex
+    path = _preview_storage().save(f"imports/preview/{token}.xlsx", upload)
+    request.session[PREVIEW_SESSION_KEY] = {
+        "token": token,
+        "path": path,
+        "name": (getattr(upload, "name", "") or "").rsplit("/", 1)[-1],
+        "importer": import_jobs.importer_path(importer_class),
+    }
+    return token
+
+
+def take_preview(request, importer_class, token: str) -> tuple[str, str] | None:
+    """(path, file name) of the upload kept under ``token`` for this importer, forgotten by the session; None if
+    there is none (expired, imported already, another importer's)."""
+    from . import import_jobs
+
+    kept = request.session.get(PREVIEW_SESSION_KEY)
+    if not kept or kept["token"] != token or kept["importer"] != import_jobs.importer_path(importer_class):
+        return None
+    del request.session[PREVIEW_SESSION_KEY]
+    if not _preview_storage().exists(kept["path"]):
+        return None
+    return kept["path"], kept["name"]
+
+
+def _planned(result: ImportResult) -> dict:
+    """The plan as the preview page shows it: the counts, the rows that look like duplicates of a record, then the
+    new and changed rows (at most ``PREVIEW_SHOWN_ROWS`` of each)."""
+    groups = {"similar": [], "created": [], "updated": []}
+    for planned in result.plan:
+        if planned.similar:
+            groups["similar"].append(planned)
+        if planned.action in ("created", "updated"):
+            groups[planned.action].append(planned)
+    return {key: rows[:PREVIEW_SHOWN_ROWS] for key, rows in groups.items()} | {
+        "counts": {key: len(rows) for key, rows in groups.items()}
+    }

@@ -131,6 +131,7 @@ class ObjectListView(RestrictedMixin, generic.ListView):
     table = None
     paginate_by = 25
     template_name = "core/object_list.html"
+    fragment_template_name = "core/_object_table.html"  # what a filter or page change (htmx) gets
     add_url_name = None
 
     def get_queryset(self):
@@ -142,7 +143,7 @@ class ObjectListView(RestrictedMixin, generic.ListView):
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return ["core/_object_table.html"]
+            return [self.fragment_template_name]
         return [self.template_name]
 
     def get_context_data(self, **kwargs):

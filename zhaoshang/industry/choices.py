@@ -17,3 +17,12 @@ class ProjectType(models.TextChoices):
     LOGISTICS = "logistics", _("Logistics")
     SERVICES = "services", _("Modern services")
     OTHER = "other", _("Other")
+
+
+class EnterpriseSize(models.TextChoices):
+    """Size classes of 统计上大中小微型企业划分办法 (2017), by staff, revenue or assets of the industry."""
+
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")

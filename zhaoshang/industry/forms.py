@@ -33,6 +33,9 @@ class EnterpriseForm(BaseModelForm):
             "tags",
             "owner_team",
             "registered_capital",
+            "size",
+            "contact_name",
+            "contact_phone",
             "website",
             "description",
         ]

@@ -14,7 +14,7 @@ from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.geo.models import Park, Region
 
-from .choices import CodeLevel
+from .choices import CodeLevel, EnterpriseSize
 from .services import name_key, normalize_name
 from .validators import clean_uscc, validate_uscc
 
@@ -189,6 +189,16 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    size = models.CharField(
+        _("size"),
+        max_length=10,
+        choices=EnterpriseSize.choices,
+        blank=True,
+        help_text=_("The class of the national statistics' size classification (large, medium, small, micro)."),
+    )
+    # Personal data: shown and exported only to those who may change the record.
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
@@ -223,10 +233,14 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         else:
             self.uscc = None
 
-    def save(self, *args, **kwargs):
+    def derive(self) -> None:
+        """The cleaned code and the name keys, from the name and code (``save`` and bulk imports call it)."""
         self.uscc = clean_uscc(self.uscc) if self.uscc else None
         self.normalized_name = normalize_name(self.name)
         self.name_key = name_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "normalized_name", "name_key", "uscc"}

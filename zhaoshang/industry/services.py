@@ -198,3 +198,145 @@ def chain_panel(user) -> dict:
         "value": Chain.objects.restrict(user).filter(active=True).count(),
         "url": reverse("industry:chain-list"),
     }
+
+
+# --- finding enterprises on record for many rows at once (imports) ----------------------------------------------
+
+CHUNK = 900  # values per IN (...) query: below SQLite's parameter limit
+
+
+class EnterpriseIndex:
+    """Enterprises on record found by credit code, by normalized name and by loose name key, for the rows of an
+    import: ``load`` reads what the rows name in a few queries, then every question is answered from memory.
+
+    One index serves every import that names enterprises (the enterprise register, a team's prospects, a project's
+    investor, the chains' enterprise library), so that they all agree on what "the same enterprise" is:
+
+    - a credit code names one legal person, whoever keeps it (``by_code`` looks among all records);
+    - without a code, the records of the same ``normalize_name`` are the candidates (``by_name``), among
+      ``names_from`` (a queryset: for example the records the user can see);
+    - records of the same ``name_key`` but not the one chosen are *possible* duplicates (``similar``).
+
+    Records created by the import itself are ``add``-ed, so that later rows find them.
+    """
+
+    def __init__(self, names_from=None):
+        from .models import Enterprise
+
+        self.all = Enterprise._base_manager.defer("search_text")
+        self.names_from = (names_from if names_from is not None else Enterprise.objects.all()).defer("search_text")
+        self.codes: dict[str, object] = {}
+        self.names: dict[str, list] = {}
+        self.keys: dict[str, list] = {}
+
+    def load(self, codes=(), names=()) -> None:
+        """Read the records of these credit codes and the records whose names match these names."""
+        codes = sorted({clean_uscc_value(code) for code in codes} - {""})
+        for start in range(0, len(codes), CHUNK):
+            for enterprise in self.all.filter(uscc__in=codes[start : start + CHUNK]):
+                self._remember(enterprise, names=False)
+        keys = sorted({name_key(name) for name in names if name and name.strip()} - {""})
+        for start in range(0, len(keys), CHUNK):
+            for enterprise in self.names_from.filter(name_key__in=keys[start : start + CHUNK]).order_by("pk"):
+                self._remember(enterprise)
+
+    def add(self, enterprise, *, names: bool = True) -> None:
+        """A record of this import (saved or not): later rows find it like one on record (``names``: by its name
+        too, not only by its code)."""
+        self._remember(enterprise, names=names)
+
+    def _remember(self, enterprise, names: bool = True) -> None:
+        if enterprise.uscc:
+            self.codes[enterprise.uscc] = enterprise
+        if names:
+            normalized = normalize_name(enterprise.name)
+            for index, value in ((self.names, normalized), (self.keys, name_key(enterprise.name))):
+                found = index.setdefault(value, [])
+                if all(e is not enterprise for e in found):
+                    found.append(enterprise)
+
+    def by_code(self, code: str):
+        return self.codes.get(clean_uscc_value(code)) if code else None
+
+    def by_name(self, name: str) -> list:
+        """Records of the same normalized name, earliest first."""
+        return list(self.names.get(normalize_name(name), ())) if name else []
+
+    def similar(self, name: str, *, besides=None) -> list:
+        """Records of the same loose name key (possible duplicates), without ``besides``."""
+        return [e for e in self.keys.get(name_key(name), ()) if e is not besides] if name else []
+
+
+def clean_uscc_value(code) -> str:
+    from .validators import clean_uscc
+
+    return clean_uscc(str(code or ""))
+
+
+# --- tags --------------------------------------------------------------------------------------------------------
+
+TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+def tag_lookup():
+    """Enterprise tags by Chinese name, English name or key (as written in a cell, without case or width)."""
+    from zhaoshang.core.excel import Lookup
+
+    from .models import EnterpriseTag
+
+    return Lookup(EnterpriseTag.objects.all(), "slug", "name", "name_en")
+
+
+def parse_tags(value, lookup) -> list:
+    """The tags named in a cell (separated by commas, 、 or semicolons, in Chinese or English); ValidationError
+    naming the unknown ones and the tags there are."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    parts = [part.strip() for part in TAG_SEPARATORS.split(str(value or "")) if part.strip()]
+    found, unknown = [], []
+    for part in parts:
+        tag = lookup.get(part)
+        if tag is None or tag is lookup.AMBIGUOUS:
+            unknown.append(part)
+        elif tag not in found:
+            found.append(tag)
+    if unknown:
+        raise ValidationError(
+            _("Unknown tags: %(tags)s. The tags are: %(allowed)s.")
+            % {"tags": "、".join(unknown), "allowed": "、".join(str(t) for t in lookup.records)}
+        )
+    return found
+
+
+def format_tags(tags) -> str:
+    return "、".join(str(tag) for tag in tags)
+
+
+def save_tags(changes) -> None:
+    """Give enterprises their tags in bulk: ``changes`` is [(enterprise, tag ids before, tag ids after)]; each
+    changed enterprise gets one change record with the content the audit of ``tags.set`` writes."""
+    from django.db.models import Q
+
+    from zhaoshang.core import audit
+    from zhaoshang.core.choices import ChangeKind
+    from zhaoshang.core.models import ChangeRecord
+
+    from .models import Enterprise
+
+    through = Enterprise.tags.through
+    removed, added, records = [], [], []
+    for enterprise, before, after in changes:
+        before, after = sorted(set(before)), sorted(set(after))
+        if before == after:
+            continue
+        removed.extend((enterprise.pk, tag) for tag in set(before) - set(after))
+        added.extend(through(enterprise_id=enterprise.pk, enterprisetag_id=tag) for tag in set(after) - set(before))
+        records.append(audit.change_record(enterprise, ChangeKind.UPDATE, {"tags": before}, {"tags": after}, ["tags"]))
+    for start in range(0, len(removed), 300):  # one DELETE for many (enterprise, tag) pairs
+        pairs = Q()
+        for enterprise_id, tag_id in removed[start : start + 300]:
+            pairs |= Q(enterprise_id=enterprise_id, enterprisetag_id=tag_id)
+        through.objects.filter(pairs).delete()
+    through.objects.bulk_create(added, batch_size=500)
+    ChangeRecord.objects.bulk_create(records, batch_size=500)

@@ -25,8 +25,9 @@ from zhaoshang.core import excel
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Park, Region
 from zhaoshang.industry.choices import CodeLevel, ProjectType
+from zhaoshang.industry.imports import TAGS_FIELD, InvestorTags, tags_column
 from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
-from zhaoshang.industry.services import name_key, normalize_name
+from zhaoshang.industry.services import EnterpriseIndex, format_tags
 from zhaoshang.industry.validators import clean_uscc, validate_uscc
 
 from . import services
@@ -85,6 +86,15 @@ PROJECT_COLUMNS = [
             "an unknown one creates the enterprise. Empty for a company registered abroad."
         ),
         width=22,
+    ),
+    tags_column(
+        "investor_tags",
+        gettext_lazy("Investor's tags"),
+        gettext_lazy(
+            "The investor's tags, separated by commas or 、 (Chinese or English names), e.g. 上市公司、高新技术企业: "
+            "they replace the enterprise's tags; an empty cell keeps them."
+        ),
+        lambda p: format_tags(p.enterprise.tags.all()) or None,
     ),
     excel.Column(
         "project_type",
@@ -177,6 +187,7 @@ PROJECT_EXAMPLE = {
     "name": "示例新能源电池项目",
     "enterprise_name": "示例新能源科技有限公司",
     "enterprise_uscc": "91440703MA4UJ7KJ6Y",
+    "investor_tags": "高新技术企业",
     "project_type": ProjectType.INDUSTRIAL.label,
     "industry_code": "38",
     "planned_investment": Decimal("50000"),
@@ -196,6 +207,7 @@ class ProjectImportForm(excel.ImportFormMixin, forms.ModelForm):
 
     enterprise_name = forms.CharField(required=False, max_length=200)
     enterprise_uscc = forms.CharField(required=False, max_length=40)
+    tag_names = forms.CharField(required=False)
     current_stage = forms.ChoiceField(required=False, choices=[("", "")] + list(Stage.choices))
     lead_on_date = forms.DateField(required=False)
     contact_on_date = forms.DateField(required=False)
@@ -238,9 +250,21 @@ class ProjectImportForm(excel.ImportFormMixin, forms.ModelForm):
             return cleaned
         if enterprise is not None:
             project.enterprise = enterprise
+        if TAGS_FIELD in self.fields and (enterprise is not None or project.enterprise_id is not None):
+            self.give_tags(cleaned, project.enterprise)
         if any(name in self.fields for name in (STAGE_FIELD, REASON_FIELD, *DATE_FIELDS.values())):
             self.plan_stages(cleaned)
         return cleaned
+
+    def give_tags(self, cleaned, enterprise):
+        """The investor's tags of the row, checked (``InvestorTags``), saved with the projects."""
+        tags = self.importer.tags
+        try:
+            error = tags.give(enterprise, tags.parse(cleaned.get(TAGS_FIELD)))
+        except ValidationError as exc:
+            error = exc.messages
+        if error:
+            self.add_error(TAGS_FIELD, error)
 
     def plan_stages(self, cleaned):
         project = self.instance
@@ -278,9 +302,10 @@ class ProjectImporter(excel.ModelImporter):
 
     def __init__(self, user):
         super().__init__(user)
-        self.by_uscc: dict[str, Enterprise] = {}
-        self.by_name: dict[str, Enterprise] = {}
-        self.new_enterprises: dict[str, Enterprise] = {}
+        # The enterprise import's look-up (same code, else same normalized name) and its tags of an investor.
+        self.index = EnterpriseIndex()
+        self.new_enterprises: list[Enterprise] = []
+        self.tags = InvestorTags(user)
         self.memberships: set[tuple[int, int]] = set()
 
     def queryset(self):
@@ -297,19 +322,13 @@ class ProjectImporter(excel.ModelImporter):
                 codes.add(code)
             else:  # only a row without a credit code finds its investor by name
                 names.add(str(data.get("enterprise_name") or "").strip())
-        codes = sorted(codes)
-        names = sorted(names - {""})
-        light = Enterprise.objects.defer("search_text")
-        for start in range(0, len(codes), 900):
-            for enterprise in light.filter(uscc__in=codes[start : start + 900]):
-                self.by_uscc[enterprise.uscc] = enterprise
-        for start in range(0, len(names), 900):
-            for enterprise in light.filter(name__in=names[start : start + 900]).order_by("-pk"):
-                self.by_name[enterprise.name] = enterprise  # the earliest recorded wins, as in find_or_create
+        self.index.load(codes, names)
         for project in self.existing.values():
-            enterprise = project.enterprise
-            if enterprise.uscc:
-                self.by_uscc.setdefault(enterprise.uscc, enterprise)
+            if project.enterprise.uscc and self.index.by_code(project.enterprise.uscc) is None:
+                self.index.add(project.enterprise, names=False)
+        if any(c.key == "investor_tags" for c in present):
+            known = [*self.index.codes.values(), *(e for es in self.index.names.values() for e in es)]
+            self.tags.preload([*known, *(project.enterprise for project in self.existing.values())])
         self.memberships = set(Membership.objects.values_list("user_id", "team_id"))
 
     def field_overrides(self, present):
@@ -385,7 +404,7 @@ class ProjectImporter(excel.ModelImporter):
                 validate_uscc(code)
             except ValidationError as exc:
                 raise ValidationError({"enterprise_uscc": exc.messages}) from None
-            found = self.by_uscc.get(code) or self.new_enterprises.get(f"uscc:{code}")
+            found = self.index.by_code(code)
             if found is not None:
                 return found
         elif current is not None and (not name or name == current.name):
@@ -393,9 +412,9 @@ class ProjectImporter(excel.ModelImporter):
         if not name:
             raise ValidationError({"enterprise_name": _("Give the name of the investor enterprise.")})
         if code is None:
-            found = self.by_name.get(name) or self.new_enterprises.get(f"name:{name}")
-            if found is not None:
-                return found
+            found = self.index.by_name(name)  # the earliest recorded of the same normalized name
+            if found:
+                return found[0]
         enterprise = Enterprise(name=name, uscc=code, owner_team=team)
         error = enterprise.owner_team_error(self.user, team)
         if error:
@@ -404,7 +423,8 @@ class ProjectImporter(excel.ModelImporter):
             enterprise.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             raise ValidationError({"enterprise_name": exc.messages}) from None
-        self.new_enterprises[f"uscc:{code}" if code else f"name:{name}"] = enterprise
+        self.new_enterprises.append(enterprise)
+        self.index.add(enterprise)
         return enterprise
 
     # saving ------------------------------------------------------------------------------------------------
@@ -423,10 +443,9 @@ class ProjectImporter(excel.ModelImporter):
         return super().save_rows(valid)
 
     def _save_new_enterprises(self, valid) -> None:
-        new = [e for e in self.new_enterprises.values() if e.pk is None]
+        new = [e for e in self.new_enterprises if e.pk is None]
         for enterprise in new:
-            enterprise.normalized_name = normalize_name(enterprise.name)
-            enterprise.name_key = name_key(enterprise.name)
+            enterprise.derive()
         rows = {id(form.instance.enterprise): row for row, form in valid if form.instance.enterprise_id is None}
         excel.bulk_save(Enterprise, [excel.Pending(rows.get(id(e), 0), e) for e in new])
         for _row, form in valid:
@@ -444,6 +463,8 @@ class ProjectImporter(excel.ModelImporter):
             if form.transitions:
                 moved.add(form.instance.pk)
         excel.bulk_save(StageTransition, pending)
+        moved.update(form.instance.pk for _row, form, _created in items if self.tags.changed(form.instance.enterprise))
+        self.tags.save()
         return moved
 
     def save_row(self, form) -> str:
@@ -458,4 +479,6 @@ class ProjectImporter(excel.ModelImporter):
         for transition in form.transitions:
             transition.project = form.instance
             transition.save()
-        return bool(form.transitions)
+        tagged = self.tags.changed(form.instance.enterprise)
+        self.tags.save([form.instance.enterprise])
+        return bool(form.transitions) or tagged

@@ -47,6 +47,7 @@ from zhaoshang.core.notifications import notify
 from zhaoshang.core.permissions import can, user_scope
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain, Enterprise
+from zhaoshang.industry.services import normalize_name
 from zhaoshang.industry.validators import clean_uscc, validate_uscc
 
 from .choices import (
@@ -76,7 +77,8 @@ def _label(stage: str) -> str:
 
 
 def find_or_create_enterprise(uscc: str | None, name: str, user, *, owner_team: Team | None = None) -> Enterprise:
-    """The enterprise of this credit code, else the one of exactly this name, else a new one kept by ``owner_team``.
+    """The enterprise of this credit code, else the earliest of this normalized name (``industry.services.
+    normalize_name``: 有限公司, brackets, width and spaces aside), else a new one kept by ``owner_team``.
 
     A credit code identifies one legal person: a code already on record gives that enterprise, whichever
     team keeps it and whatever name was typed (so that two teams' projects on one company meet as a
@@ -95,7 +97,7 @@ def find_or_create_enterprise(uscc: str | None, name: str, user, *, owner_team: 
     if not name:
         raise ValidationError({"enterprise_name": _("Give the name of the investor enterprise.")})
     if code is None:
-        existing = Enterprise.objects.filter(name=name).order_by("pk").first()
+        existing = Enterprise.objects.filter(normalized_name=normalize_name(name)).order_by("pk").first()
         if existing is not None:
             return existing
     enterprise = Enterprise(name=name, uscc=code, owner_team=owner_team)

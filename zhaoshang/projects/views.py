@@ -124,6 +124,7 @@ class ProjectExportView(LoginRequiredMixin, View):
         queryset = (
             filtered_projects(request)
             .select_related("park", "chain", "industry_code", "owner")
+            .prefetch_related("enterprise__tags")
             .defer("park__boundary", "park__search_text")
         )
         name = Project._meta.verbose_name_plural

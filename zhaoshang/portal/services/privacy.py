@@ -35,6 +35,7 @@ from zhaoshang.core import audit
 from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.context import acting_as, current_actor
 from zhaoshang.core.permissions import user_scope
+from zhaoshang.industry.models import Enterprise
 from zhaoshang.projects.models import Contact
 
 from ..models import Inquiry
@@ -109,6 +110,8 @@ def anonymise_expired(today: date | None = None, *, now: datetime | None = None)
 
 # The personal columns of a project's contact and what they become when erased (the organisation is a company).
 CONTACT_FIELDS = {"name": MARKER, "position": "", "phone": "", "email": "", "note": MARKER}
+# The contact person of an enterprise (the register, a team's prospects) and what it becomes when erased.
+ENTERPRISE_CONTACT_FIELDS = {"contact_name": MARKER, "contact_phone": ""}
 
 MIN_PHONE_DIGITS = 7  # fewer digits would match strangers' numbers
 
@@ -132,6 +135,11 @@ class PersonData:
     criteria: list[str]  # which of phone, email, name were asked for (never their values)
     inquiries: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
+    enterprises: list = field(default_factory=list)  # enterprises whose contact person this is
+
+    @property
+    def contact_count(self) -> int:
+        return len(self.contacts) + len(self.enterprises)
 
     def export(self) -> dict:
         """Everything found, as JSON-safe values (the answer to the person's request)."""
@@ -147,6 +155,7 @@ class PersonData:
                 {"project": c.project_id, "project_name": c.project.name} | pick(c, contact_names)
                 for c in self.contacts
             ],
+            "enterprise_contacts": [pick(e, ("id", "name", *ENTERPRISE_CONTACT_FIELDS)) for e in self.enterprises],
         }
 
     def summary(self) -> dict:
@@ -155,6 +164,7 @@ class PersonData:
             "criteria": self.criteria,
             "inquiries": [i.pk for i in self.inquiries],
             "contacts": [c.pk for c in self.contacts],
+            "enterprises": [e.pk for e in self.enterprises],
         }
 
 
@@ -184,7 +194,8 @@ def _require_admin(user) -> None:
 
 
 def find_person(user, *, phone: str = "", email: str = "", name: str = "") -> PersonData:
-    """The inquiries and project contacts that hold this phone number, email address or name (any of them).
+    """The inquiries, project contacts and enterprises' contact persons that hold this phone number, email address
+    or name (any of them).
     Administrators only (PermissionDenied otherwise)."""
     _require_admin(user)
     phone, email, name = (phone or "").strip(), (email or "").strip(), (name or "").strip()
@@ -196,18 +207,19 @@ def find_person(user, *, phone: str = "", email: str = "", name: str = "") -> Pe
             _("A phone number has at least %(count)d digits.") % {"count": MIN_PHONE_DIGITS}, code="phone"
         )
     found = PersonData(criteria=criteria)
-    for model, name_field, into in (
-        (Inquiry, "contact_name", found.inquiries),
-        (Contact, "name", found.contacts),
+    for model, name_field, phone_field, into in (
+        (Inquiry, "contact_name", "phone", found.inquiries),
+        (Contact, "name", "phone", found.contacts),
+        (Enterprise, "contact_name", "contact_phone", found.enterprises),
     ):
         q = Q(pk__in=[])
-        if email:
+        if email and model is not Enterprise:  # an enterprise keeps no email of its contact
             q |= Q(email__iexact=email)
         if name:
             q |= Q(**{name_field: name})
         if phone:
             # numbers are stored as typed (spaces, dashes, +86): compared digit by digit (a rare, admin-only request)
-            rows = model.objects.exclude(phone="").values_list("pk", "phone").iterator()
+            rows = model.objects.exclude(**{phone_field: ""}).values_list("pk", phone_field).iterator()
             ids = [pk for pk, stored in rows if same_phone(stored, phone)]
             q |= Q(pk__in=ids)
         queryset = model.objects.filter(q).order_by("pk")
@@ -238,6 +250,12 @@ def erase_person(user, *, now: datetime | None = None, **criteria) -> PersonData
                 setattr(contact, name, value)
             contact.save()
             audit.scrub(contact, CONTACT_FIELDS, texts, MARKER)
+        for enterprise in found.enterprises:
+            texts = [getattr(enterprise, name) for name in ENTERPRISE_CONTACT_FIELDS]
+            for name, value in ENTERPRISE_CONTACT_FIELDS.items():
+                setattr(enterprise, name, value)
+            enterprise.save()
+            audit.scrub(enterprise, ENTERPRISE_CONTACT_FIELDS, texts, MARKER)
         _audit_request(user, found, "erase")
     logger.info("personal data erased on request by %s: %s", user, found.summary())
     return found

@@ -316,3 +316,24 @@ def test_the_command_exports_and_erases_as_the_administrator_named(admin_user, o
     assert requests_audited().count() == 2
     with pytest.raises(CommandError):
         call_command("personal_data", user=officer_a.username, phone=PERSON["phone"])
+
+
+def test_an_enterprises_contact_person_is_found_exported_and_erased_with_its_history(admin_user, person):
+    from zhaoshang.industry.models import Enterprise
+    from zhaoshang.portal.services.privacy import erase_person
+
+    firm = Enterprise.objects.create(name="海运装备有限公司", contact_name="陈杰", contact_phone="139 2222 3333")
+    other = Enterprise.objects.create(name="近海电池有限公司", contact_name="周女士", contact_phone="13800000003")
+
+    exported = export_person(admin_user, phone=PERSON["phone"])
+
+    assert [(row["id"], row["contact_name"]) for row in exported["enterprise_contacts"]] == [(firm.pk, "陈杰")]
+
+    erase_person(admin_user, phone=PERSON["phone"])
+
+    text = personal_records_text([firm])
+    assert "2222" not in text and "陈杰" not in text
+    firm.refresh_from_db()
+    assert (firm.name, firm.contact_name, firm.contact_phone) == ("海运装备有限公司", MARKER, "")
+    assert "周女士" in personal_records_text([other])
+    assert requests_audited().last().after["enterprises"] == [firm.pk]

@@ -38,7 +38,7 @@ def personal_data(request):
                     messages.success(
                         request,
                         _("Erased: %(inquiries)d inquiries and %(contacts)d contacts.")
-                        % {"inquiries": len(found.inquiries), "contacts": len(found.contacts)},
+                        % {"inquiries": len(found.inquiries), "contacts": found.contact_count},
                     )
                     form = PersonDataForm()
             else:

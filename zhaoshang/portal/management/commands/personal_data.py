@@ -35,7 +35,7 @@ class Command(BaseCommand):
             with acting_as(admin, request_id="personal_data"):
                 if erase:
                     found = erase_person(admin, **criteria)
-                    self.stdout.write(f"{len(found.inquiries)} inquiries, {len(found.contacts)} contacts erased")
+                    self.stdout.write(f"{len(found.inquiries)} inquiries, {found.contact_count} contacts erased")
                     return
                 data = export_person(admin, **criteria)
         except PermissionDenied:
