@@ -100,7 +100,7 @@ def import_job(request, pk: int):
     """One background import: its progress while it runs (the fragment refreshes itself by htmx), then its result."""
     job = get_object_or_404(ImportJob.objects.restrict(request.user), pk=pk)
     context = {"job": job, "shown_errors": job.errors[:500]}
-    if getattr(request, "htmx", False) and not request.htmx.boosted:
+    if is_fragment(request):
         return render(request, "core/_import_job.html", context)
     return render(request, "core/import_job.html", context)
 
@@ -142,7 +142,7 @@ class ObjectListView(RestrictedMixin, generic.ListView):
         return self.table.prepare(queryset, self.sort)
 
     def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+        if is_fragment(self.request):
             return [self.fragment_template_name]
         return [self.template_name]
 
@@ -241,6 +241,12 @@ class ObjectDeleteView(WritableObjectMixin, RestrictedMixin, generic.DeleteView)
             return redirect(self.object.get_absolute_url())
         messages.success(self.request, _("Deleted %(object)s.") % {"object": name})
         return response
+
+
+def is_fragment(request) -> bool:
+    """Whether the request asks for an htmx fragment of the page (not a boosted navigation, which wants it whole)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted
 
 
 def history_url(obj) -> str:

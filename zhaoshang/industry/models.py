@@ -196,7 +196,7 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         blank=True,
         help_text=_("The class of the national statistics' size classification (large, medium, small, micro)."),
     )
-    # Personal data: shown and exported only to those who may change the record.
+    # Personal data (core.personal): shown and exported only to those who may change the record; masked in its history.
     contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -204,6 +204,7 @@ class Enterprise(BilingualNameMixin, SearchableModel):
 
     # Derived from the name like the search index: no change record of its own.
     audit_exclude = ("search_text", "name_key")
+    personal_fields = ("contact_name", "contact_phone")
 
     class Meta:
         ordering = ["name", "pk"]

@@ -30,6 +30,7 @@ from zhaoshang.core.views import (
     ObjectUpdateView,
     app_panels,
     history_url,
+    is_fragment,
 )
 
 from . import services
@@ -50,11 +51,6 @@ from .tables import PROJECT_TABLE
 
 # Columns a page never needs (the search index, the district's boundary).
 LIGHT = ("search_text", "enterprise__search_text", "district__boundary")
-
-
-def _is_fragment(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
 
 
 def visible_project(request, pk: int, action: str = Action.VIEW) -> Project:
@@ -98,7 +94,7 @@ class ProjectListView(ObjectListView):
         return super().get_queryset().only(*self.LIST_FIELDS)
 
     def get_template_names(self):
-        if _is_fragment(self.request):
+        if is_fragment(self.request):
             return ["projects/_project_table.html"]
         return [self.template_name]
 
@@ -183,7 +179,7 @@ def project_detail(request, pk: int):
 
 def _moved(request, project: Project, message: str):
     messages.success(request, message)
-    if _is_fragment(request):
+    if is_fragment(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = project.get_absolute_url()
         return response
@@ -195,7 +191,7 @@ def _moved(request, project: Project, message: str):
 def project_transition(request, pk: int):
     """POST to_stage, happened_on, note, reason: move the project (htmx: the form comes back with its errors)."""
     project = visible_project(request, pk, Action.CHANGE)
-    on_board = _is_fragment(request) and request.POST.get("board") == "1"
+    on_board = is_fragment(request) and request.POST.get("board") == "1"
     form = TransitionForm(project, request.POST, any_stage=on_board)
     if form.is_valid():
         data = form.cleaned_data
@@ -215,7 +211,7 @@ def project_transition(request, pk: int):
             return _moved(request, project, message)
     if on_board:
         return render(request, "projects/_board_move_form.html", {"project": project, "form": form})
-    if _is_fragment(request):
+    if is_fragment(request):
         return render(request, "projects/_transition_form.html", {"project": project, "transition_form": form})
     return render(request, "projects/project_detail.html", _detail_context(request, project, transition_form=form))
 
@@ -238,7 +234,7 @@ def project_correct_date(request, pk: int):
             form.add_error(None, conflicts.PAGE_MESSAGE)
         else:
             return _moved(request, project, _("The date was corrected."))
-    if _is_fragment(request):
+    if is_fragment(request):
         return render(request, "projects/_correct_form.html", {"project": project, "correct_form": form})
     return render(request, "projects/project_detail.html", _detail_context(request, project, correct_form=form))
 

@@ -22,7 +22,7 @@ from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import ConflictError
 from zhaoshang.core.permissions import can
-from zhaoshang.core.views import ObjectDeleteView, ObjectListView, history_url
+from zhaoshang.core.views import ObjectDeleteView, ObjectListView, history_url, is_fragment
 
 from . import events as services
 from .event_filtersets import EventFilterSet
@@ -34,11 +34,6 @@ CONFLICT = gettext_lazy(
     "Someone else changed this event after you opened it. Nothing was saved: "
     "reload the page to see their change, then make yours again."
 )
-
-
-def _is_fragment(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
 
 
 def visible_event(request, pk: int, action: str = Action.VIEW) -> Event:
@@ -127,7 +122,7 @@ def event_add_project(request, pk: int):
     """Put a project on the event's list. With ``?q=`` (htmx), only the project options matching the search."""
     event = visible_event(request, pk, Action.CHANGE)
     query = request.GET.get("q", "")
-    if request.method == "GET" and _is_fragment(request):
+    if request.method == "GET" and is_fragment(request):
         return render(request, "stats/events/_project_options.html", {"options": project_options(request.user, query)})
     data = request.POST if request.method == "POST" else None
     form = AddProjectForm(event, request.user, data, query=query)

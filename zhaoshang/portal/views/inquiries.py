@@ -25,7 +25,7 @@ from zhaoshang.core import personal
 from zhaoshang.core.choices import Action
 from zhaoshang.core.ids import parse_id
 from zhaoshang.core.permissions import can
-from zhaoshang.core.views import history_url
+from zhaoshang.core.views import history_url, is_fragment
 from zhaoshang.geo.models import Carrier, Park
 from zhaoshang.projects.models import Project
 
@@ -36,11 +36,6 @@ from ..services import inquiries as service
 logger = logging.getLogger(__name__)
 
 TARGETS = ("carrier", "park", "proposal")
-
-
-def _is_fragment(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
 
 
 def find_target(request) -> dict:
@@ -90,7 +85,7 @@ def inquire(request):
     the investor thanked (the page redirects, the fragment shows the thanks in place).
     """
     target = find_target(request)
-    fragment = _is_fragment(request)
+    fragment = is_fragment(request)
     if request.method == "GET":
         context = _context(request, InquiryForm(), target)
         template = "portal/_inquiry_form.html" if fragment else "portal/inquiry_form.html"

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.choices import Action
+from zhaoshang.core.views import is_fragment
 
 from ..forms.matching import MatchForm, ProposalSaveForm
 from ..models import Proposal
@@ -46,17 +47,12 @@ def _results_context(request, form, matches, query) -> dict:
     }
 
 
-def _is_fragment(request) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
-
-
 def match(request):
     """The needs form and the ranked sites, each criterion explained."""
     form = MatchForm(request.GET or None, user=request.user)
     matches = rank(form.needs(), user=request.user) if form.is_bound and form.is_valid() else None
     context = _results_context(request, form, matches, request.GET)
-    template = "portal/_match_results.html" if _is_fragment(request) else "portal/match.html"
+    template = "portal/_match_results.html" if is_fragment(request) else "portal/match.html"
     return render(request, template, context)
 
 

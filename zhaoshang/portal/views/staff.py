@@ -27,6 +27,7 @@ from zhaoshang.core.views import (
     ObjectDetailView,
     ObjectListView,
     ObjectUpdateView,
+    is_fragment,
 )
 from zhaoshang.geo.models import Carrier, Park
 
@@ -95,7 +96,7 @@ class ListingListView(KindMixin, ObjectListView):
         return super().get_queryset().defer(*LIGHT)
 
     def get_template_names(self):
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+        if is_fragment(self.request):
             return ["portal/staff_listing_table.html"]
         return [self.template_name]
 
