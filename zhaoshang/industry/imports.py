@@ -91,7 +91,7 @@ ENTERPRISE_COLUMNS = [
         _label("industry"),
         field="industry",
         getter=lambda e: e.industry.code if e.industry_id else None,
-        help=gettext_lazy("A GB/T 4754-2017 code (division, group or class), e.g. 38 or 3841."),
+        help=gettext_lazy("A GB/T 4754-2017 industry division (two digits), e.g. 38."),
     ),
     tags_column("tags", _label("tags"), TAG_HELP, lambda e: format_tags(e.tags.all()) or None),
     excel.Column("size", _label("size"), choices=EnterpriseSize.choices),
@@ -108,8 +108,8 @@ ENTERPRISE_COLUMNS = [
         _label("owner_team"),
         getter=lambda e: e.owner_team.name if e.owner_team_id else None,
         help=gettext_lazy(
-            "The team whose prospect it is. Empty: a record on file keeps its team; a new one goes to your team "
-            "(to the shared register if you work in several teams or in the centre)."
+            "The team whose prospect it is. Empty: a record on file keeps its team; a new one goes to your team, "
+            "or, for the centre, to the shared register (if you work in several teams, name one)."
         ),
         width=20,
     ),

@@ -255,8 +255,8 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         """Why ``user`` may not file this record under ``team`` (None when allowed).
 
         Keeping the current team is always allowed to whoever may edit the record.
-        Otherwise the new team must be one the user writes for, the shared register
-        needs the centre, and taking a record away from its team needs a writing
+        Otherwise the new team must be one the user writes for (the centre writes
+        for every team), the shared register needs the centre, and taking a record away from its team needs a writing
         member of that team: a district bureau may edit its district's prospects
         but not take them.
         """
@@ -268,7 +268,8 @@ class Enterprise(BilingualNameMixin, SearchableModel):
                 return _("Only the team that keeps this record can hand it to another team.")
         if team is None:
             return None if scope.in_centre(Action.CHANGE) else _("Choose the team that keeps this record.")
-        if team.pk not in scope.teams(Action.CHANGE):
+        if team.pk not in scope.teams(Action.CHANGE) and not scope.in_centre(Action.CHANGE):
+            # the centre files records for every team (as it files their projects: a ledger of the whole city)
             return _("You can only file records for a team you work in.")
         return None
 

@@ -106,7 +106,7 @@ PROJECT_COLUMNS = [
         "industry_code",
         _label("industry_code"),
         getter=lambda p: p.industry_code.code if p.industry_code_id else None,
-        help=gettext_lazy("A GB/T 4754-2017 code (division, group or class), e.g. 38 or 3841."),
+        help=gettext_lazy("A GB/T 4754-2017 industry division (two digits), e.g. 38."),
     ),
     excel.Column("chain", _label("chain"), getter=_name_of("chain"), help=gettext_lazy("The chain's name.")),
     excel.Column("planned_investment", _label("planned_investment"), help=gettext_lazy("A number, in 10,000 yuan.")),
@@ -390,7 +390,8 @@ class ProjectImporter(excel.ModelImporter):
     # the investor ------------------------------------------------------------------------------------------
 
     def enterprise_for(self, form, team) -> Enterprise | None:
-        """The row's investor: on record (by credit code, else by exact name), or new (kept by ``team``).
+        """The row's investor: on record (by credit code, else by normalized name: the earliest recorded when several
+        share it), or new (kept by ``team``).
 
         None when the row does not name one and the project has one already. ValidationError keyed by the column.
         """

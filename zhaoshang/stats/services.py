@@ -402,6 +402,9 @@ class Check:
     rule: str
     count: int = 0
     findings: list[Finding] = field(default_factory=list)
+    # A check that lists what is missing rather than wrong (dates a historical ledger never had): shown, but
+    # ``check_statistics --fail`` does not fail on it.
+    informational: bool = False
 
 
 def _post_signing_q() -> Q:
@@ -532,6 +535,7 @@ def consistency_checks(user=None) -> list[Check]:
                     "Projects whose lead date, or the date of the stage they are at, is unknown (imported from a "
                     "ledger that does not give it): figures counted by that date miss them until it is filled in."
                 ),
+                informational=True,
             ),
             projects.filter(_unknown_dates_q()).order_by("-planned_investment", "pk"),
             lambda p: p.name,

@@ -241,6 +241,16 @@ def test_a_new_project_is_imported_with_its_investor_and_its_history(city, outpo
     ]
 
 
+def test_the_centre_imports_a_teams_ledger_with_new_investors_kept_by_that_team(
+    city, outpost_a, officer_a, centre_officer, client_for
+):
+    response = client_for(centre_officer).post(IMPORT_URL, {"file": workbook(outpost_a)})
+
+    assert response.status_code == 200, response.context["result"].errors
+    project = Project.objects.get()
+    assert project.owner_team == outpost_a and project.enterprise.owner_team == outpost_a
+
+
 def _written(record_model, obj, ignored=()) -> dict:
     """What the audit recorded on creating ``obj``, and what the database holds, both but ``ignored``."""
     [record] = ChangeRecord.objects.filter(

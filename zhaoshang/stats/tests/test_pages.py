@@ -151,6 +151,14 @@ def test_the_checks_command_reports_the_same_findings(flawed, capsys):
     assert "need attention" in str(failed.value)
 
 
+def test_unknown_stage_dates_are_listed_but_do_not_fail_the_command(centre, capsys):
+    """A historical ledger leaves lead dates unknown: the check lists them, ``--fail`` does not fail on them."""
+    ProjectFactory(name="台账项目", owner_team=centre, lead_on=None)
+    call_command("check_statistics", "--fail")
+    output = capsys.readouterr().out
+    assert "台账项目" in output
+
+
 def test_an_outpost_sees_no_checks_of_other_teams_projects(flawed, officer_a, client_for):
     response = client_for(officer_a).get(reverse("stats:checks"))
     found = {check.key: check.count for check in response.context["checks"]}
