@@ -399,6 +399,9 @@ def walk_urls() -> Walk:
                 found.exempt[name] = EXEMPT[name]
                 continue
             actions = getattr(pattern.callback, "actions", None) or {}
+            allowed = getattr(getattr(pattern.callback, "cls", None), "http_method_names", None)
+            if allowed is not None:  # the router lists every action; the viewset may answer fewer methods
+                actions = {method: action for method, action in actions.items() if method in allowed}
             api = name.startswith("api:")
             if name in EXPLICIT:
                 model, kind, *parent = EXPLICIT[name]
@@ -452,7 +455,8 @@ def build_world() -> World:
     from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory
     from zhaoshang.industry.models import EnterpriseTag, IndustryCode
     from zhaoshang.industry.tests.factories import ChainFactory, EnterpriseFactory
-    from zhaoshang.portal.models import Guide, GuideStep, Inquiry, Policy, Proposal
+    from zhaoshang.portal.models import Guide, GuideStep, Inquiry, Policy
+    from zhaoshang.portal.services.matching import Needs, save_proposal
     from zhaoshang.projects.choices import StallRule
     from zhaoshang.projects.models import Document, StallFlag
     from zhaoshang.projects.tests.factories import (
@@ -462,7 +466,8 @@ def build_world() -> World:
         ProjectFactory,
     )
     from zhaoshang.stats.event_choices import EventKind, EventRole
-    from zhaoshang.stats.models import ComparisonFigure, Event, EventProject, EventVenue, FDIRecord, Report
+    from zhaoshang.stats.models import ComparisonFigure, Event, EventProject, EventVenue, FDIRecord
+    from zhaoshang.stats.reports import last_complete_month, publish
 
     if not Region.objects.filter(adcode="440703").exists():
         load_regions("440700")
@@ -538,7 +543,7 @@ def build_world() -> World:
         "portal.Policy": Policy.objects.create(
             title="矩阵蓬江政策", summary="…", region=pengjiang, effective_from=today - timedelta(days=30)
         ),
-        "portal.Proposal": Proposal.objects.create(title="矩阵选址方案", needs={}, results=[]),
+        "portal.Proposal": save_proposal(Needs(industry="38"), language="zh-hans", title="矩阵选址方案"),
         "portal.Inquiry": Inquiry.objects.create(
             company="矩阵投资有限公司",
             contact_name="矩阵先生",
@@ -554,8 +559,8 @@ def build_world() -> World:
         "stats.EventProject": EventProject.objects.create(
             event=event, venue=venue, project=project, role=EventRole.SIGNED
         ),
-        "stats.FDIRecord": FDIRecord.objects.create(
-            team=team,
+        "stats.FDIRecord": FDIRecord.objects.create(  # recorded by a district bureau: outposts keep no FDI
+            team=teams["district"],
             month=date(today.year, 1, 1),
             amount_usd=Decimal("100"),
             exchange_rate=Decimal("7.0"),
@@ -566,7 +571,7 @@ def build_world() -> World:
         "stats.ComparisonFigure": ComparisonFigure.objects.create(
             name="矩阵全省平均增速", period=str(today.year), value=Decimal("3.5")
         ),
-        "stats.Report": Report.objects.create(year=today.year - 1, month=12, content={}, records={}),
+        "stats.Report": publish(*last_complete_month(today), users["centre"], today),
         "core.ImportJob": ImportJob.objects.create(
             user=owner,
             importer="zhaoshang.projects.importers.ProjectImporter",

@@ -296,6 +296,12 @@ def object_history(request, content_type_id: int, object_id: str):
 
 
 def _masked_record(record, model):
+    # the record's name (``object_repr``, the object's str() when it changed) may be a person's name: masked too
+    for snapshot in (record.before, record.after):
+        for name in personal.personal_fields(model):
+            value = str((snapshot or {}).get(name) or "")
+            if value and value in record.object_repr:
+                record.object_repr = record.object_repr.replace(value, personal.mask_value(value))
     record.before = personal.mask_snapshot(model, record.before)
     record.after = personal.mask_snapshot(model, record.after)
     return record
