@@ -307,8 +307,8 @@ def _check(endpoint, role, row, w):
 
     if endpoint.kind in (LIST, SUMMARY, EXPORT, LOOKUP):
         query = LIST_QUERY.get(endpoint.name)
-        if endpoint.kind == LOOKUP:
-            query = {"q": obj.enterprise.name}
+        if endpoint.kind == LOOKUP:  # the look-up answers a question: the enterprise's name
+            query = {"search" if endpoint.api else "q": obj.enterprise.name}
         response = client.get(url, query)
         if keyed and "r" not in key_letters:  # a list of a record's records (an event's projects)
             assert response.status_code in _refusals(key_letters, anonymous), where(response)
@@ -401,7 +401,10 @@ def _closed_to(client, endpoint, w, row, response) -> bool:
 
 
 def _lists(response, endpoint, row, obj) -> bool:
-    """Whether the answer shows the record: its key among the API's objects, its name on a page or in a file."""
+    """Whether the answer shows the record: its key among the API's objects, its name on a page or in a file (a
+    look-up: its enterprise)."""
+    if endpoint.kind == LOOKUP:
+        return obj.enterprise.name in _body(response)
     if endpoint.api and response.get("Content-Type", "").startswith("application/json"):
         return _has_key(response.json(), obj)
     return _shows(response, marker(row, obj))

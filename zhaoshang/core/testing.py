@@ -506,8 +506,12 @@ def build_world() -> World:
         planned_investment=Decimal("87654.32"),
         description="矩阵谈判要点",
     )
-    secret = ProjectFactory(
-        name="矩阵保密项目", enterprise=enterprise, owner_team=team, district=pengjiang, confidential=True
+    secret = ProjectFactory(  # on an enterprise of its own: a look-up by the enterprise finds it alone
+        name="矩阵保密项目",
+        enterprise=EnterpriseFactory(name="矩阵保密储能有限公司", owner_team=team, hq_region=pengjiang),
+        owner_team=team,
+        district=pengjiang,
+        confidential=True,
     )
     park = ParkFactory(name="矩阵产业园", team=team, region=pengjiang)
     carrier = CarrierFactory(name="矩阵地块", team=team, region=pengjiang, park=park)
