@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install messages messages-check static browser lint check pytest bench clean
+.PHONY: demo test install messages messages-check static browser fonts lint check pytest bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed fonts
+
+# The TrueType font every PDF embeds (settings.ZHAOSHANG_PDF_FONT): Debian's WenQuanYi Micro Hei, Chinese and Latin.
+PDF_FONT ?= /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+fonts:
+	@test -f "$${ZHAOSHANG_PDF_FONT:-$(PDF_FONT)}" || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; } || echo "the PDF font is missing: install fonts-wqy-microhei, or set ZHAOSHANG_PDF_FONT"
 
 # Compiled translations (GNU gettext's msgfmt; installed from Debian when missing).
 messages: $(VENV)/.installed

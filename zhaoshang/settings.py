@@ -337,6 +337,9 @@ if ZHAOSHANG_REQUEST_MAX_MB <= ZHAOSHANG_DOCUMENT_MAX_MB:
     raise ConfigError("ZHAOSHANG_REQUEST_MAX_MB must exceed ZHAOSHANG_DOCUMENT_MAX_MB (the form around the file)")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The TrueType font (.ttf or .ttc, glyf outlines: reportlab cannot embed CFF/.otf) in which every PDF is set, Chinese
+# and Latin alike; each PDF embeds the glyphs it uses (core/pdf.py). Debian's fonts-wqy-microhei, installed by make.
+ZHAOSHANG_PDF_FONT = Path(env_str("ZHAOSHANG_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
 # Excel imports of more rows than this run in the background, with a page showing their progress.
 ZHAOSHANG_IMPORT_INLINE_ROWS = env_int("ZHAOSHANG_IMPORT_INLINE_ROWS", 1000, minimum=0)
 

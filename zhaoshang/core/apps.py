@@ -8,9 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit
+        from django.core import checks
+
+        from . import audit, pdf
 
         audit.connect()
+        checks.register(pdf.check_font)
 
     navigation = [
         {

@@ -326,11 +326,10 @@ def to_pdf(document: Document) -> bytes:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-    from reportlab.platypus import Table as PdfTable
 
-    from .pdf import LATIN_BOLD, NumberedCanvas, register_fonts, rich, styles
+    from .pdf import NumberedCanvas, rich, styles
+    from .pdf import table as pdf_table
 
-    register_fonts()
     style = styles()
     centred = ParagraphStyle("centred", parent=style["title"], alignment=TA_CENTER)
     line = ParagraphStyle("line", parent=style["small"], alignment=TA_CENTER)
@@ -352,7 +351,7 @@ def to_pdf(document: Document) -> bytes:
         for table in section.tables:
             story.append(Paragraph(rich(table.title), style["h3"]))
             numeric = _numeric_columns(table)
-            rows = [[Paragraph(rich(label, bold=True), cell_style) for label in table.columns]]
+            rows = [[Paragraph(rich(label), cell_style) for label in table.columns]]
             all_rows = [*table.rows, *([table.total] if table.total else [])]
             for row in all_rows:
                 rows.append(
@@ -366,14 +365,14 @@ def to_pdf(document: Document) -> bytes:
                 for index, label in enumerate(table.columns)
             ]
             widths = [width * weight / sum(weights) for weight in weights]
-            grid = PdfTable(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
+            grid = pdf_table(rows, colWidths=widths, repeatRows=1, hAlign="CENTER")
             commands = [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ]
             if table.total:
-                commands.append(("FONTNAME", (0, -1), (-1, -1), LATIN_BOLD))
+                commands.append(("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f3f3f3")))
             grid.setStyle(commands)
             story.append(grid)
             if table.note:

@@ -1,72 +1,109 @@
-"""PDF with reportlab and no system fonts: mixed Chinese and Latin text, page numbers, simple grids.
+"""PDF with reportlab, every font embedded: mixed Chinese and Latin text, page numbers, simple grids.
 
-Chinese is set in reportlab's built-in CID font STSong-Light (the reader's PDF viewer supplies the glyphs,
-as with every Adobe-Asian-Font-Pack document); Latin text in Helvetica. Text runs are split by character:
-what Helvetica's encoding (cp1252) holds is Latin, everything else goes to the CID font.
+All text is set in one TrueType font that has Chinese and Latin glyphs, named by ``settings.ZHAOSHANG_PDF_FONT``
+(by default WenQuanYi Micro Hei, Debian's ``fonts-wqy-microhei``, which ``make`` installs). reportlab embeds the
+subset of glyphs each document uses, with a ToUnicode map: the file looks the same on a machine without any Chinese
+font, and its text can be searched and copied. The font file is parsed once per process (about 0.2 s), on the
+first document.
+
+This module is the only place that knows fonts: documents take their styles from ``styles()``, their text through
+``rich()`` and their pages from ``NumberedCanvas``; ``grid()`` lays out cells the same way. The font has one weight:
+headings stand out by size, header and total rows by their shading.
 """
 
 from __future__ import annotations
 
-from itertools import groupby
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-CJK_FONT = "STSong-Light"
-LATIN_FONT = "Helvetica"
-LATIN_BOLD = "Helvetica-Bold"
-
-
-def register_fonts() -> None:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+# The first four bytes of a font file: TrueType outlines (a single font, Apple's tag, a collection) or CFF ("OTTO").
+TRUETYPE_TAGS = (b"\x00\x01\x00\x00", b"true", b"ttcf")
+CFF_TAG = b"OTTO"
+SAMPLE = "招商引资用地面积（亩）"  # glyphs every document needs
 
 
-def _is_latin(char: str) -> bool:
+def _font_problem(path: Path) -> str:
+    """Why the file at ``path`` cannot set the documents' text, or "" when it can (without parsing it)."""
     try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
+        with path.open("rb") as file:
+            tag = file.read(4)
+    except OSError:
+        return f"the PDF font {path} is missing"
+    if tag == CFF_TAG:
+        return f"the PDF font {path} has CFF (PostScript) outlines, which reportlab cannot embed"
+    if tag not in TRUETYPE_TAGS:
+        return f"the PDF font {path} is not a TrueType font (.ttf or .ttc)"
+    return ""
 
 
-def rich(text, bold: bool = False) -> str:
-    """Paragraph markup for mixed Chinese and Latin text: each run in the font that has its glyphs."""
-    text = "" if text is None else str(text)
-    parts = []
-    for latin, chars in groupby(text, key=_is_latin):
-        run = escape("".join(chars))
-        if latin:
-            parts.append(f"<b>{run}</b>" if bold else run)
-        else:
-            parts.append(f'<font name="{CJK_FONT}">{run}</font>')
-    return "".join(parts)
+def check_font(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    problem = _font_problem(Path(settings.ZHAOSHANG_PDF_FONT))
+    hint = (
+        "Install Debian's fonts-wqy-microhei (make install), or set ZHAOSHANG_PDF_FONT to a TrueType font "
+        "with Chinese glyphs. Without it no PDF can be made."
+    )
+    return [checks.Warning(problem, hint=hint, id="core.W002")] if problem else []
+
+
+@cache
+def _register(path: str) -> str:
+    problem = _font_problem(Path(path))
+    if problem:
+        raise ImproperlyConfigured(f"{problem} (settings.ZHAOSHANG_PDF_FONT)")
+    name = f"Zhaoshang-{len(pdfmetrics.getRegisteredFontNames())}"
+    try:
+        font = TTFont(name, path, subfontIndex=0)
+    except TTFError as error:  # e.g. a collection (.ttc) of CFF-outline fonts
+        raise ImproperlyConfigured(f"the PDF font {path} cannot be embedded: {error}") from error
+    missing = [char for char in SAMPLE if ord(char) not in font.face.charToGlyph]
+    if missing:
+        raise ImproperlyConfigured(f"the PDF font {path} lacks Chinese glyphs ({''.join(missing)})")
+    pdfmetrics.registerFont(font)
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
+    return name
+
+
+def font() -> str:
+    """reportlab's name of the documents' font, registered on first use (once per process and font file)."""
+    return _register(str(settings.ZHAOSHANG_PDF_FONT))
+
+
+def rich(text) -> str:
+    """Paragraph markup for any text (lazy translations included): escaped, in the documents' font."""
+    return escape("" if text is None else str(text))
 
 
 def styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName=LATIN_FONT, fontSize=9.5, leading=13, alignment=TA_LEFT)
+    base = ParagraphStyle("base", fontName=font(), fontSize=9.5, leading=13, alignment=TA_LEFT)
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=colors.HexColor("#555555")),
-        "title": ParagraphStyle("title", parent=base, fontName=LATIN_BOLD, fontSize=17, leading=22, spaceAfter=4),
-        "h2": ParagraphStyle(
-            "h2", parent=base, fontName=LATIN_BOLD, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=4
-        ),
-        "h3": ParagraphStyle("h3", parent=base, fontName=LATIN_BOLD, fontSize=11, leading=14, spaceBefore=6),
+        "title": ParagraphStyle("title", parent=base, fontSize=17, leading=22, spaceAfter=4),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=12.5, leading=16, spaceBefore=10, spaceAfter=4),
+        "h3": ParagraphStyle("h3", parent=base, fontSize=11, leading=14, spaceBefore=6),
     }
 
 
 class NumberedCanvas(pdfcanvas.Canvas):
-    """Writes "page n / N" at the foot of every page (N is known once all pages are laid out)."""
+    """Writes "page n / N" at the foot of every page (N is known once all pages are laid out).
+
+    Pages start in the documents' font, so that no base-14 font (Helvetica, never embedded) enters the file."""
 
     def __init__(self, *args, **kwargs):
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or font()  # the templates pass None
         super().__init__(*args, **kwargs)
         self._saved_pages: list[dict] = []
 
@@ -78,16 +115,29 @@ class NumberedCanvas(pdfcanvas.Canvas):
         total = len(self._saved_pages)
         for state in self._saved_pages:
             self.__dict__.update(state)
-            self.setFont(LATIN_FONT, 8)
+            self.setFont(font(), 8)
             self.setFillColor(colors.HexColor("#777777"))
             self.drawRightString(self._pagesize[0] - 18 * mm, 10 * mm, f"{self._pageNumber} / {total}")
             super().showPage()
         super().save()
 
 
+def table(rows, **options) -> Table:
+    """reportlab's ``Table`` whose own font (for plain-text cells, and the one it sets before each cell) is the
+    documents' font rather than Helvetica. Lay out text cells as paragraphs (``grid``) to wrap them."""
+    return Table(rows, style=[("FONTNAME", (0, 0), (-1, -1), font())], **options)
+
+
 def grid(rows, widths, styles, header=False) -> Table:
-    table = Table(
-        [[Paragraph(rich(cell), styles["base"]) if isinstance(cell, str) else cell for cell in row] for row in rows],
+    """A table of flowables (or lists of them) and text cells (strings, lazy translations, numbers), each text a
+    paragraph in the base style: all that is not a flowable is text, so that a lazily translated label is never
+    left to the table's own font."""
+
+    def cell(value):
+        return value if isinstance(value, Flowable | list | tuple) else Paragraph(rich(value), styles["base"])
+
+    laid = table(
+        [[cell(value) for value in row] for row in rows],
         colWidths=widths,
         hAlign="LEFT",
     )
@@ -101,5 +151,5 @@ def grid(rows, widths, styles, header=False) -> Table:
     ]
     if header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f7")))
-    table.setStyle(TableStyle(commands))
-    return table
+    laid.setStyle(TableStyle(commands))
+    return laid

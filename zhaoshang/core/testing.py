@@ -1,8 +1,8 @@
 """Helpers shared by the tests of every app.
 
-Forms sent back (``form_data``), calls at the same moment (``at_once``, ``file_database``), and the generic
-helpers of the permission tests (in the spirit of NetBox's ViewTestCases), three things used by the permission
-matrix test (tests/test_access_matrix.py) and open to any app's tests:
+Forms sent back (``form_data``), calls at the same moment (``at_once``, ``file_database``), the fonts of a PDF
+(``pdf_fonts``), and the generic helpers of the permission tests (in the spirit of NetBox's ViewTestCases), three
+things used by the permission matrix test (tests/test_access_matrix.py) and open to any app's tests:
 
 - the access policy: the table of ``docs/access.md`` read into ``{row: {role: letters}}`` (``policy_table``);
 - the endpoints: every URL pattern of the site walked from ``get_resolver()`` and mapped to the model it serves
@@ -102,6 +102,44 @@ def file_database(path):
         on_file.close()
         connections["default"] = memory
         connections.settings["default"] = settings
+
+
+def pdf_fonts(data: bytes) -> dict[str, bool]:
+    """Every font the pages of a PDF use, by name, and whether the file carries its glyphs.
+
+    A font is embedded when its descriptor holds a font program (FontFile, FontFile2 or FontFile3); a composite
+    (Type0) font is judged by its descendant font. The base-14 fonts (Helvetica…) and CID fonts such as
+    STSong-Light have no program in the file: a reader without them substitutes another font or shows boxes.
+    Fonts of form XObjects are included.
+    """
+    import io
+
+    from pypdf import PdfReader
+
+    def embedded(font) -> bool:
+        if font.get("/Subtype") == "/Type0":
+            return all(embedded(descendant.get_object()) for descendant in font["/DescendantFonts"])
+        if font.get("/Subtype") == "/Type3":
+            return True  # glyphs drawn by the file's own content streams
+        descriptor = font.get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else {}
+        return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+    fonts: dict[str, bool] = {}
+
+    def visit(resources) -> None:
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            fonts[str(font.get("/BaseFont"))] = embedded(font)
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+
+    for page in PdfReader(io.BytesIO(data)).pages:
+        visit(page.get("/Resources"))
+    return fonts
 
 
 # ---------------------------------------------------------------- the policy table

@@ -281,7 +281,7 @@ def object_history(request, content_type_id: int, object_id: str):
         # Personal data the user may not read stay masked in the history too (core.personal).
         if personal.personal_fields(model) and not personal.readable_ids(model, request.user, [obj.pk]):
             personal.mask_one(obj, request.user)
-            records = [_masked_record(record, model) for record in records]
+            records = [_masked_record(record, model, str(obj)) for record in records]
         object_repr = audit.masked_text(obj, str(obj))
     return render(
         request,
@@ -295,13 +295,8 @@ def object_history(request, content_type_id: int, object_id: str):
     )
 
 
-def _masked_record(record, model):
-    # the record's name (``object_repr``, the object's str() when it changed) may be a person's name: masked too
-    for snapshot in (record.before, record.after):
-        for name in personal.personal_fields(model):
-            value = str((snapshot or {}).get(name) or "")
-            if value and value in record.object_repr:
-                record.object_repr = record.object_repr.replace(value, personal.mask_value(value))
+def _masked_record(record, model, object_repr: str):
+    record.object_repr = object_repr
     record.before = personal.mask_snapshot(model, record.before)
     record.after = personal.mask_snapshot(model, record.after)
     return record

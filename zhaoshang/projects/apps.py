@@ -16,6 +16,7 @@ class ProjectsConfig(AppConfig):
         {**PIPELINE_AREA, "label": _("Project board"), "url": "projects:board"},
         {**PIPELINE_AREA, "label": _("Project speed"), "url": "projects:speed"},
         {**PIPELINE_AREA, "label": _("Duplicate claims"), "url": "projects:duplicates"},
+        {**PIPELINE_AREA, "label": _("Look up projects"), "url": "projects:lookup"},
     ]
     home_panels = [
         "zhaoshang.projects.services.work_panel",

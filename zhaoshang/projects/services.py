@@ -837,9 +837,10 @@ def duplicate_claims(user=None, *, project: Project | None = None, queryset=None
         return []
     ids = [row["pk"] for row in rows]
     if user is None:
-        visible = set(ids)
+        visible = known = set(ids)
     else:
         visible = set(Project.objects.restrict(user, Action.VIEW).filter(pk__in=ids).values_list("pk", flat=True))
+        known = set(Project.objects.restrict(user, Action.LOOKUP).filter(pk__in=ids).values_list("pk", flat=True))
     teams = Team.objects.in_bulk({row["owner_team_id"] for row in rows})
     certain_keys = {row["enterprise_id"] for row in certain}
     possible_keys = {row["enterprise__name_key"] for row in possible}
@@ -855,7 +856,7 @@ def duplicate_claims(user=None, *, project: Project | None = None, queryset=None
             engaged_on=row["lead_on"],
             visible=shown,
             name=row["name"] if shown else "",
-            stage=_label(row["stage"]) if shown else "",
+            stage=_label(row["stage"]) if row["pk"] in known else "",
             url=reverse("projects:project-detail", args=[row["pk"]]) if shown else "",
         )
         if row["enterprise_id"] in certain_keys:
@@ -871,6 +872,64 @@ def duplicate_claims(user=None, *, project: Project | None = None, queryset=None
         group.claims.sort(key=lambda c: (c.engaged_on is None, c.engaged_on or date.max, c.project_id))
         result.append(group)
     return result
+
+
+# ---------------------------------------------------------------- look-up: is another team already on it?
+
+LOOKUP_MIN_LENGTH = 2
+LOOKUP_LIMIT = 50
+
+
+@dataclass
+class LookupRow:
+    """A project as a member of staff who may not read it sees it (Action.LOOKUP): that a project on the enterprise
+    exists, its stage and its owning team — no amounts, contacts, notes, activities or documents."""
+
+    project_id: int
+    enterprise_name: str
+    enterprise_uscc: str
+    stage: str
+    stage_label: str
+    team_id: int
+    team_name: str
+    readable: bool
+    url: str = ""
+
+
+def lookup(user, query: str, limit: int = LOOKUP_LIMIT) -> list[LookupRow]:
+    """The projects on enterprises whose name or credit code matches ``query`` that ``user`` may look up (every
+    non-confidential project, and those they may read), so that no one pursues an enterprise twice. A query of
+    fewer than two characters finds nothing: the look-up answers a question, it does not list the pipeline."""
+    from zhaoshang.core import search
+
+    if len((query or "").strip()) < LOOKUP_MIN_LENGTH:
+        return []
+    q = search.query_q(query, field="enterprise__search_text")
+    if q is None:
+        return []
+    rows = list(
+        Project.objects.restrict(user, Action.LOOKUP)
+        .filter(q)
+        .order_by("enterprise__name", "-lead_on", "pk")
+        .values("pk", "stage", "owner_team_id", "enterprise__name", "enterprise__uscc")[:limit]
+    )
+    ids = [row["pk"] for row in rows]
+    readable = set(Project.objects.restrict(user, Action.VIEW).filter(pk__in=ids).values_list("pk", flat=True))
+    teams = Team.objects.in_bulk({row["owner_team_id"] for row in rows})
+    return [
+        LookupRow(
+            project_id=row["pk"],
+            enterprise_name=row["enterprise__name"],
+            enterprise_uscc=row["enterprise__uscc"] or "",
+            stage=row["stage"],
+            stage_label=_label(row["stage"]),
+            team_id=row["owner_team_id"],
+            team_name=teams[row["owner_team_id"]].display_name,
+            readable=row["pk"] in readable,
+            url=reverse("projects:project-detail", args=[row["pk"]]) if row["pk"] in readable else "",
+        )
+        for row in rows
+    ]
 
 
 # ---------------------------------------------------------------- home page figures

@@ -11,6 +11,7 @@ urlpatterns = [
     path("template.xlsx", views.ProjectTemplateView.as_view(), name="project-template"),
     path("import/", views.ProjectImportView.as_view(), name="project-import"),
     path("duplicates/", views.duplicates, name="duplicates"),
+    path("lookup/", views.lookup, name="lookup"),
     path("board/", views.board, name="board"),
     path("speed/", views.speed, name="speed"),
     path("<int:pk>/move/", views.board_move_form, name="board-move"),

@@ -294,6 +294,18 @@ def duplicates(request):
     return render(request, "projects/duplicates.html", {"groups": groups})
 
 
+@login_required
+def lookup(request):
+    """Is another team already on it? Projects on an enterprise, by name or credit code: stage and owning team."""
+    query = request.GET.get("q", "")
+    rows = services.lookup(request.user, query)
+    return render(
+        request,
+        "projects/lookup.html",
+        {"query": query, "rows": rows, "min_length": services.LOOKUP_MIN_LENGTH, "limit": services.LOOKUP_LIMIT},
+    )
+
+
 RECORD_VIEWS = {
     "activity": (Activity, ActivityForm),
     "milestone": (Milestone, MilestoneForm),

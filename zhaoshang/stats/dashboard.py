@@ -23,6 +23,7 @@ CARDS = (
     "large_signed",
     "large_signed_investment",
     "large_industrial_signed",
+    "large_industrial_signed_investment",
     "large_leading_signed",
     "large_high_tech_signed",
     "large_foreign_signed",

@@ -113,10 +113,11 @@ def project_label(project: Project) -> str:
 
 
 def project_options(user, query: str = "") -> list[tuple[int, str]]:
-    """(id, label) of at most OFFERED projects ``user`` may see, matching ``query`` (Chinese full-text search),
-    the latest signed first."""
+    """(id, label) of at most OFFERED projects ``user`` may look up (a ceremony's list is announced: every project
+    that is not confidential, and those they read), matching ``query`` (Chinese full-text search), the latest
+    signed first."""
     projects = (
-        Project.objects.restrict(user, Action.VIEW)
+        Project.objects.restrict(user, Action.LOOKUP)
         .select_related("enterprise")
         .defer("search_text", "enterprise__search_text")
     )
@@ -139,7 +140,7 @@ class AddProjectForm(forms.Form):
         self.event = event
         self.user = user
         field = self.fields["project"]
-        field.queryset = Project.objects.restrict(user, Action.VIEW).defer("search_text")
+        field.queryset = Project.objects.restrict(user, Action.LOOKUP).defer("search_text")
         # Any visible project is accepted; the drop-down offers those matching the search (htmx), at most OFFERED.
         options = project_options(user, query)
         chosen = self.data.get(self.add_prefix("project")) if self.is_bound else None

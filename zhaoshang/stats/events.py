@@ -128,14 +128,15 @@ def _changeable_event(event: Event, user) -> Event:
 
 
 def add_project(user, event: Event, project: Project, role: str, venue: EventVenue) -> EventProject:
-    """Put ``project`` (one the user may see) on ``event``'s list at ``venue`` in ``role``, at the end of the list.
+    """Put ``project`` (one the user may look up: not confidential, or one they read) on ``event``'s list at
+    ``venue`` in ``role``, at the end of the list.
 
     Atomic: the event's row is locked and the user's right to change it re-checked (PermissionDenied); the
     link is checked (``check_link``, ValidationError naming the field) before anything is saved."""
     with transaction.atomic():
         event = _changeable_event(event, user)
-        # the project as saved (its stage dates may have moved since it was read), if the user may see it
-        project = Project.objects.restrict(user, Action.VIEW).filter(pk=getattr(project, "pk", None)).first()
+        # the project as saved (its stage dates may have moved since it was read), if the user may look it up
+        project = Project.objects.restrict(user, Action.LOOKUP).filter(pk=getattr(project, "pk", None)).first()
         if project is None:
             raise ValidationError({"project": _("Choose a project.")})
         check_link(event, venue, project, role)

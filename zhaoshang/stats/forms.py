@@ -107,3 +107,21 @@ class FiguresForm(forms.Form):
             self.add_error("group", _("This metric cannot be broken down that way."))
         data["group"] = group
         return data
+
+
+class ReportPublishForm(forms.Form):
+    """Publishing the city's report of a month: its date of issue (default: the day of publishing)."""
+
+    issued_on = forms.DateField(
+        label=_("Date of issue"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date the report bears; empty: today."),
+    )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if today is not None:
+            self.fields["issued_on"].initial = today
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", widget_css(field.widget))

@@ -21,7 +21,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.choices import Action
-from zhaoshang.core.permissions import user_scope
 from zhaoshang.core.stats_sources import Group, RegisteredSources, Source, all_records, choice_labels, model_labels
 from zhaoshang.industry.choices import ProjectType
 from zhaoshang.industry.models import Enterprise

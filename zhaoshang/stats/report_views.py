@@ -19,6 +19,7 @@ from zhaoshang.core.choices import Action
 
 from . import periods, reports
 from .dashboard import dashboard as dashboard_data
+from .forms import ReportPublishForm
 from .models import Report, report_publisher
 from .periods import Period
 from .services import scope_name
@@ -54,7 +55,8 @@ def _kind(kind: str) -> str:
 def report(request):
     year, month = _month(request)
     document = reports.monthly_report(year, month, request.user)
-    published = Report.objects.restrict(request.user, Action.VIEW).only("pk", "year", "month", "created")
+    published = Report.objects.restrict(request.user, Action.VIEW).only("pk", "year", "month", "issued_on")
+    can_publish = report_publisher(request.user)
     return render(
         request,
         "stats/report.html",
@@ -64,7 +66,8 @@ def report(request):
             "scope_label": _scope_label(request.user),
             "published": published,
             "this_published": published.filter(year=year, month=month).first(),
-            "can_publish": report_publisher(request.user),
+            "can_publish": can_publish,
+            "publish_form": ReportPublishForm(today=documents.local_day(timezone.now())) if can_publish else None,
             "kinds": list(documents.WRITERS),
         },
     )
@@ -83,11 +86,17 @@ def report_publish(request):
     year, month = _month(request)
     if not report_publisher(request.user):
         raise PermissionDenied
+    back = f"{reverse('stats:report')}?month={year}-{month:02d}"
+    form = ReportPublishForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            messages.error(request, f"{form.fields[name].label}: {' '.join(errors)}")
+        return redirect(back)
     try:
-        published = reports.publish(year, month, request.user)
+        published = reports.publish(year, month, request.user, issued_on=form.cleaned_data["issued_on"])
     except reports.PublishError as error:
         messages.error(request, str(error))
-        return redirect(f"{reverse('stats:report')}?month={year}-{month:02d}")
+        return redirect(back)
     return redirect(published)
 
 

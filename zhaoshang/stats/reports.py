@@ -3,7 +3,8 @@ English, as Excel, Word and PDF (``core.documents``); published reports are froz
 
 The report of month N covers January to N (1—N月) and compares it with the same period of the previous year:
 
-- the headline paragraph (``services.headline``) and the actual-FDI sentence with its comparison figures;
+- the headline paragraph (``services.headline``: the ≥1亿 projects, the industrial ones, those of top-500, listed
+  and leading enterprises and of high-tech ones) and the actual-FDI sentence with its comparison figures;
 - 表1, the districts: ≥1亿 projects signed, their planned investment, the industrial ones, those started and
   producing, each with year-on-year change, ranked by the number signed (every district of the city is listed,
   also those with nothing to report);
@@ -12,11 +13,16 @@ The report of month N covers January to N (1—N月) and compares it with the sa
   month N (by their stage dates, so a past month's report is reproduced as it was);
 - 表7, the chains: ≥1亿 projects signed and their planned investment by chain, with shares.
 
+Amounts are rounded one by one, each to the decimals the report shows (亿元 to one), the way statistics offices
+publish them: a district's amount is the same in every report and on the dashboard. Where the rounded rows of a
+table do not add up to its rounded total, the table says so in a note (``rounding_note``) — and only there.
+
 Official documents leave the owning team's hands, so a confidential project is listed without its name and
 investor ("保密项目"); its figures count like any other.
 
 A published report keeps both languages' documents and the records behind the headline figures as they were
-(``Report``); the live report moves on with the records.
+(``Report``), and is dated its date of issue, set by the publisher when publishing (the day of publishing unless
+changed); the live report is dated the day it is computed and moves on with the records.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhaoshang.core.documents import Document, Section, Table
+from zhaoshang.core.documents import Document, Section, Table, local_day
 from zhaoshang.core.permissions import user_scope
 
 from .metrics import LARGE, SOURCES, city_wide, get_metric
@@ -75,6 +81,28 @@ def amount(wan) -> object:
 
 def amount_unit() -> str:
     return _("billion yuan") if english() else "亿元"
+
+
+def joined(*parts: str) -> str:
+    """Sentences of one note: side by side in Chinese, a space between them in English."""
+    return (" " if english() else "").join(part for part in parts if part)
+
+
+def rounding_note(rows: list[list], total: list, columns: tuple[int, ...]) -> str:
+    """The note a table carries when its rows' rounded amounts (``columns``) do not add up to its rounded total;
+    "" when they do."""
+    for index in columns:
+        added = sum((row[index] for row in rows if row[index] is not None), Decimal(0))
+        if total[index] is not None and added != total[index]:
+            return _(
+                "Amounts are rounded one by one: the rows add up to %(rows)s %(unit)s, the total is %(total)s %(unit)s."
+            ) % {"rows": added, "total": total[index], "unit": amount_unit()}
+    return ""
+
+
+def dated(day: date) -> str:
+    """A report's date as it is printed under its title: 2025年12月5日, 2025-12-05 in English."""
+    return day.isoformat() if english() else f"{day.year}年{day.month}月{day.day}日"
 
 
 def city_name() -> str:
@@ -200,7 +228,9 @@ def _district_table(period: Period, user, figures) -> Table:
 
     by_metric = {key: {g.key: g for g in figures[key].groups} for key in DISTRICT_METRICS}
     signed = figures["large_signed"]
-    keys = [g.key for g in signed.groups]
+    # every district with a figure in any column (one may have started projects and signed none), so that each
+    # column's rows add up to its total
+    keys = list(dict.fromkeys(key for metric in DISTRICT_METRICS for key in by_metric[metric]))
     if user is None or city_wide(user_scope(user)):
         city = settings.ZHAOSHANG_CITY_ADCODE
         districts = Region.objects.filter(level=RegionLevel.DISTRICT, adcode__startswith=city[:4]).order_by("adcode")
@@ -262,9 +292,12 @@ def _district_table(period: Period, user, figures) -> Table:
         ],
         rows=rows,
         total=total,
-        note=_(
-            "Signed projects count by signing date, started ones by construction start, producing ones by "
-            "production start; ranked by the number signed."
+        note=joined(
+            _(
+                "Signed projects count by signing date, started ones by construction start, producing ones by "
+                "production start; ranked by the number signed."
+            ),
+            rounding_note(rows, total, (3,)),
         ),
         sheet=_("Table 1 Districts"),
     )
@@ -352,6 +385,7 @@ def _chain_table(period: Period, figures) -> Table:
         ],
         rows=rows,
         total=total,
+        note=rounding_note(rows, total, (3,)),
         sheet=_("Table 7 Chains"),
     )
 
@@ -370,10 +404,13 @@ def fdi_sentence(period: Period, user=None) -> str:
     return text + (f"（{'；'.join(extra)}）" if extra else "") + "。"
 
 
-def monthly_report(year: int, month: int, user=None, today: date | None = None) -> Document:
-    """The report of one month for a user's scope (None: the city), in the active language."""
+def monthly_report(
+    year: int, month: int, user=None, today: date | None = None, issued_on: date | None = None
+) -> Document:
+    """The report of one month for a user's scope (None: the city), in the active language, computed ``today``
+    and dated ``issued_on`` (its date of issue when published; the day it is computed otherwise)."""
     period = Period.cumulative(year, month)
-    today = today or timezone.localdate()
+    today = today or local_day(timezone.now())
     en = english()
     figures = compute(DISTRICT_METRICS, period, user, group="district", links=False)
     chains = compute(CHAIN_METRICS, period, user, group="chain", links=False)
@@ -427,7 +464,7 @@ def monthly_report(year: int, month: int, user=None, today: date | None = None) 
         title=_("%(place)s investment promotion report") % {"place": city_name()},
         issue=_("%(year)s, No. %(number)s") % {"year": year, "number": month},
         issuer=issuer_name(),
-        dated=today.isoformat() if en else f"{today.year}年{today.month}月{today.day}日",
+        dated=dated(issued_on or today),
         lead=lead,
         sections=[
             Section(_("1. Districts"), tables=[_district_table(period, user, figures)]),
@@ -461,9 +498,25 @@ def last_complete_month(today: date) -> tuple[int, int]:
     return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
 
 
-def publish(year: int, month: int, user, today: date | None = None):
+def check_issue_date(year: int, month: int, issued_on: date, today: date) -> None:
+    """A report is issued after the month it reports on is over, and not later than the day it is published."""
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    if issued_on < after:
+        raise PublishError(
+            _("Date of issue: the report of a month is issued once the month is over, on %(day)s or later.")
+            % {"day": after.isoformat()}
+        )
+    if issued_on > today:
+        raise PublishError(
+            _("Date of issue: a report is published on or after its date of issue, not before (today is %(day)s).")
+            % {"day": today.isoformat()}
+        )
+
+
+def publish(year: int, month: int, user, today: date | None = None, issued_on: date | None = None):
     """Freeze the city's report of ``year``-``month``: both languages' documents and the projects behind the
-    headline figures, as they are now. Only a finished month, once; by a publisher (``report_publisher``)."""
+    headline figures, as they are now, dated ``issued_on`` (default: today, in ``TIME_ZONE``). Only a finished
+    month, once; by a publisher (``report_publisher``)."""
     from django.core.exceptions import PermissionDenied
     from django.db import IntegrityError, transaction
 
@@ -473,19 +526,23 @@ def publish(year: int, month: int, user, today: date | None = None):
 
     if not report_publisher(user):
         raise PermissionDenied
-    today = today or timezone.localdate()
+    today = today or local_day(timezone.now())
+    issued_on = issued_on or today
     if (year, month) > last_complete_month(today):
         raise PublishError(_("Only a month that is over can be published."))
     if Report.objects.filter(year=year, month=month).exists():
         raise PublishError(_("The report of this month has been published already."))
+    check_issue_date(year, month, issued_on, today)
     content = {}
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            content[language] = to_data(monthly_report(year, month, None, today))
+            content[language] = to_data(monthly_report(year, month, None, today, issued_on))
     records = headline_records(Period.cumulative(year, month))
     try:
         with transaction.atomic():
-            return Report.objects.create(year=year, month=month, content=content, records=records, published_by=user)
+            return Report.objects.create(
+                year=year, month=month, issued_on=issued_on, content=content, records=records, published_by=user
+            )
     except IntegrityError:
         raise PublishError(_("The report of this month has been published already.")) from None
 
@@ -499,9 +556,12 @@ def frozen_document(report) -> Document:
 
 
 def frozen_records(report) -> list[dict]:
-    """The headline figures of a published report with the projects each counted, as they were when published."""
+    """The headline figures of a published report with the projects each counted, as they were when published
+    (a report published before a figure joined the headline has none kept for it: the figure is left out)."""
     figures = []
     for key in HEADLINE_METRICS:
+        if key not in report.records:
+            continue
         metric = get_metric(key)
         rows = [ProjectRow.from_data(data) for data in report.records.get(key, [])]
         if metric.sum_of:

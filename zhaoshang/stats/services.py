@@ -294,20 +294,26 @@ HEADLINE_METRICS = (
     "large_signed_investment",
     "large_industrial_signed",
     "large_industrial_signed_investment",
+    "large_leading_signed",
+    "large_high_tech_signed",
 )
 
 
 def headline(period: Period, user=None) -> dict[str, str]:
-    """The headline paragraph of the monthly report, written from the figures in Chinese and English:
+    """The headline paragraph of the monthly report, written from the figures in Chinese and English, in the
+    city's published form — the ≥1亿 projects and the industrial ones among them, then the projects of large and
+    of high-tech enterprises:
 
     1—11月，全市引进投资亿元以上项目255个，同比增长14.9%；计划投资额1565.5亿元，增长18.1%。其中，工业项目238个，
-    增长16.1%；计划投资额1293.2亿元，增长27.2%。
+    增长16.1%；计划投资额1293.2亿元，增长27.2%。世界500强、中国500强、中国制造业500强、上市公司及行业龙头企业
+    投资项目31个；高新技术企业投资项目107个，占亿元以上项目的42.0%。
 
     Amounts in 亿元 with one decimal; a decrease reads 下降x.x%, no change 持平, a zero base of the previous year
-    "—". ``user`` None: the whole city; otherwise the user's scope, named accordingly.
+    "—". ``user`` None: the whole city; otherwise the user's scope, named accordingly. One query (the six figures
+    count by signing date) and one for the comparison figures.
     """
     figures = compute(HEADLINE_METRICS, period, user, links=False)
-    large, large_inv, industrial, industrial_inv = (figures[k] for k in HEADLINE_METRICS)
+    large, large_inv, industrial, industrial_inv = (figures[k] for k in HEADLINE_METRICS[:4])
     place_zh, place_en = scope_name(user)
     if large.yoy is None:
         first_zh = NO_FIGURE
@@ -330,6 +336,30 @@ def headline(period: Period, user=None) -> dict[str, str]:
         f"Of these, {industrial.value} {industrial_en} industrial, {change_en(industrial.yoy)}, "
         f"with planned investment of {billion(industrial_inv.value)} billion yuan, "
         f"{change_en(industrial_inv.yoy)}."
+    )
+    enterprises = enterprise_sentence(figures["large_leading_signed"], figures["large_high_tech_signed"])
+    return {"zh": zh + enterprises["zh"], "en": f"{en} {enterprises['en']}"}
+
+
+def enterprise_sentence(leading: Figure, high_tech: Figure) -> dict[str, str]:
+    """The headline's second sentence: the ≥1亿 projects of top-500, listed and leading enterprises
+    (``metrics.LEADING_TAGS``), and those of high-tech enterprises with their share of all ≥1亿 projects (left out
+    when there are none to share):
+
+    世界500强、中国500强、中国制造业500强、上市公司及行业龙头企业投资项目31个；高新技术企业投资项目107个，
+    占亿元以上项目的42.0%。
+    """
+    share_zh = "" if high_tech.share is None else f"，占亿元以上项目的{high_tech.share}%"
+    zh = (
+        f"世界500强、中国500强、中国制造业500强、上市公司及行业龙头企业投资项目{leading.value}个；"
+        f"高新技术企业投资项目{high_tech.value}个{share_zh}。"
+    )
+    verb = "was" if leading.value == 1 else "were"
+    share_en = "" if high_tech.share is None else f" ({high_tech.share}% of them)"
+    en = (
+        f"Of all projects of 100 million yuan or more, {leading.value} {verb} by Fortune Global 500, China Top 500, "
+        f"China Manufacturing Top 500, listed or industry-leading enterprises, and {high_tech.value} by high-tech "
+        f"enterprises{share_en}."
     )
     return {"zh": zh, "en": en}
 

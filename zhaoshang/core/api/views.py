@@ -39,8 +39,10 @@ class RestrictedViewSetMixin:
         """Records read are shown with the personal data the caller may not read masked (core.personal)."""
         if args and self.request.method in ("GET", "HEAD", "OPTIONS") and args[0] is not None:
             records = args[0]
-            shown = personal.mask(records, self.request.user) if kwargs.get("many") else personal.mask_one(
-                records, self.request.user
+            shown = (
+                personal.mask(records, self.request.user)
+                if kwargs.get("many")
+                else personal.mask_one(records, self.request.user)
             )
             args = (shown, *args[1:])
         return super().get_serializer(*args, **kwargs)

@@ -23,6 +23,7 @@ from zhaoshang.core.documents import (
     to_pdf,
     to_xlsx,
 )
+from zhaoshang.core.testing import pdf_fonts
 
 LEAD = "1—11月，全市引进投资亿元以上项目255个，同比增长14.9%；计划投资额1565.5亿元，增长18.1%。"
 
@@ -102,6 +103,12 @@ def test_the_pdf_holds_the_chinese_text_and_the_figures():
     ):
         assert expected in text
     assert reader.metadata.title == "江门市招商引资工作通报"
+
+
+def test_the_pdf_embeds_every_font_it_uses_for_chinese_and_latin_text_alike():
+    """A reader without Chinese fonts (or without Helvetica) sees the same pages: the file carries the glyphs."""
+    fonts = pdf_fonts(to_pdf(report()))
+    assert fonts and all(fonts.values()), fonts
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "docx", "pdf"])

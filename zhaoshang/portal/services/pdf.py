@@ -8,10 +8,10 @@ import segno
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
 from zhaoshang.core.documents import local_day
-from zhaoshang.core.pdf import NumberedCanvas, grid, register_fonts, rich
+from zhaoshang.core.pdf import NumberedCanvas, grid, rich, table
 from zhaoshang.core.pdf import styles as pdf_styles
 
 from .matching import FITS, PARTIAL, SHORT, Needs, proposal_guides, proposal_sites
@@ -28,7 +28,6 @@ def _qr_image(url: str, size: float = 32 * mm) -> Image:
 
 def proposal_pdf(proposal, url: str) -> bytes:
     """The proposal as PDF bytes, in the active language; ``url`` is the proposal page's absolute address."""
-    register_fonts()
     styles = pdf_styles()
     sites = proposal_sites(proposal)
     guides = proposal_guides(sites)
@@ -42,7 +41,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
         Paragraph(rich(_("Saved on %(day)s") % {"day": local_day(proposal.created).isoformat()}), styles["small"]),
         Paragraph(rich(_("Online, with map and inquiry form: %(url)s") % {"url": url}), styles["small"]),
     ]
-    top = Table([[heading, _qr_image(url)]], colWidths=[width - 36 * mm, 36 * mm], hAlign="LEFT")
+    top = table([[heading, _qr_image(url)]], colWidths=[width - 36 * mm, 36 * mm], hAlign="LEFT")
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
     story.append(top)
 

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from zhaoshang.core.testing import pdf_fonts
 from zhaoshang.geo.choices import Availability
 from zhaoshang.geo.tests.factories import CarrierFactory, stale_date
 from zhaoshang.industry.choices import ProjectType
@@ -221,6 +222,27 @@ def test_a_proposal_saved_late_in_the_utc_evening_is_dated_the_next_day_on_its_p
 
     assert "2026-12-07" in page and "2026-12-06" not in page
     assert "2026-12-07" in pdf and "2026-12-06" not in pdf
+
+
+def test_the_chinese_pdf_prints_the_labels_of_the_site_facts_as_text(sites, investor):
+    proposal = save(investor)
+
+    text = pdf_text(investor.get(reverse("portal:proposal-pdf", args=[proposal.token]), HTTP_ACCEPT_LANGUAGE="zh-hans"))
+
+    for label in ("用地面积（亩）", "供电容量（kVA）", "投资需求", "载体", "评分项", "评估", "联系方式"):
+        assert label in text, label
+    assert "■" not in text
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_font_of_the_pdf_is_embedded_in_it(sites, guide, investor, language):
+    """The file carries the glyphs it prints: it reads the same on a machine without any Chinese font."""
+    proposal = save(investor, title="电池项目选址方案")
+
+    response = investor.get(reverse("portal:proposal-pdf", args=[proposal.token]), HTTP_ACCEPT_LANGUAGE=language)
+
+    fonts = pdf_fonts(response.content)
+    assert fonts and all(fonts.values()), fonts
 
 
 def test_the_pdf_embeds_the_qr_code_of_the_proposal(sites, investor):

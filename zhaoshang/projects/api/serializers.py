@@ -291,6 +291,26 @@ class ClaimSerializer(serializers.Serializer):
     stage = serializers.CharField()
 
 
+class LookupQuerySerializer(serializers.Serializer):
+    search = serializers.CharField(
+        min_length=services.LOOKUP_MIN_LENGTH,
+        help_text=_("Part of the enterprise's name or its credit code, at least two characters."),
+    )
+
+
+class LookupRowSerializer(serializers.Serializer):
+    """A project seen through the look-up: that it exists, its stage and owning team."""
+
+    project = serializers.IntegerField(source="project_id")
+    enterprise_name = serializers.CharField()
+    enterprise_uscc = serializers.CharField()
+    stage = serializers.CharField()
+    stage_label = serializers.CharField()
+    owner_team = serializers.IntegerField(source="team_id")
+    owner_team_name = serializers.CharField(source="team_name")
+    readable = serializers.BooleanField(help_text=_("Whether the caller may open the project."))
+
+
 class DuplicateGroupSerializer(serializers.Serializer):
     kind = serializers.CharField()
     key = serializers.CharField()

@@ -24,6 +24,8 @@ from .serializers import (
     ActivitySerializer,
     CorrectDateSerializer,
     DuplicateGroupSerializer,
+    LookupQuerySerializer,
+    LookupRowSerializer,
     ProjectSerializer,
     SpeedQuerySerializer,
     SpeedSerializer,
@@ -112,6 +114,23 @@ class ProjectViewSet(RestrictedModelViewSet):
         queryset = ProjectFilterSet(request.query_params, queryset=self.get_queryset(), request=request).qs
         figures = services.speed_figures(queryset, data["start"], data["end"], data.get("group_by"))
         return Response(SpeedSerializer(figures).data)
+
+    @extend_schema(
+        parameters=[LookupQuerySerializer],
+        responses={200: LookupRowSerializer(many=True)},
+        summary="Look up projects on an enterprise",
+        description=(
+            "Is another team already on it? The projects on enterprises whose name or credit code matches "
+            "``search`` (at least two characters) that the caller may look up — every project that is not "
+            "confidential — with their stage and owning team only; ``readable`` tells which the caller may open."
+        ),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def lookup(self, request):
+        params = LookupQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows = services.lookup(request.user, params.validated_data["search"])
+        return Response(LookupRowSerializer(rows, many=True).data)
 
     @extend_schema(responses={200: DuplicateGroupSerializer(many=True)}, summary="Duplicate claims")
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)

@@ -139,22 +139,21 @@ def test_activities_are_added_only_to_projects_the_caller_may_change(project, of
     assert refused.status_code == 400 and "project" in refused.json()
     assert added.status_code == 201
     assert Activity.objects.get().created_by == officer_a
-    listed = api_for(officer_b).get(f"/api/projects/activities/?project={project.pk}").json()["results"]
-    assert [a["summary"] for a in listed] == ["电话沟通用地需求"]  # a non-confidential project's log is readable
+    # another team's project is not theirs to read, even when not confidential: its log stays with its team
+    assert api_for(officer_b).get(f"/api/projects/activities/?project={project.pk}").status_code == 400
+    listed = api_for(officer_a).get(f"/api/projects/activities/?project={project.pk}").json()["results"]
+    assert [a["summary"] for a in listed] == ["电话沟通用地需求"]
 
 
 def test_the_speed_endpoint_gives_the_figures_of_the_projects_the_caller_sees(officer_b, outpost_a, api_for):
+    """officer_b supports the first project and reads it; the second, another team's, is not theirs to count."""
     start = date(2025, 1, 1)
-    ProjectFactory(
+    supported = ProjectFactory(
         owner_team=outpost_a, stage=Stage.LAND, lead_on=start, signed_on=start, land_on=start + timedelta(days=40)
     )
+    supported.supporting_teams.add(officer_b.memberships.get().team)
     ProjectFactory(
-        owner_team=outpost_a,
-        stage=Stage.LAND,
-        lead_on=start,
-        signed_on=start,
-        land_on=start + timedelta(days=60),
-        confidential=True,
+        owner_team=outpost_a, stage=Stage.LAND, lead_on=start, signed_on=start, land_on=start + timedelta(days=60)
     )
 
     response = api_for(officer_b).get(f"{LIST}speed/?start=2025-01-01&end=2025-12-31&group_by=team")

@@ -1,8 +1,9 @@
 """Who sees and who changes a project, on the pages and through the API.
 
-Non-confidential projects are read by all staff; a confidential one only by its owning and supporting teams,
-the district bureau of its district, the centre and the leaders — anyone else gets 404. Changing needs a
-writing role in the owning or a supporting team, the district bureau or the centre; leaders only read.
+A project is read by its owning and supporting teams, the district bureau of its district, the centre and the
+leaders — anyone else gets 404 and may only look it up (that it exists, its stage and team), unless it is
+confidential. Changing needs a writing role in the owning or a supporting team, the district bureau or the
+centre; leaders only read. The whole table: docs/access.md and the permission matrix test.
 """
 
 import pytest
@@ -61,12 +62,13 @@ def test_an_officer_of_another_team_gets_404_for_a_confidential_project(secret, 
     assert not Project.objects.restrict(officer_b).filter(pk=secret.pk).exists()
 
 
-def test_a_confidential_project_is_missing_from_other_teams_lists(secret, open_project, officer_b, client_for, api_for):
-    listed = client_for(officer_b).get(reverse("projects:project-list"))
-    assert "公开照明项目" in listed.content.decode()
-    assert "保密动力电池项目" not in listed.content.decode()
-    names = [p["name"] for p in api_for(officer_b).get("/api/projects/").json()["results"]]
-    assert names == ["公开照明项目"]
+def test_other_teams_projects_are_missing_from_their_lists(secret, open_project, officer_b, client_for, api_for):
+    mine = ProjectFactory(name="本队项目", owner_team=officer_b.memberships.get().team, owner=officer_b)
+    listed = client_for(officer_b).get(reverse("projects:project-list")).content.decode()
+    assert "本队项目" in listed
+    assert "公开照明项目" not in listed and "保密动力电池项目" not in listed
+    names = [p["id"] for p in api_for(officer_b).get("/api/projects/").json()["results"]]
+    assert names == [mine.pk]
 
 
 def test_the_records_of_a_confidential_project_are_hidden_from_other_teams(secret, officer_b, api_for):
@@ -99,8 +101,24 @@ def test_another_district_bureau_does_not_see_a_confidential_project(secret, cli
 # --- reading and changing ----------------------------------------------------------------------------------------
 
 
-def test_other_teams_read_a_non_confidential_project_but_cannot_change_it(open_project, officer_b, client_for, api_for):
+def test_other_teams_neither_read_nor_change_a_non_confidential_project(open_project, officer_b, client_for, api_for):
     client = client_for(officer_b)
+    assert client.get(page(open_project)).status_code == 404
+    assert client.get(reverse("projects:project-edit", args=[open_project.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("projects:project-transition", args=[open_project.pk]),
+            {"to_stage": "contact", "happened_on": "2026-01-05"},
+        ).status_code
+        == 404
+    )
+    assert api_for(officer_b).patch(api(open_project), {"name": "改名", "version": 1}, format="json").status_code == 404
+    open_project.refresh_from_db()
+    assert open_project.name == "公开照明项目"
+
+
+def test_a_reader_who_may_not_change_gets_403(open_project, reviewer, client_for, api_for):
+    client = client_for(reviewer)
     response = client.get(page(open_project))
     assert response.status_code == 200
     assert 'data-testid="read-only"' in response.content.decode()
@@ -113,7 +131,7 @@ def test_other_teams_read_a_non_confidential_project_but_cannot_change_it(open_p
         == 403
     )
     assert client.get(reverse("projects:activity-add", args=[open_project.pk])).status_code == 403
-    assert api_for(officer_b).patch(api(open_project), {"name": "改名", "version": 1}, format="json").status_code == 403
+    assert api_for(reviewer).patch(api(open_project), {"name": "改名", "version": 1}, format="json").status_code == 403
 
 
 def test_a_leader_reads_but_cannot_edit(secret, leader, client_for, api_for):

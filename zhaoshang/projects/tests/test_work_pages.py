@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.models import Membership
 from zhaoshang.core.notifications import notify
 from zhaoshang.projects import services
 from zhaoshang.projects.choices import Stage, StallRule
@@ -41,14 +43,16 @@ def test_the_board_shows_only_projects_the_user_may_see_and_never_another_teams_
     officer_a, outpost_a, outpost_b, client_for
 ):
     ProjectFactory(name="本队项目", owner_team=outpost_a)
+    ProjectFactory(name="他队支持项目", owner_team=outpost_b).supporting_teams.add(outpost_a)
     ProjectFactory(name="他队公开项目", owner_team=outpost_b)
     ProjectFactory(name="他队保密项目", owner_team=outpost_b, confidential=True)
 
     response = client_for(officer_a).get(BOARD)
 
     assert response.status_code == 200
-    assert board_cards(response) == {"本队项目", "他队公开项目"}
+    assert board_cards(response) == {"本队项目", "他队支持项目"}
     assert "他队保密项目" not in response.content.decode()
+    assert "他队公开项目" not in response.content.decode()
 
 
 def test_the_board_puts_each_project_in_the_column_of_its_stage_with_its_badges(officer_a, outpost_a, client_for):
@@ -79,6 +83,8 @@ def test_the_board_filters_like_the_list(officer_a, outpost_a, client_for):
 def test_cards_the_user_may_not_change_have_no_move_control(officer_a, outpost_a, outpost_b, client_for):
     ProjectFactory(name="本队项目", owner_team=outpost_a)
     ProjectFactory(name="他队项目", owner_team=outpost_b)
+    # officer_a also sits in outpost_b with a read-only role: it reads that team's projects, it does not move them
+    Membership.objects.create(user=officer_a, team=outpost_b, role=Role.REVIEWER)
 
     response = client_for(officer_a).get(BOARD)
 
@@ -92,9 +98,12 @@ def test_a_move_from_the_board_by_a_user_without_the_right_is_refused_and_change
 ):
     project = ProjectFactory(name="他队项目", owner_team=outpost_b)
 
-    response = client_for(officer_a).post(
-        transition_url(project), {"board": "1", "to_stage": Stage.NEGOTIATION, "happened_on": today()}, **HTMX
-    )
+    move = {"board": "1", "to_stage": Stage.NEGOTIATION, "happened_on": today()}
+
+    # another team's project is not found; once the user reads it (a read-only role there), the move is forbidden
+    assert client_for(officer_a).post(transition_url(project), move, **HTMX).status_code == 404
+    Membership.objects.create(user=officer_a, team=outpost_b, role=Role.REVIEWER)
+    response = client_for(officer_a).post(transition_url(project), move, **HTMX)
 
     assert response.status_code == 403
     assert Project.objects.get(pk=project.pk).stage == Stage.LEAD
@@ -221,13 +230,22 @@ def test_my_work_is_in_the_navigation_and_on_the_home_page(officer_a, client_for
 # --- speed ------------------------------------------------------------------------------------------------------
 
 
+def supported(project, team):
+    """``project`` with ``team`` among its supporting teams (which read it)."""
+    project.supporting_teams.add(team)
+    return project
+
+
 @pytest.fixture
 def signed_projects(outpost_a, outpost_b):
     start = date(today().year, 1, 1)
     return [
         ProjectFactory(name="甲", owner_team=outpost_a, stage=Stage.SIGNED, lead_on=start, signed_on=start),
-        ProjectFactory(
-            name="乙", owner_team=outpost_b, stage=Stage.SIGNED, lead_on=start - timedelta(days=30), signed_on=start
+        supported(
+            ProjectFactory(
+                name="乙", owner_team=outpost_b, stage=Stage.SIGNED, lead_on=start - timedelta(days=30), signed_on=start
+            ),
+            outpost_a,
         ),
         ProjectFactory(
             name="丙",
@@ -249,7 +267,7 @@ def test_the_speed_page_shows_the_figures_of_the_projects_the_user_may_see_for_t
     expected = services.speed_figures(Project.objects.restrict(officer_a), start, today())
     shown = response.context["figures"]
     assert shown["intervals"][0]["overall"] == expected["intervals"][0]["overall"]
-    assert shown["intervals"][0]["overall"]["count"] == 2  # the confidential one of another team is not counted
+    assert shown["intervals"][0]["overall"]["count"] == 2  # another team's project the user does not read is not
     assert shown["intervals"][0]["overall"]["median"] == 15
     assert 'data-testid="speed-count">2<' in response.content.decode()
 

@@ -209,8 +209,10 @@ class EventProject(BaseModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
-        if action == Action.VIEW:  # a project on the list is seen by those who may see the project
-            return project_scope_q(scope, action, outer="project_id", prefix="project__")
+        if action == Action.VIEW:
+            # A ceremony's list is announced: whoever sees the event reads its projects' names, investors and
+            # amounts, except a confidential project, which only those who read it see (Action.LOOKUP).
+            return project_scope_q(scope, Action.LOOKUP, outer="project_id", prefix="project__")
         return event_scope_q(scope, action, prefix="event__")
 
     @classmethod

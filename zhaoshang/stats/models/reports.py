@@ -21,11 +21,18 @@ def report_publisher(user) -> bool:
 
 
 class Report(BaseModel):
-    """The city's report of one month as published: both languages' documents (``core.documents.to_data``) and,
-    per headline figure, the projects it counted. Records changed afterwards do not change it."""
+    """The city's report of one month as published: both languages' documents (``core.documents.to_data``, dated
+    ``issued_on``) and, per headline figure, the projects it counted. Records changed afterwards do not change it."""
 
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"))
+    issued_on = models.DateField(
+        _("date of issue"),
+        editable=False,
+        help_text=_(
+            "The date the report bears: set by the publisher when publishing (default: the day of publishing)."
+        ),
+    )
     content = models.JSONField(_("content"), default=dict, editable=False)
     records = models.JSONField(_("records behind the figures"), default=dict, editable=False)
     published_by = models.ForeignKey(

@@ -144,11 +144,15 @@ def test_the_drill_down_lists_exactly_the_records_behind_a_figure(pipeline):
 HEADLINE_ZH = (
     "1—11月，全市引进投资亿元以上项目3个，同比增长50.0%；计划投资额4.7亿元，增长17.5%。"
     "其中，工业项目2个，持平；计划投资额3.5亿元，下降12.5%。"
+    "世界500强、中国500强、中国制造业500强、上市公司及行业龙头企业投资项目1个；"
+    "高新技术企业投资项目2个，占亿元以上项目的66.7%。"
 )
 HEADLINE_EN = (
     "In January–November, the city attracted 3 projects of 100 million yuan or more, up 50.0% year on year, "
     "with planned investment of 0.47 billion yuan, up 17.5%. Of these, 2 were industrial, unchanged, "
-    "with planned investment of 0.35 billion yuan, down 12.5%."
+    "with planned investment of 0.35 billion yuan, down 12.5%. Of all projects of 100 million yuan or more, 1 was "
+    "by Fortune Global 500, China Top 500, China Manufacturing Top 500, listed or industry-leading enterprises, "
+    "and 2 by high-tech enterprises (66.7% of them)."
 )
 
 
@@ -162,6 +166,8 @@ def test_the_headline_of_a_period_without_a_previous_year_shows_dashes(pipeline)
     text = services.headline(Period.month(2025, 6))
     assert text["zh"] == (
         "6月，全市引进投资亿元以上项目1个，—；计划投资额1.5亿元，—。其中，工业项目1个，—；计划投资额1.5亿元，—。"
+        "世界500强、中国500强、中国制造业500强、上市公司及行业龙头企业投资项目0个；"
+        "高新技术企业投资项目0个，占亿元以上项目的0.0%。"
     )
 
 
@@ -189,7 +195,7 @@ def test_headline_figures_take_one_aggregate_query_and_a_ranking_one_more_for_na
     pipeline, django_assert_max_num_queries
 ):
     period = Period.cumulative(2025, 11)
-    with django_assert_max_num_queries(2):  # the four figures with last year's, and the comparison figures
+    with django_assert_max_num_queries(2):  # the six figures with last year's, and the comparison figures
         services.headline(period)
     with django_assert_max_num_queries(3):  # the grouped figures, the district names, the comparison figures
         services.figure("large_signed_investment", period, group="district")

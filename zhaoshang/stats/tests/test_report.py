@@ -1,7 +1,7 @@
 """The monthly report: its tables from hand-made records, the files opened again, publishing and freezing, scope."""
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from docx import Document as WordDocument
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from zhaoshang.core.testing import pdf_fonts
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.choices import ProjectType
 from zhaoshang.industry.tests.factories import ChainFactory, EnterpriseFactory
@@ -147,6 +149,45 @@ def test_the_excel_and_word_files_open_again_with_the_figures(records, leader, c
 
     pdf = client.get(reverse("stats:report-download", args=["pdf"]), {"month": "2025-11"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def pdf_text(data: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace("\n", "")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_report_pdf_embeds_every_font_it_uses_and_holds_the_chinese_text(
+    records, leader, centre_officer, client_for, language
+):
+    client = client_for(leader)
+    month = {"month": "2025-11"}
+    live = client.get(reverse("stats:report-download", args=["pdf"]), month, HTTP_ACCEPT_LANGUAGE=language)
+    published = reports.publish(2025, 11, centre_officer, TODAY)
+    frozen = client.get(
+        reverse("stats:report-published-download", args=[published.pk, "pdf"]), HTTP_ACCEPT_LANGUAGE=language
+    )
+
+    for data in (live.content, frozen.content):
+        fonts = pdf_fonts(data)
+        assert fonts and all(fonts.values()), fonts
+        assert "电池大项目" in pdf_text(data)
+    if language == "zh-hans":
+        assert "江门市招商引资工作通报" in pdf_text(live.content) and "合计" in pdf_text(live.content)
+
+
+def test_the_report_pdf_is_dated_with_the_day_in_the_configured_time_zone(records, leader, client_for, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    client = client_for(leader)
+    # 20:00 UTC on 5 December 2025 is 04:00 on 6 December in Shanghai
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.utils.timezone.now", lambda: datetime(2025, 12, 5, 20, 0, tzinfo=UTC))
+        chinese = client.get(reverse("stats:report-download", args=["pdf"]), {"month": "2025-11"})
+        english = client.get(
+            reverse("stats:report-download", args=["pdf"]), {"month": "2025-11"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+    assert "2025年12月6日" in pdf_text(chinese.content) and "2025年12月5日" not in pdf_text(chinese.content)
+    assert "2025-12-06" in pdf_text(english.content) and "2025-12-05" not in pdf_text(english.content)
 
 
 def test_a_published_report_stays_as_it_was_when_the_records_change(records, centre_officer, client_for):
