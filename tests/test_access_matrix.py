@@ -61,10 +61,6 @@ DELETABLE = {
     if endpoint.kind == DELETE or (endpoint.api and "delete" in endpoint.methods)
 }
 
-# The look-up page and API arrive with the look-up branch: until they are routed, their cases are expected to fail.
-LOOKUP_PENDING = pytest.mark.xfail(reason="look-up endpoint arrives with the look-up branch", strict=False)
-LOOKUP_NAMES = ("projects:lookup", "api:project-lookup")
-
 # What a list shows of each reference record, when not its str() (where a page cuts or composes it).
 MARKERS = {
     "industry.IndustryCode": lambda obj: obj.name,
@@ -142,7 +138,7 @@ def test_every_model_with_restrict_has_a_row_in_the_table():
 def test_every_page_and_api_endpoint_is_mapped_to_a_model_or_exempt():
     assert WALK.unmapped == [], "map these URLs in core.testing.EXPLICIT (model, kind) or exempt them with a reason"
     names = {endpoint.name for endpoint in WALK.endpoints} | set(WALK.exempt)
-    stale = (set(EXPLICIT) | set(EXEMPT)) - names - set(LOOKUP_NAMES)
+    stale = (set(EXPLICIT) | set(EXEMPT)) - names
     assert stale == set(), "core.testing maps or exempts URLs that no longer exist"
     assert all(reason.strip() for reason in EXEMPT.values())
 
@@ -229,14 +225,7 @@ def _url(endpoint, w, row, query=None):
 
 
 def _cases():
-    routed = {endpoint.name for endpoint in WALK.endpoints}
-    for endpoint in WALK.endpoints:
-        if endpoint.kind != HISTORY:
-            marks = [LOOKUP_PENDING] if endpoint.name in LOOKUP_NAMES else []
-            yield pytest.param(endpoint, id=endpoint.name, marks=marks)
-    for name in LOOKUP_NAMES:
-        if name not in routed:
-            yield pytest.param(name, id=name, marks=[LOOKUP_PENDING])
+    return [pytest.param(endpoint, id=endpoint.name) for endpoint in WALK.endpoints if endpoint.kind != HISTORY]
 
 
 def _body(response) -> str:
@@ -266,11 +255,9 @@ def _state(obj):
     return row
 
 
-@pytest.mark.parametrize("endpoint", list(_cases()))
+@pytest.mark.parametrize("endpoint", _cases())
 def test_endpoint_answers_as_the_table(w, endpoint):
     """Every role asks the endpoint about every reference record it serves; all wrong answers are listed."""
-    if isinstance(endpoint, str):
-        pytest.fail(f"{endpoint} is not routed yet")
     wrong = []
     for role in ROLES:
         for row in ROWS_OF[endpoint.model]:
@@ -403,8 +390,8 @@ def _closed_to(client, endpoint, w, row, response) -> bool:
 def _lists(response, endpoint, row, obj) -> bool:
     """Whether the answer shows the record: its key among the API's objects, its name on a page or in a file (a
     look-up: its enterprise)."""
-    if endpoint.kind == LOOKUP:
-        return obj.enterprise.name in _body(response)
+    if endpoint.kind == LOOKUP:  # a row of the look-up: the enterprise's credit code (the query echoes its name)
+        return obj.enterprise.uscc in _body(response)
     if endpoint.api and response.get("Content-Type", "").startswith("application/json"):
         return _has_key(response.json(), obj)
     return _shows(response, marker(row, obj))
