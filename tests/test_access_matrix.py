@@ -246,7 +246,7 @@ def _shows(response, text) -> bool:
 
 
 def _is_login_redirect(response) -> bool:
-    return response.status_code == 302 and "login" in response["Location"]
+    return response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def _state(obj):
