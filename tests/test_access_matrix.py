@@ -90,7 +90,7 @@ def marker(row, obj) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import transaction
     from django.test import override_settings
     from rest_framework.authtoken.models import Token
@@ -99,7 +99,10 @@ def world(django_db_setup, django_db_blocker):
     from zhaoshang.industry.models import EnterpriseTag, IndustryCode
     from zhaoshang.industry.services import load_reference_data
 
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private"),  # the world's document: not left under var/
+    )
     with django_db_blocker.unblock(), fast_hasher:
         if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
             load_reference_data(IndustryCode, EnterpriseTag)
