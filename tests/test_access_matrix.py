@@ -61,16 +61,13 @@ DELETABLE = {
     if endpoint.kind == DELETE or (endpoint.api and "delete" in endpoint.methods)
 }
 
-# What a list shows of each reference record, when not its str() (where a page cuts or composes it).
+# What a list shows of each reference record, when not its name (or str() for a record without one).
 MARKERS = {
-    "industry.IndustryCode": lambda obj: obj.name,
-    "stats.ComparisonFigure": lambda obj: obj.name,
     "projects.Activity": lambda obj: obj.summary,
     "portal.Inquiry": lambda obj: obj.company,
     "stats.FDIRecord": lambda obj: obj.enterprise.name,
     "stats.EventProject": lambda obj: obj.project.name,
     "core.ImportJob": lambda obj: obj.title,
-    "geo.Region": lambda obj: obj.name,
 }
 # Query strings that bring the reference record onto the first page of a long list.
 LIST_QUERY = {
@@ -99,11 +96,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from zhaoshang.industry.models import EnterpriseTag, IndustryCode
     from zhaoshang.industry.services import load_reference_data
 
-    fast_hasher = override_settings(
+    test_settings = override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private"),  # the world's document: not left under var/
     )
-    with django_db_blocker.unblock(), fast_hasher:
+    with django_db_blocker.unblock(), test_settings:
         if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
             load_reference_data(IndustryCode, EnterpriseTag)
         with transaction.atomic():
@@ -221,7 +218,7 @@ def _key_kwargs(endpoint, w, row):
     return kwargs
 
 
-def _url(endpoint, w, row, query=None):
+def _url(endpoint, w, row):
     kwargs = _key_kwargs(endpoint, w, row)
     url = reverse(endpoint.name, kwargs=kwargs or None)
     return url, bool(kwargs)
@@ -253,9 +250,8 @@ def _is_login_redirect(response) -> bool:
 
 
 def _state(obj):
-    """What a refused write must leave as it was: the row's version (and that it still exists)."""
-    row = type(obj)._base_manager.filter(pk=obj.pk).values().first()
-    return row
+    """What a refused write must leave as it was: the record's row, every column (None once deleted)."""
+    return type(obj)._base_manager.filter(pk=obj.pk).values().first()
 
 
 @pytest.mark.parametrize("endpoint", _cases())
@@ -404,15 +400,19 @@ KEY_FIELDS = ("id", "pk", "adcode", "code", "token")
 
 
 def _has_key(data, obj) -> bool:
-    """Whether a JSON answer holds an object whose key (id, adcode, code, token) is the record's."""
-    if isinstance(data, dict):
-        for name in KEY_FIELDS:
-            if name in data and hasattr(obj, name) and str(data[name]) == str(getattr(obj, name)):
-                return True
-        return any(_has_key(value, obj) for value in data.values() if isinstance(value, dict | list))
-    if isinstance(data, list):
-        return any(_has_key(value, obj) for value in data)
-    return False
+    """Whether a JSON answer lists an object whose key (id, adcode, code, token) is the record's: the answer's own
+    objects (a page of results, a GeoJSON collection's features, one object), never the objects nested in them."""
+    if isinstance(data, dict) and "results" in data:
+        data = data["results"]
+    elif isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        data = [{**(feature.get("properties") or {}), "id": feature.get("id")} for feature in data["features"]]
+    objects = data if isinstance(data, list) else [data]
+    return any(
+        name in item and hasattr(obj, name) and str(item[name]) == str(getattr(obj, name))
+        for item in objects
+        if isinstance(item, dict)
+        for name in KEY_FIELDS
+    )
 
 
 def _refusals(letters, anonymous) -> tuple[int, ...]:
