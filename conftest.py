@@ -1,9 +1,10 @@
 """Named fixtures for the standard users every test speaks of.
 
 Two outposts (Beijing, Shanghai) with one officer each, a district bureau of
-蓬江区 (440703) with an officer, the centre with an officer, a reviewer, a
-leader and an administrator, and an anonymous investor (a client that is not
-logged in). Regions of the city (440700) are loaded from the boundary data.
+蓬江区 (440703) with an officer, an industry-chain task force and a partner
+agency with an officer each, the centre with an officer, a reviewer, a leader
+and an administrator, and an anonymous investor (a client that is not logged
+in). Regions of the city (440700) are loaded from the boundary data.
 """
 
 import pytest
@@ -101,6 +102,18 @@ def district_bureau(db):
 
 
 @pytest.fixture
+def task_force(db):
+    return TeamFactory(
+        name="新能源电池产业链专班", name_en="New-energy battery chain task force", kind=TeamKind.TASK_FORCE
+    )
+
+
+@pytest.fixture
+def partner(db):
+    return TeamFactory(name="市商务局", name_en="Municipal Bureau of Commerce", kind=TeamKind.PARTNER)
+
+
+@pytest.fixture
 def officer_a(outpost_a):
     return member(outpost_a, Role.OFFICER, username="officer_a")
 
@@ -113,6 +126,16 @@ def officer_b(outpost_b):
 @pytest.fixture
 def district_officer(district_bureau):
     return member(district_bureau, Role.OFFICER, username="district_officer")
+
+
+@pytest.fixture
+def task_force_officer(task_force):
+    return member(task_force, Role.OFFICER, username="task_force_officer")
+
+
+@pytest.fixture
+def partner_officer(partner):
+    return member(partner, Role.OFFICER, username="partner_officer")
 
 
 @pytest.fixture

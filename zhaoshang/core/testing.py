@@ -1,6 +1,32 @@
-"""Helpers shared by the tests of every app."""
+"""Helpers shared by the tests of every app.
 
+Forms sent back (``form_data``), calls at the same moment (``at_once``, ``file_database``), the fonts of a PDF
+(``pdf_fonts``), and the generic helpers of the permission tests (in the spirit of NetBox's ViewTestCases), three
+things used by the permission matrix test (tests/test_access_matrix.py) and open to any app's tests:
+
+- the access policy: the table of ``docs/access.md`` read into ``{row: {role: letters}}`` (``policy_table``);
+- the endpoints: every URL pattern of the site walked from ``get_resolver()`` and mapped to the model it serves
+  and the kind of page it is (list, detail, edit, …), or exempted with a written reason (``endpoints``);
+- the standard world: one user per role and one reference record per row of the table, owned by the owner's
+  outpost, in 蓬江区 (440703), not confidential (``build_world``).
+
+A new model with ``restrict()`` without a row in the table, or a new page or API endpoint that is neither mapped
+nor exempt, makes the matrix test fail: the next app cannot forget to say who may see it.
+"""
+
+from __future__ import annotations
+
+import re
 from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver
 
 
 def form_data(response, **changes):
@@ -114,3 +140,488 @@ def pdf_fonts(data: bytes) -> dict[str, bool]:
     for page in PdfReader(io.BytesIO(data)).pages:
         visit(page.get("/Resources"))
     return fonts
+
+
+# ---------------------------------------------------------------- the policy table
+
+POLICY_FILE = Path(settings.BASE_DIR) / "docs" / "access.md"
+
+# The columns of the table, in order: the role keys the tests speak of.
+ROLES = (
+    "owner",
+    "other",
+    "district",
+    "task_force",
+    "partner",
+    "centre",
+    "reviewer",
+    "leader",
+    "admin",
+    "anonymous",
+)
+LETTERS = frozenset("krpce")
+CONFIDENTIAL_ROW = "projects.Project (confidential)"
+_ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|(.*)\|\s*$")
+
+
+def policy_table(path: Path = POLICY_FILE) -> dict[str, dict[str, frozenset[str]]]:
+    """The table of the access policy: ``{"projects.Project": {"owner": {"r", "p", "c", "e"}, …}, …}``.
+
+    A row is a table line whose first cell is a model label in backquotes; each of the next cells holds
+    letters (``k`` look up, ``r`` read, ``p`` personal data, ``c`` change, ``e`` export) or ``-``.
+    """
+    table: dict[str, dict[str, frozenset[str]]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = _ROW.match(line.strip())
+        if not match:
+            continue
+        row, rest = match.groups()
+        cells = [cell.strip() for cell in rest.split("|")]
+        if len(cells) != len(ROLES):
+            raise ValueError(f"{path.name}:{number}: {row} has {len(cells)} cells, not {len(ROLES)}")
+        if row in table:
+            raise ValueError(f"{path.name}:{number}: {row} is in the table twice")
+        letters = {}
+        for role, cell in zip(ROLES, cells, strict=True):
+            found = frozenset() if cell == "-" else frozenset(cell)
+            if not found <= LETTERS or (cell != "-" and not cell):
+                raise ValueError(f"{path.name}:{number}: {row}/{role}: {cell!r} is not made of k r p c e or -")
+            letters[role] = found
+        table[row] = letters
+    return table
+
+
+def model_of_row(row: str):
+    return apps.get_model(row.split(" ", 1)[0])
+
+
+def restricted_models() -> list:
+    """Every installed model whose default manager has ``restrict()``."""
+    return [model for model in apps.get_models() if hasattr(model._default_manager, "restrict")]
+
+
+# ---------------------------------------------------------------- the endpoints
+
+# The kinds of endpoints. A record-less kind (list, export, lookup, create) is asked without the record's key.
+LIST, SUMMARY, DETAIL, CREATE, EDIT, DELETE, EXPORT, HISTORY, LOOKUP, IMPORT, ACTION, DOWNLOAD, PUBLIC = (
+    "list",
+    "summary",  # a page of some of the records (the user's own work, duplicates, speed): never one not readable
+    "detail",
+    "create",
+    "edit",
+    "delete",
+    "export",
+    "history",
+    "lookup",
+    "import",
+    "action",
+    "download",
+    "public",
+)
+RECORDLESS = frozenset({LIST, CREATE, EXPORT, LOOKUP, IMPORT})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One URL pattern: its name (``namespace:name``), route, the model it serves and the kind of page."""
+
+    name: str
+    route: str
+    model: str  # "app_label.Model"
+    kind: str
+    api: bool
+    methods: tuple[str, ...] = ()  # for DRF viewsets: the HTTP methods this route answers
+    parent: str = ""  # the URL's key names a record of this model (a project's contacts: projects.Project)
+
+    @property
+    def key_model(self) -> str:
+        return self.parent or self.model
+
+    def __str__(self):
+        return f"{self.name} ({self.model}, {self.kind})"
+
+
+# Function views and views whose model cannot be read from the view: URL name → (model, kind[, parent model]).
+EXPLICIT = {
+    "projects:project-export": ("projects.Project", EXPORT),
+    "projects:project-template": ("projects.Project", IMPORT),
+    "projects:project-import": ("projects.Project", IMPORT),
+    "projects:duplicates": ("projects.Project", SUMMARY),
+    "projects:lookup": ("projects.Project", LOOKUP),
+    "projects:board": ("projects.Project", LIST),
+    "projects:speed": ("projects.Project", SUMMARY),
+    "projects:board-move": ("projects.Project", ACTION),
+    "projects:project-detail": ("projects.Project", DETAIL),
+    "projects:project-transition": ("projects.Project", ACTION),
+    "projects:project-correct-date": ("projects.Project", ACTION),
+    "projects:document-download": ("projects.Document", DOWNLOAD),
+    "projects:activity-add": ("projects.Activity", CREATE, "projects.Project"),
+    "projects:milestone-add": ("projects.Milestone", CREATE, "projects.Project"),
+    "projects:contact-add": ("projects.Contact", CREATE, "projects.Project"),
+    "projects:document-add": ("projects.Document", CREATE, "projects.Project"),
+    "my-work": ("projects.Project", SUMMARY),
+    "stats:records": ("projects.Project", SUMMARY),
+    "stats:report-published": ("stats.Report", DETAIL),
+    "stats:report-published-download": ("stats.Report", DOWNLOAD),
+    "stats:fdi-template": ("stats.FDIRecord", IMPORT),
+    "stats:fdi-import": ("stats.FDIRecord", IMPORT),
+    "stats:event-add": ("stats.Event", CREATE),
+    "stats:event-detail": ("stats.Event", DETAIL),
+    "stats:event-edit": ("stats.Event", EDIT),
+    "stats:event-add-project": ("stats.EventProject", CREATE, "stats.Event"),
+    "stats:event-remove-project": ("stats.EventProject", ACTION, "stats.Event"),
+    "stats:event-record-stages": ("stats.Event", ACTION),
+    "stats:event-print": ("stats.Event", DOWNLOAD),
+    "stats:event-export": ("stats.Event", DOWNLOAD),
+    "core:object-history": ("*", HISTORY),
+    "core:import-jobs": ("core.ImportJob", LIST),
+    "core:import-job": ("core.ImportJob", DETAIL),
+    "core:import-job-errors": ("core.ImportJob", DOWNLOAD),
+    "portal:park-detail": ("geo.Park", PUBLIC),
+    "portal:park-qr": ("geo.Park", PUBLIC),
+    "portal:carrier-detail": ("geo.Carrier", PUBLIC),
+    "portal:carrier-qr": ("geo.Carrier", PUBLIC),
+    "portal:guide-list": ("portal.Guide", PUBLIC),
+    "portal:guide-detail": ("portal.Guide", PUBLIC),
+    "portal:policy-list": ("portal.Policy", PUBLIC),
+    "portal:policy-detail": ("portal.Policy", PUBLIC),
+    "portal:proposal-save": ("portal.Proposal", PUBLIC),
+    "portal:proposal-detail": ("portal.Proposal", PUBLIC),
+    "portal:proposal-qr": ("portal.Proposal", PUBLIC),
+    "portal:proposal-pdf": ("portal.Proposal", PUBLIC),
+    "portal:inquire": ("portal.Inquiry", PUBLIC),
+    "portal:inquiry-inbox": ("portal.Inquiry", LIST),
+    "portal:inquiry-detail": ("portal.Inquiry", DETAIL),
+    "portal:inquiry-accept": ("portal.Inquiry", ACTION),
+    "portal:inquiry-dismiss": ("portal.Inquiry", ACTION),
+    "portal:staff-carrier-list": ("geo.Carrier", LIST),
+    "portal:staff-carrier-add": ("geo.Carrier", CREATE),
+    "portal:staff-carrier-export": ("geo.Carrier", EXPORT),
+    "portal:staff-carrier-template": ("geo.Carrier", IMPORT),
+    "portal:staff-carrier-import": ("geo.Carrier", IMPORT),
+    "portal:staff-carrier-detail": ("geo.Carrier", DETAIL),
+    "portal:staff-carrier-edit": ("geo.Carrier", EDIT),
+    "portal:staff-carrier-delete": ("geo.Carrier", DELETE),
+    "portal:staff-carrier-verify": ("geo.Carrier", ACTION),
+    "portal:staff-park-list": ("geo.Park", LIST),
+    "portal:staff-park-add": ("geo.Park", CREATE),
+    "portal:staff-park-export": ("geo.Park", EXPORT),
+    "portal:staff-park-template": ("geo.Park", IMPORT),
+    "portal:staff-park-import": ("geo.Park", IMPORT),
+    "portal:staff-park-detail": ("geo.Park", DETAIL),
+    "portal:staff-park-edit": ("geo.Park", EDIT),
+    "portal:staff-park-delete": ("geo.Park", DELETE),
+    "portal:staff-park-verify": ("geo.Park", ACTION),
+    "portal:staff-policy-list": ("portal.Policy", LIST),
+    "portal:staff-policy-add": ("portal.Policy", CREATE),
+    "portal:staff-policy-edit": ("portal.Policy", EDIT),
+    "portal:staff-policy-delete": ("portal.Policy", DELETE),
+    "portal:staff-guide-list": ("portal.Guide", LIST),
+    "portal:staff-guide-add": ("portal.Guide", CREATE),
+    "portal:staff-guide-edit": ("portal.Guide", EDIT),
+    "api:project-duplicates": ("projects.Project", SUMMARY),
+    "api:project-lookup": ("projects.Project", LOOKUP),
+    "api:project-speed": ("projects.Project", SUMMARY),
+    "api:project-correct-date": ("projects.Project", ACTION),
+    "api:project-transition": ("projects.Project", ACTION),
+    "api:region-geojson": ("geo.Region", LIST),
+    "api:portal-park-geojson": ("geo.Park", PUBLIC),
+    "api:portal-site-geojson": ("geo.Carrier", PUBLIC),
+    "api:portal-park-list": ("geo.Park", PUBLIC),
+    "api:portal-park-detail": ("geo.Park", PUBLIC),
+    "api:portal-site-list": ("geo.Carrier", PUBLIC),
+    "api:portal-site-detail": ("geo.Carrier", PUBLIC),
+    "api:portal-guide-list": ("portal.Guide", PUBLIC),
+    "api:portal-guide-detail": ("portal.Guide", PUBLIC),
+    "api:portal-policy-list": ("portal.Policy", PUBLIC),
+    "api:portal-policy-detail": ("portal.Policy", PUBLIC),
+    "api:portal-match": ("portal.Proposal", PUBLIC),
+    "api:portal-proposals": ("portal.Proposal", PUBLIC),
+    "api:portal-proposal-detail": ("portal.Proposal", PUBLIC),
+    "api:event-projects": ("stats.EventProject", LIST, "stats.Event"),
+}
+
+# Pages and endpoints that serve no restricted record, each with the reason.
+EXEMPT = {
+    "health": "the health check answers the load balancer; it shows no record",
+    "set_language": "switches the language of the pages",
+    "javascript-catalog": "the translations of the scripts",
+    "accounts:login": "signing in",
+    "accounts:logout": "signing out",
+    "accounts:profile": "the user's own profile: their own memberships only",
+    "api:me": "the caller's own account",
+    "api:api-root": "the list of the API's addresses",
+    "api:schema": "the API's description, no record",
+    "api:docs": "the API's documentation page",
+    "core:home": "the start page: panels each app fills from restricted querysets it tests itself",
+    "core:notifications": "the user's own notifications",
+    "core:audit-log": "the change records of every model: administrators only (tested in core's tests)",
+    "portal:map": "the public map page; its data come from the public API mapped here",
+    "portal:portal-qr": "the QR code of the portal's address",
+    "portal:match": "the public matching page: it ranks published sites (the public API mapped here)",
+    "portal:inquiry-thanks": "the page after an inquiry is sent",
+    "portal:personal-data": "the data protection page (privacy officer's requests), tested in portal's tests",
+    "stats:figures": "aggregate figures of the statistics, no record (stats' own tests hold their scope)",
+    "stats:checks": "data-quality checks of the statistics: counts, tested in stats' tests",
+    "stats:dashboard": "aggregate figures of the leaders' dashboard",
+    "stats:report": "the monthly report being prepared: aggregate figures",
+    "stats:report-publish": "publishing the monthly report (stats.Report's add; tested in stats' tests)",
+    "stats:report-download": "the monthly report being prepared, as a document: aggregate figures",
+    "api:stats-figures": "aggregate figures",
+    "api:stats-headline": "aggregate headline figures",
+    "None": "uploaded files in development (DEBUG only)",
+}
+
+# Roots of the site left out of the walk: Django's admin has its own permissions (staff users only).
+SKIPPED_PREFIXES = ("admin/",)
+
+
+def _view_model(callback):
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view is None:
+        return None
+    model = getattr(view, "model", None)
+    if model is None:
+        queryset = getattr(view, "queryset", None)
+        model = getattr(queryset, "model", None)
+    return model
+
+
+_KIND_BY_ACTION = {
+    "list": LIST,
+    "create": CREATE,
+    "retrieve": DETAIL,
+    "update": EDIT,
+    "partial_update": EDIT,
+    "destroy": DELETE,
+}
+_KIND_BY_SUFFIX = (
+    ("-list", LIST),
+    ("-detail", DETAIL),
+    ("-add", CREATE),
+    ("-edit", EDIT),
+    ("-delete", DELETE),
+    ("-export", EXPORT),
+)
+
+
+@dataclass
+class Walk:
+    endpoints: list[Endpoint] = dataclass_field(default_factory=list)
+    unmapped: list[str] = dataclass_field(default_factory=list)
+    exempt: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+def walk_urls() -> Walk:
+    """Every URL pattern of the site, mapped to (model, kind) or exempt (with its reason) or unmapped."""
+    found = Walk()
+    seen: set[tuple[str, str]] = set()
+
+    def visit(resolver, prefix: str, namespace: str):
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                visit(pattern, route, inner)
+                continue
+            assert isinstance(pattern, URLPattern)
+            name = f"{namespace}{pattern.name}" if pattern.name else "None"
+            if "(?P<format>" in route or route.endswith("<drf_format_suffix:format>"):
+                continue  # DRF's format suffixes: the same view as the route without them
+            if (name, route) in seen:
+                continue
+            seen.add((name, route))
+            if name in EXEMPT:
+                found.exempt[name] = EXEMPT[name]
+                continue
+            actions = getattr(pattern.callback, "actions", None) or {}
+            allowed = getattr(getattr(pattern.callback, "cls", None), "http_method_names", None)
+            if allowed is not None:  # the router lists every action; the viewset may answer fewer methods
+                actions = {method: action for method, action in actions.items() if method in allowed}
+            api = name.startswith("api:")
+            if name in EXPLICIT:
+                model, kind, *parent = EXPLICIT[name]
+                found.endpoints.append(
+                    Endpoint(name, route, model, kind, api, tuple(actions), parent[0] if parent else "")
+                )
+                continue
+            model = _view_model(pattern.callback)
+            kind = None
+            if actions:
+                kinds = {_KIND_BY_ACTION.get(action) for action in actions.values()}
+                kind = DETAIL if DETAIL in kinds else LIST if LIST in kinds else None
+            else:
+                kind = next((kind for suffix, kind in _KIND_BY_SUFFIX if name.endswith(suffix)), None)
+            if model is None or kind is None:
+                found.unmapped.append(f"{name} {route}")
+                continue
+            found.endpoints.append(Endpoint(name, route, model._meta.label, kind, api, tuple(actions)))
+
+    visit(get_resolver(), "", "")
+    return found
+
+
+# ---------------------------------------------------------------- the standard world
+
+MARK = "矩阵"  # in the name of every reference record: found again in pages, API answers and exports
+
+
+@dataclass
+class World:
+    users: dict  # role → User (anonymous → None)
+    teams: dict  # "outpost_a", "outpost_b", "district", "task_force", "partner", "centre" → Team
+    records: dict = dataclass_field(default_factory=dict)  # row of the table → the reference record
+
+    def user(self, role: str):
+        return self.users[role]
+
+
+def build_world() -> World:
+    """One user per role and one reference record per row of the policy table (see the module's docstring)."""
+    from django.contrib.contenttypes.models import ContentType  # noqa: F401 (content types exist for history)
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from zhaoshang.accounts.choices import Role, TeamKind
+    from zhaoshang.accounts.models import Membership
+    from zhaoshang.accounts.tests.factories import TeamFactory, member
+    from zhaoshang.core.models import ImportJob
+    from zhaoshang.geo.models import Region
+    from zhaoshang.geo.services import load_regions
+    from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory
+    from zhaoshang.industry.models import EnterpriseTag, IndustryCode
+    from zhaoshang.industry.tests.factories import ChainFactory, EnterpriseFactory
+    from zhaoshang.portal.models import Guide, GuideStep, Inquiry, Policy
+    from zhaoshang.portal.services.matching import Needs, save_proposal
+    from zhaoshang.projects.choices import StallRule
+    from zhaoshang.projects.models import Document, StallFlag
+    from zhaoshang.projects.tests.factories import (
+        ActivityFactory,
+        ContactFactory,
+        MilestoneFactory,
+        ProjectFactory,
+    )
+    from zhaoshang.stats.event_choices import EventKind, EventRole
+    from zhaoshang.stats.models import ComparisonFigure, Event, EventProject, EventVenue, FDIRecord
+    from zhaoshang.stats.reports import last_complete_month, publish
+
+    if not Region.objects.filter(adcode="440703").exists():
+        load_regions("440700")
+    pengjiang = Region.objects.get(adcode="440703")
+    teams = {
+        "centre": TeamFactory(name="矩阵市投资促进中心", kind=TeamKind.CENTRE),
+        "outpost_a": TeamFactory(name="矩阵驻北京招商联络处", kind=TeamKind.OUTPOST, stationed_city="北京"),
+        "outpost_b": TeamFactory(name="矩阵驻上海招商联络处", kind=TeamKind.OUTPOST, stationed_city="上海"),
+        "district": TeamFactory(name="矩阵蓬江区投资促进局", kind=TeamKind.DISTRICT, adcode="440703"),
+        "task_force": TeamFactory(name="矩阵新能源产业链专班", kind=TeamKind.TASK_FORCE),
+        "partner": TeamFactory(name="矩阵市商务局", kind=TeamKind.PARTNER),
+    }
+    users = {
+        "owner": member(teams["outpost_a"], Role.OFFICER, username="m_owner"),
+        "other": member(teams["outpost_b"], Role.OFFICER, username="m_other"),
+        "district": member(teams["district"], Role.OFFICER, username="m_district"),
+        "task_force": member(teams["task_force"], Role.OFFICER, username="m_task_force"),
+        "partner": member(teams["partner"], Role.OFFICER, username="m_partner"),
+        "centre": member(teams["centre"], Role.OFFICER, username="m_centre"),
+        "reviewer": member(teams["centre"], Role.REVIEWER, username="m_reviewer"),
+        "leader": member(teams["centre"], Role.LEADER, username="m_leader"),
+        "admin": member(teams["centre"], Role.ADMIN, username="m_admin"),
+        "anonymous": None,
+    }
+    owner, team = users["owner"], teams["outpost_a"]
+    today = timezone.localdate()
+    chain = ChainFactory(name="矩阵新能源电池", task_force=teams["task_force"])
+    enterprise = EnterpriseFactory(name="矩阵电池科技有限公司", owner_team=team, hq_region=pengjiang)
+    project = ProjectFactory(
+        name="矩阵电池项目",
+        enterprise=enterprise,
+        owner_team=team,
+        owner=owner,
+        district=pengjiang,
+        chain=chain,
+        planned_investment=Decimal("87654.32"),
+        description="矩阵谈判要点",
+    )
+    secret = ProjectFactory(  # on an enterprise of its own: a look-up by the enterprise finds it alone
+        name="矩阵保密项目",
+        enterprise=EnterpriseFactory(name="矩阵保密储能有限公司", owner_team=team, hq_region=pengjiang),
+        owner_team=team,
+        district=pengjiang,
+        confidential=True,
+    )
+    park = ParkFactory(name="矩阵产业园", team=team, region=pengjiang)
+    carrier = CarrierFactory(name="矩阵地块", team=team, region=pengjiang, park=park)
+    event = Event.objects.create(name="矩阵签约仪式", kind=EventKind.SIGNING, start_on=today, organiser_team=team)
+    venue = EventVenue.objects.create(event=event, name="矩阵主会场", city="江门", held_on=today)
+    guide = Guide.objects.create(project_type="industrial", title="矩阵工业项目落地指南")
+    records = {
+        "accounts.Team": team,
+        "accounts.Membership": Membership.objects.get(user=owner, team=team),
+        "geo.Region": pengjiang,
+        "geo.Park": park,
+        "geo.Carrier": carrier,
+        "industry.IndustryCode": IndustryCode.objects.get(code="38"),
+        "industry.Chain": chain,
+        "industry.EnterpriseTag": EnterpriseTag.objects.order_by("pk").first(),
+        "industry.Enterprise": enterprise,
+        "projects.Project": project,
+        CONFIDENTIAL_ROW: secret,
+        "projects.StageTransition": project.transitions.get(),
+        "projects.Milestone": MilestoneFactory(project=project, name="矩阵土地挂牌"),
+        "projects.Activity": ActivityFactory(project=project, summary="矩阵拜访总部"),
+        "projects.Document": Document.objects.create(
+            project=project, title="矩阵投资协议", file=ContentFile(b"%PDF-1.4 matrix", name="matrix.pdf")
+        ),
+        "projects.Contact": ContactFactory(
+            project=project, name="矩阵经理", phone="13812345678", email="matrix@example.cn"
+        ),
+        "projects.StallFlag": StallFlag.objects.create(
+            project=project, rule=StallRule.IDLE_BEFORE_SIGNING, since=today, flagged_on=today
+        ),
+        "portal.Guide": guide,
+        "portal.GuideStep": GuideStep.objects.create(guide=guide, order=1, title="矩阵立项备案", department="发改局"),
+        "portal.Policy": Policy.objects.create(
+            title="矩阵蓬江政策", summary="…", region=pengjiang, effective_from=today - timedelta(days=30)
+        ),
+        "portal.Proposal": save_proposal(Needs(industry="38"), language="zh-hans", title="矩阵选址方案"),
+        "portal.Inquiry": Inquiry.objects.create(
+            company="矩阵投资有限公司",
+            contact_name="矩阵先生",
+            phone="13987654321",
+            email="inquirer@example.cn",
+            message="矩阵咨询",
+            team=team,
+            region=pengjiang,
+            due=timezone.now() + timedelta(days=3),
+        ),
+        "stats.Event": event,
+        "stats.EventVenue": venue,
+        "stats.EventProject": EventProject.objects.create(
+            event=event, venue=venue, project=project, role=EventRole.SIGNED
+        ),
+        "stats.FDIRecord": FDIRecord.objects.create(  # recorded by a district bureau: outposts keep no FDI
+            team=teams["district"],
+            month=date(today.year, 1, 1),
+            amount_usd=Decimal("100"),
+            exchange_rate=Decimal("7.0"),
+            enterprise=enterprise,
+            project=project,
+            district=pengjiang,
+        ),
+        "stats.ComparisonFigure": ComparisonFigure.objects.create(
+            name="矩阵全省平均增速", period=str(today.year), value=Decimal("3.5")
+        ),
+        "stats.Report": publish(*last_complete_month(today), users["centre"], today),
+        "core.ImportJob": ImportJob.objects.create(
+            user=owner,
+            importer="zhaoshang.projects.importers.ProjectImporter",
+            title="矩阵导入",
+            file_name="matrix.xlsx",
+            language="zh-hans",
+            error_count=1,
+            errors=[[2, "A", "矩阵错误"]],
+        ),
+    }
+    return World(users=users, teams=teams, records=records)

@@ -281,8 +281,8 @@ class Enterprise(BilingualNameMixin, SearchableModel):
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
         q = scope.team_q(action, "owner_team") | scope.region_q(action, "hq_region__adcode")
+        if scope.in_centre(action):
+            return Q()  # the centre reads and keeps every team's enterprises (docs/access.md)
         if action == Action.VIEW:
             return q | Q(owner_team__isnull=True)
-        if scope.in_centre(action):
-            q |= Q(owner_team__isnull=True)
         return q

@@ -5,6 +5,12 @@ know it exists (404), a district bureau sees those headquartered in its
 district, leaders read everything and change nothing (403), administrators do
 everything. Records without a team are the shared register: every member of
 staff reads them, only the centre and administrators change them.
+
+What each standard user gets of a team's enterprise on every page and API
+endpoint (list, detail, edit, delete, history; anonymous callers sent to the
+login page) is checked by the permission matrix (tests/test_access_matrix.py);
+the tests here hold what it does not: PUT, the shared register, creating and
+handing records over.
 """
 
 import pytest
@@ -50,33 +56,6 @@ def shared_record(db):
 # --- another outpost's prospect ----------------------------------------------------------------------------------
 
 
-def test_officer_does_not_find_other_outposts_enterprise_in_the_list_page(officer_a, prospect_b, client_for):
-    response = client_for(officer_a).get(LIST_URL)
-
-    assert response.status_code == 200
-    assert prospect_b.name not in response.content.decode()
-    assert prospect_b not in response.context["object_list"]
-
-
-def test_officer_gets_404_for_other_outposts_enterprise_detail_page(officer_a, prospect_b, client_for):
-    assert client_for(officer_a).get(prospect_b.get_absolute_url()).status_code == 404
-
-
-def test_officer_gets_404_for_other_outposts_enterprise_edit_and_delete_pages(officer_a, prospect_b, client_for):
-    client = client_for(officer_a)
-
-    assert client.get(edit_url(prospect_b)).status_code == 404
-    assert client.post(edit_url(prospect_b), {"name": "改名", "record_version": 1}).status_code == 404
-    assert client.get(delete_url(prospect_b)).status_code == 404
-    assert client.post(delete_url(prospect_b)).status_code == 404
-    prospect_b.refresh_from_db()
-    assert prospect_b.name == "上海某某新能源有限公司"
-
-
-def test_officer_does_not_find_other_outposts_enterprise_in_the_api_list(officer_a, prospect_b, api_for):
-    assert prospect_b.name not in api_names(api_for(officer_a).get(API_LIST_URL))
-
-
 def test_officer_gets_404_for_other_outposts_enterprise_over_the_api(officer_a, prospect_b, api_for):
     api = api_for(officer_a)
 
@@ -115,15 +94,6 @@ def test_owner_officer_deletes_own_teams_enterprise_over_the_api(officer_b, pros
 
 
 # --- leader and administrator ------------------------------------------------------------------------------------
-
-
-def test_leader_reads_any_teams_enterprise_on_pages_and_api(leader, prospect_b, client_for, api_for):
-    client = client_for(leader)
-
-    assert client.get(prospect_b.get_absolute_url()).status_code == 200
-    assert prospect_b.name in client.get(LIST_URL).content.decode()
-    assert api_for(leader).get(api_url(prospect_b)).status_code == 200
-    assert prospect_b.name in api_names(api_for(leader).get(API_LIST_URL))
 
 
 def test_leader_is_forbidden_to_edit_or_delete_and_nothing_changes(leader, prospect_b, client_for, api_for):
@@ -234,14 +204,6 @@ def test_outpost_officer_cannot_file_an_enterprise_in_the_shared_register(office
 
 
 # --- anonymous investor ------------------------------------------------------------------------------------------
-
-
-def test_anonymous_investor_is_sent_to_login_from_enterprise_pages(investor, prospect_b, shared_record):
-    login = reverse("accounts:login")
-    for url in (LIST_URL, ADD_URL, shared_record.get_absolute_url(), edit_url(prospect_b), delete_url(prospect_b)):
-        response = investor.get(url)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith(login), url
 
 
 def test_anonymous_investor_is_refused_by_the_enterprise_api(investor, prospect_b, shared_record):

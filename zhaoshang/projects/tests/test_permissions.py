@@ -161,16 +161,6 @@ def test_a_leader_reads_but_cannot_edit(secret, leader, client_for, api_for):
     assert (secret.name, secret.stage, secret.version) == ("保密动力电池项目", "lead", 1)
 
 
-@pytest.mark.parametrize("who", ["officer_a", "district_officer", "centre_officer"])
-def test_the_owning_team_district_bureau_and_centre_may_edit(who, secret, client_for, request):
-    user = request.getfixturevalue(who)
-    assert client_for(user).get(reverse("projects:project-edit", args=[secret.pk])).status_code == 200
-
-
-def test_a_reviewer_reads_but_does_not_edit(secret, reviewer, client_for):
-    assert client_for(reviewer).get(reverse("projects:project-edit", args=[secret.pk])).status_code == 403
-
-
 def test_the_anonymous_public_sees_no_project(open_project, investor):
     response = investor.get(page(open_project))
     assert response.status_code == 302
