@@ -243,6 +243,9 @@ class Endpoint:
 
 # Function views and views whose model cannot be read from the view: URL name → (model, kind[, parent model]).
 EXPLICIT = {
+    "industry:enterprise-export": ("industry.Enterprise", EXPORT),
+    "industry:enterprise-template": ("industry.Enterprise", IMPORT),
+    "industry:enterprise-import": ("industry.Enterprise", IMPORT),
     "projects:project-export": ("projects.Project", EXPORT),
     "projects:project-template": ("projects.Project", IMPORT),
     "projects:project-import": ("projects.Project", IMPORT),
