@@ -6,6 +6,7 @@ import io
 
 import segno
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
@@ -17,6 +18,9 @@ from zhaoshang.core.pdf import styles as pdf_styles
 from .matching import FITS, PARTIAL, SHORT, Needs, proposal_guides, proposal_sites
 
 STATUS_COLOURS = {FITS: "#2f7d32", PARTIAL: "#b26a00", SHORT: "#c62828"}
+
+# A proposal saved with no need stated: every site open to the public was scored alike.
+NO_NEEDS = gettext_lazy("No needs stated: the sites were ranked on their own merits.")
 
 
 def _qr_image(url: str, size: float = 32 * mm) -> Image:
@@ -46,7 +50,11 @@ def proposal_pdf(proposal, url: str) -> bytes:
     story.append(top)
 
     story.append(Paragraph(rich(_("Needs")), styles["h2"]))
-    story.append(grid([[label, value] for label, value in needs.summary()], [45 * mm, width - 45 * mm], styles))
+    stated = needs.summary()
+    if stated:
+        story.append(grid([[label, value] for label, value in stated], [45 * mm, width - 45 * mm], styles))
+    else:
+        story.append(Paragraph(rich(NO_NEEDS), styles["base"]))
 
     story.append(Paragraph(rich(_("Sites")), styles["h2"]))
     if not sites:

@@ -245,6 +245,16 @@ def test_every_font_of_the_pdf_is_embedded_in_it(sites, guide, investor, languag
     assert fonts and all(fonts.values()), fonts
 
 
+def test_a_proposal_without_stated_needs_has_a_page_and_a_pdf(sites, investor):
+    proposal = Proposal.objects.create(needs={}, results=[])
+
+    page = investor.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    pdf = investor.get(reverse("portal:proposal-pdf", args=[proposal.token]), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 200 and "No needs stated" in page.content.decode()
+    assert pdf.status_code == 200 and "No needs stated" in pdf_text(pdf)
+
+
 def test_the_pdf_embeds_the_qr_code_of_the_proposal(sites, investor):
     proposal = save(investor)
     reader = PdfReader(io.BytesIO(investor.get(reverse("portal:proposal-pdf", args=[proposal.token])).content))
