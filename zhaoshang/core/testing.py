@@ -628,3 +628,31 @@ def build_world() -> World:
         ),
     }
     return World(users=users, teams=teams, records=records)
+
+
+# ---------------------------------------------------------------- workbooks
+
+
+def xlsx_upload(rows, name: str = "data.xlsx"):
+    """An uploaded .xlsx whose first sheet holds ``rows`` (the first one being the headers), as a browser sends it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return SimpleUploadedFile(name, out.getvalue())
+
+
+def sheet_rows(content: bytes) -> list[list]:
+    """The rows of a workbook's first sheet, read again with openpyxl."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content))
+    return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]

@@ -12,13 +12,14 @@ import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, models
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core import audit, excel
 from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.context import acting_as
 from zhaoshang.core.models import ChangeRecord
+from zhaoshang.core.testing import xlsx_upload
 from zhaoshang.industry.models import Enterprise
 from zhaoshang.industry.services import normalize_name
 from zhaoshang.industry.tests.factories import EnterpriseFactory
@@ -58,12 +59,7 @@ class BulkEnterpriseImporter(EnterpriseImporter):
 
 
 def xlsx(rows, name="data.xlsx"):
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return xlsx_upload(rows, name)
 
 
 def run(admin_user, rows, importer=EnterpriseImporter):

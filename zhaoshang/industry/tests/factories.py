@@ -29,3 +29,11 @@ class ChainFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试产业链{n}")
     name_en = factory.Sequence(lambda n: f"Test chain {n}")
+
+
+def credit_code(serial: str) -> str:
+    """A valid unified social credit code (GB 32100-2015 check character) numbered by ``serial``."""
+    from zhaoshang.industry.validators import uscc_check_character
+
+    first = f"91440703MA{serial:0>7}"[:17]
+    return first + uscc_check_character(first)

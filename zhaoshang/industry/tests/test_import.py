@@ -12,15 +12,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhaoshang.core.models import ChangeRecord
+from zhaoshang.core.testing import xlsx_upload
 from zhaoshang.industry.imports import ENTERPRISE_COLUMNS
 from zhaoshang.industry.models import Enterprise
-from zhaoshang.industry.validators import uscc_check_character
+from zhaoshang.industry.tests.factories import credit_code
 from zhaoshang.projects.tests.factories import ProjectFactory
 from zhaoshang.stats import services as stats
 from zhaoshang.stats.periods import Period
@@ -32,8 +32,7 @@ LIST_URL = reverse("industry:enterprise-list")
 
 
 def uscc(serial: str) -> str:
-    first = f"91440703MA{serial:0>7}"[:17]
-    return first + uscc_check_character(first)
+    return credit_code(serial)
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +51,7 @@ def header(key: str) -> str:
 
 
 def upload(rows, name="enterprises.xlsx"):
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return xlsx_upload(rows, name)
 
 
 def sheet(content: bytes) -> list[dict]:

@@ -15,11 +15,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhaoshang.core import audit, search
 from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.models import ChangeRecord
+from zhaoshang.core.testing import sheet_rows, xlsx_upload
 from zhaoshang.geo.choices import Availability, CarrierKind, LandUse
 from zhaoshang.geo.models import Carrier, Park
 from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory, district
@@ -45,12 +46,7 @@ def header(key: str) -> str:
 
 def upload(rows, name="sites.xlsx"):
     """A workbook whose first sheet holds ``rows`` (the first one being the headers)."""
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
+    return xlsx_upload(rows, name)
 
 
 def post_import(client, file, url=IMPORT_URL):
@@ -62,11 +58,6 @@ def facts(carrier) -> dict:
     data = {k: v for k, v in audit.snapshot(carrier).items() if k not in NOT_COMPARED}
     data["codes"] = carrier.industry_codes
     return data
-
-
-def sheet_rows(content: bytes):
-    wb = load_workbook(io.BytesIO(content))
-    return [list(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
 
 
 SITE_HEADERS = ["listing number", "kind", "name", "district", "longitude", "latitude", "land area (mu)"]

@@ -16,16 +16,16 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhaoshang.core import audit
 from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.context import acting_as
 from zhaoshang.core.models import ChangeRecord
+from zhaoshang.core.testing import sheet_rows, xlsx_upload
 from zhaoshang.geo.tests.factories import district
 from zhaoshang.industry.models import Enterprise
-from zhaoshang.industry.tests.factories import EnterpriseFactory
-from zhaoshang.industry.validators import uscc_check_character
+from zhaoshang.industry.tests.factories import EnterpriseFactory, credit_code
 from zhaoshang.projects.choices import Stage, TransitionKind
 from zhaoshang.projects.imports import PROJECT_COLUMNS
 from zhaoshang.projects.models import Project, StageTransition
@@ -51,8 +51,7 @@ def days_ago(n: int) -> date:
 
 
 def uscc(serial: str) -> str:
-    first = f"91440703MA{serial:0>7}"[:17]
-    return first + uscc_check_character(first)
+    return credit_code(serial)
 
 
 @pytest.fixture(autouse=True)
@@ -72,17 +71,7 @@ def header(key: str) -> str:
 
 
 def upload(rows, name="projects.xlsx"):
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile(name, out.getvalue())
-
-
-def sheet_rows(content: bytes):
-    wb = load_workbook(io.BytesIO(content))
-    return [list(row) for row in wb.worksheets[0].iter_rows(values_only=True)]
+    return xlsx_upload(rows, name)
 
 
 def facts(project) -> dict:

@@ -1,15 +1,14 @@
 """Actual FDI records: the form, the all-or-nothing Excel import, the figures, and who may see them."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
 
 from zhaoshang.core.context import acting_as
+from zhaoshang.core.testing import xlsx_upload
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import EnterpriseTag
 from zhaoshang.industry.tests.factories import EnterpriseFactory
@@ -20,12 +19,7 @@ from zhaoshang.stats.periods import Period
 
 
 def xlsx(rows):
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return SimpleUploadedFile("fdi.xlsx", out.getvalue())
+    return xlsx_upload(rows, "fdi.xlsx")
 
 
 @pytest.fixture
