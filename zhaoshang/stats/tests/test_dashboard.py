@@ -105,7 +105,8 @@ def test_anonymous_visitors_are_sent_to_log_in_and_a_bad_period_is_not_found(pro
 
 def embedded_data(page) -> dict:
     """The figures the page carries for its charts (json_script), as the browser's script reads them."""
-    match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', page.content.decode(), re.S)
+    html = page.content.decode()
+    match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S)
     assert match, "the page embeds no dashboard-data"
     return json.loads(match.group(1))
 
