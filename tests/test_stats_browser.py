@@ -64,3 +64,33 @@ def test_a_leader_goes_from_the_dashboard_to_the_projects_and_exports_the_report
     signed_sheet = workbook.worksheets[2]
     names = [row[1] for row in signed_sheet.iter_rows(min_row=3, values_only=True)]
     assert names[:2] == ["储能电池基地", "精密制造项目"]
+
+
+def test_the_control_room_map_names_each_district_with_its_count_and_has_a_legend(
+    page,  # noqa: F811
+    live_server,
+    city,
+    centre,
+    leader,
+):
+    period = Period.default(timezone.localdate())
+    pengjiang = Region.objects.get(adcode="440703")
+    for name in ("储能电池基地", "精密制造项目"):
+        ProjectFactory(
+            name=name,
+            planned_investment=20_000,
+            district=pengjiang,
+            owner_team=centre,
+            stage=Stage.SIGNED,
+            lead_on=period.start,
+            signed_on=period.start + timedelta(days=2),
+        )
+
+    log_in(page, live_server, leader)
+    page.goto(f"{live_server.url}/work/stats/dashboard/?period={period.key}&screen=1")
+    labels = page.locator("#dashboard-map .dashboard-map-label")
+    labels.filter(has_text="蓬江区").wait_for()
+    assert labels.filter(has_text="蓬江区").inner_text().strip() == "蓬江区 2"
+    assert labels.filter(has_text="新会区").inner_text().strip() == "新会区 0"
+    legend = page.locator("[data-testid=map-legend]").inner_text().split()
+    assert legend[0] == "项目" and legend[1:] == ["0", "2"]

@@ -60,10 +60,13 @@ def _card(figure) -> dict:
     }
 
 
-def monthly_trend(keys, year: int, user=None) -> dict:
-    """Each metric month by month in ``year`` and the year before (one query per kind of record and date)."""
+def monthly_trend(keys, year: int, user=None, months=range(1, 13)) -> dict:
+    """Each metric month by month in ``year`` and the year before, for the ``months`` given (all twelve by default;
+    a period of January to November has eleven): one query per kind of record and date."""
     metrics = [get_metric(key) for key in keys]
-    series = {m.key: {year: [0] * 12, year - 1: [0] * 12} for m in metrics}
+    months = list(months)
+    first, last = months[0], months[-1]
+    series = {m.key: {year: dict.fromkeys(months, 0), year - 1: dict.fromkeys(months, 0)} for m in metrics}
     buckets: dict[tuple[str, str], list] = {}
     for m in metrics:
         buckets.setdefault((m.source, m.date_field), []).append(m)
@@ -71,22 +74,29 @@ def monthly_trend(keys, year: int, user=None) -> dict:
         rows = (
             SOURCES[source_key]
             .records(user)
-            .filter(**{f"{date_field}__gte": date(year - 1, 1, 1), f"{date_field}__lte": date(year, 12, 31)})
+            .filter(
+                **{
+                    f"{date_field}__gte": date(year - 1, first, 1),
+                    f"{date_field}__lte": date(year, last, calendar.monthrange(year, last)[1]),
+                }
+            )
             .order_by()
             .annotate(y=ExtractYear(date_field), m=ExtractMonth(date_field))
             .values("y", "m")
             .annotate(**{f"v{index}": aggregate(m, m.condition()) for index, m in enumerate(bucket)})
         )
         for row in rows:
+            if row["m"] not in months:  # the months between the two years' spans
+                continue
             for index, m in enumerate(bucket):
-                series[m.key][row["y"]][row["m"] - 1] = raw_value(m, row[f"v{index}"])
+                series[m.key][row["y"]][row["m"]] = raw_value(m, row[f"v{index}"])
     result = {}
     for m in metrics:
         convert = (lambda v: float(yi(v))) if m.sum_of else (lambda v: v)
         result[m.key] = {
             "label": str(m.label),
-            "current": [convert(v) for v in series[m.key][year]],
-            "previous": [convert(v) for v in series[m.key][year - 1]],
+            "current": [convert(v) for v in series[m.key][year].values()],
+            "previous": [convert(v) for v in series[m.key][year - 1].values()],
         }
     return result
 
@@ -125,6 +135,7 @@ def speed(period: Period, user=None) -> list[dict]:
 
 
 def dashboard(period: Period, user=None) -> dict:
+    months = range(period.start.month, period.end.month + 1)  # the trend shows the period's months, no others
     cards = compute(CARDS, period, user)
     ranked = compute(RANKED, period, user, group="district")
     chains = compute(RANKED, period, user, group="chain")
@@ -162,7 +173,7 @@ def dashboard(period: Period, user=None) -> dict:
     return {
         "period": {"key": period.key, "label": period.label, "previous": period.previous_year().label},
         "cards": [_card(cards[key]) for key in CARDS],
-        "trend": monthly_trend(TREND, period.year, user),
+        "trend": monthly_trend(TREND, period.year, user, months),
         "districts": districts,
         "chains": chain_rows,
         "funnel": funnel(user),
@@ -172,6 +183,6 @@ def dashboard(period: Period, user=None) -> dict:
             "amount": _("Planned investment (100 million yuan)"),
             "current": str(period.year),
             "previous": str(period.year - 1),
-            "months": [calendar.month_abbr[month] if english() else f"{month}月" for month in range(1, 13)],
+            "months": [calendar.month_abbr[month] if english() else f"{month}月" for month in months],
         },
     }

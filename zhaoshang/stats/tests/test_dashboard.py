@@ -1,5 +1,7 @@
 """The leaders' dashboard: its figures are the metric layer's, its trend and funnel count the records, scoped."""
 
+import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -92,9 +94,46 @@ def test_the_page_shows_the_figures_to_a_leader_and_a_district_its_own(projects,
 
 def test_the_control_room_screen_has_no_menus(projects, leader, client_for):
     page = client_for(leader).get(reverse("stats:dashboard"), {"period": PERIOD.key, "screen": "1"}).content.decode()
-    assert "dashboard-screen" in page and 'http-equiv="refresh"' in page and "navbar" not in page
+    assert "dashboard-screen" in page and 'data-refresh="300"' in page and "navbar" not in page
+    assert 'http-equiv="refresh"' not in page  # a timed refresh the reader cannot stop: the screen's script reloads
 
 
 def test_anonymous_visitors_are_sent_to_log_in_and_a_bad_period_is_not_found(projects, leader, client, client_for):
     assert client.get(reverse("stats:dashboard")).status_code == 302
     assert client_for(leader).get(reverse("stats:dashboard"), {"period": "2025-13"}).status_code == 404
+
+
+def embedded_data(page) -> dict:
+    """The figures the page carries for its charts (json_script), as the browser's script reads them."""
+    html = page.content.decode()
+    match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S)
+    assert match, "the page embeds no dashboard-data"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("screen", ["", "1"])
+def test_the_monthly_chart_of_january_to_november_has_eleven_months_and_no_december(
+    projects, leader, client_for, centre, screen
+):
+    ProjectFactory(  # signed in December of the year before: in neither year's bars of January to November
+        name="去年十二月项目",
+        district=Region.objects.get(adcode="440703"),
+        planned_investment=30_000,
+        owner_team=centre,
+        stage=Stage.SIGNED,
+        signed_on=date(2024, 12, 10),
+    )
+    data = embedded_data(client_for(leader).get(reverse("stats:dashboard"), {"period": PERIOD.key, "screen": screen}))
+    assert data["labels"]["months"] == [f"{month}月" for month in range(1, 12)]
+    for key in ("large_signed", "large_signed_investment"):
+        assert len(data["trend"][key]["current"]) == len(data["trend"][key]["previous"]) == 11
+    assert data["trend"]["large_signed"]["current"][2] == 2
+    assert data["trend"]["large_signed"]["previous"] == [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+
+
+def test_a_quarter_shows_its_three_months_in_english(projects, leader, client_for):
+    page = client_for(leader, "en").get(reverse("stats:dashboard"), {"period": Period.quarter(2025, 1).key})
+    data = embedded_data(page)
+    assert data["labels"]["months"] == ["Jan", "Feb", "Mar"]
+    assert data["trend"]["large_signed"]["current"] == [0, 0, 2]
+    assert data["trend"]["large_signed_investment"]["current"] == pytest.approx([0, 0, 5.5])
