@@ -140,7 +140,8 @@ class ParkFilterSet(ListingFilterSet):
         fields = ["q", "chain", "industry", "district", "level", "bbox"]
 
     def chain_park_q(self, chain) -> Q:
-        return Q(chains=chain)
+        # A subquery, not a join: joined through the many-to-many inside an OR, a park would come once per chain.
+        return Q(pk__in=chain.parks.values("pk"))
 
 
 class CarrierFilterSet(ListingFilterSet):
@@ -202,7 +203,9 @@ class CarrierFilterSet(ListingFilterSet):
         ]
 
     def chain_park_q(self, chain) -> Q:
-        return Q(park__chains=chain)
+        # A subquery, not a join: joined through the many-to-many inside an OR, a site would come once per
+        # chain of its park.
+        return Q(park__in=chain.parks.values("pk"))
 
     def filter_stale(self, queryset, name, value):
         if value is None:
