@@ -16,7 +16,7 @@ from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain
 
 from .choices import FORWARD_CHOICES, STAGE_DATE_FIELDS, LeadSource, Stage
-from .models import LARGE_PROJECT_WAN, Activity, Project, StallFlag
+from .models import LARGE_PROJECT_WAN, Activity, Project
 
 
 class Tag:
@@ -112,8 +112,7 @@ class ProjectFilterSet(SearchFilterSet):
     def filter_stalled(self, queryset, name, value):
         if value is None:
             return queryset
-        flagged = Exists(StallFlag.objects.filter(project=OuterRef("pk"), cleared_on__isnull=True))
-        return queryset.filter(flagged if value else ~flagged)
+        return queryset.filter(Project.objects.stalled_q()) if value else queryset.exclude(Project.objects.stalled_q())
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -33,7 +33,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -53,7 +53,6 @@ from zhaoshang.industry.validators import clean_uscc, validate_uscc
 from .choices import (
     FORWARD,
     POST_SIGNING,
-    PRE_SIGNING,
     STAGE_DATE_FIELDS,
     STAGE_VALUES,
     DuplicateKind,
@@ -62,7 +61,7 @@ from .choices import (
     StallRule,
     TransitionKind,
 )
-from .models import Activity, Contact, Milestone, Project, StageTransition, StallFlag
+from .models import Activity, Contact, Milestone, Project, StageTransition, Stall, StallFlag, stall_thresholds
 
 
 def _day(value: date) -> str:
@@ -697,57 +696,13 @@ def _fastest_by_group(rows, column: str, best: int, day_counts: dict) -> dict:
 # ---------------------------------------------------------------- stalled projects
 
 
-def stall_thresholds() -> dict[str, int]:
-    """Days after which each rule flags a project (settings; a rule with 0 days is not checked)."""
-    return {
-        StallRule.SIGNED_NO_LAND: settings.ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS,
-        StallRule.STARTED_NO_PRODUCTION: settings.ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS,
-        StallRule.IDLE_BEFORE_SIGNING: settings.ZHAOSHANG_STALL_IDLE_DAYS,
-    }
-
-
 def stalled_projects(today: date) -> dict[str, dict[int, date]]:
-    """{rule: {project id: the day its clock started}} of every project stalled on ``today``.
-
-    - signed, no land: at the signed stage, signed more than N days before today;
-    - construction started, not producing: at the construction stage, started more than N days before today;
-    - no activity before signing: at lead, contacted or negotiation, and neither a stage change nor an
-      activity in more than N days.
-    Paused and dropped projects are never stalled (someone decided about them).
-    """
-    thresholds = stall_thresholds()
-    found: dict[str, dict[int, date]] = {}
-    for rule, stage, column in (
-        (StallRule.SIGNED_NO_LAND, Stage.SIGNED, "signed_on"),
-        (StallRule.STARTED_NO_PRODUCTION, Stage.CONSTRUCTION, "construction_on"),
-    ):
-        cutoff = today - timedelta(days=thresholds[rule])
-        found[rule] = dict(
-            Project.objects.filter(stage=stage, **{f"{column}__lt": cutoff}).order_by().values_list("pk", column)
-        )
-    found[StallRule.IDLE_BEFORE_SIGNING] = {}
-    if thresholds[StallRule.IDLE_BEFORE_SIGNING]:
-        cutoff = today - timedelta(days=thresholds[StallRule.IDLE_BEFORE_SIGNING])
-        floor = date(1900, 1, 1)
-        last_activity = Subquery(
-            Activity.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(last=Max("happened_on"))
-            .values("last")
-        )
-        touched = Greatest(
-            *(Coalesce(F(column), floor) for column in ("lead_on", "contact_on", "negotiation_on", "resumed_on")),
-            Coalesce(last_activity, floor),
-            output_field=models.DateField(),
-        )
-        found[StallRule.IDLE_BEFORE_SIGNING] = dict(
-            Project.objects.filter(stage__in=PRE_SIGNING)
-            .annotate(touched=touched)
-            .filter(touched__lt=cutoff)
-            .order_by()
-            .values_list("pk", "touched")
-        )
+    """{rule: {project id: the day its clock started}} of every project stalled on ``today``
+    (the definition is Project.objects.stalled: the pages show the same at once)."""
+    found: dict[str, dict[int, date]] = {rule: {} for rule in StallRule.values}
+    rows = Project.objects.stalled(today).with_stall(today).order_by().values_list("pk", "stall_rule", "stall_since")
+    for pk, rule, since in rows:
+        found[rule][pk] = since
     return found
 
 
@@ -761,8 +716,9 @@ def _stall_message(flag: StallFlag, days: int) -> str:
 
 
 def scan_stalled(today: date | None = None) -> dict[str, int]:
-    """The periodic scan: flag the projects stalled on ``today`` (default: today), clear the flags of those that
-    moved on, and notify each new flag's responsible officer once, in the platform's default language.
+    """The periodic scan: notify each responsible officer once of a project stalled on ``today`` (default: today),
+    in the platform's default language. The pages derive the status when read (Project.objects.stalled); the
+    flags are the scan's record of what it notified: opened for new stalls, cleared for those that moved on.
 
     Idempotent: a project has at most one open flag per rule, and a second scan of the same day changes
     nothing. Returns ``{"flagged": new flags, "cleared": flags cleared, "open": open flags now}``.
@@ -988,7 +944,7 @@ def project_panel(user) -> dict:
 def stalled_panel(user) -> dict:
     return {
         "title": _("Stalled projects"),
-        "value": StallFlag.objects.restrict(user).filter(cleared_on__isnull=True).values("project").distinct().count(),
+        "value": Project.objects.restrict(user).stalled().count(),
         "url": reverse("projects:project-list") + "?stalled=true",
     }
 
@@ -1013,7 +969,7 @@ def board_columns(queryset, user, today: date | None = None, per_column: int = B
     today = today or timezone.localdate()
     queryset = queryset.order_by()
     counts = dict(queryset.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
-    stalled = Exists(StallFlag.objects.filter(project=OuterRef("pk"), cleared_on__isnull=True))
+    stalled = ExpressionWrapper(Project.objects.stalled_q(today), output_field=models.BooleanField())
     rival = Exists(
         Project.objects.filter(enterprise=OuterRef("enterprise"))
         .exclude(owner_team=OuterRef("owner_team"))
@@ -1086,8 +1042,8 @@ def my_projects(user):
 
 def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: int = 50) -> dict:
     """What the officer has to do: ``milestones`` due within DUE_WITHIN_DAYS or overdue and not done, ``stalled``
-    (open stall flags), ``idle`` (no stage change or activity for ``idle_days``, paused projects aside) of
-    ``my_projects``, and ``notifications`` unread. Each list holds at most ``limit`` entries."""
+    (stalled projects, each with its ``stall``), ``idle`` (no stage change or activity for ``idle_days``, paused
+    projects aside) of ``my_projects``, and ``notifications`` unread. Each list holds at most ``limit`` entries."""
     from zhaoshang.core.notifications import unread
 
     today = today or timezone.localdate()
@@ -1102,12 +1058,7 @@ def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: 
         .only("name", "stage", "planned_on", "project__name")
         .order_by("planned_on", "pk")
     )
-    flags = (
-        StallFlag.objects.filter(project__in=mine.values("pk"), cleared_on__isnull=True)
-        .select_related("project")
-        .only("rule", "since", "project__name", "project__stage")
-        .order_by("since", "pk")
-    )
+    stalled = mine.stalled(today).with_stall(today).only("name", "stage", "code").order_by("stall_since", "pk")
     floor = date(1900, 1, 1)
     last_activity = Subquery(
         Activity.objects.filter(project=OuterRef("pk"))
@@ -1133,7 +1084,10 @@ def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: 
         "due_within": DUE_WITHIN_DAYS,
         "idle_days": idle_days,
         "milestones": list(milestones[:limit]),
-        "stalled": list(flags[:limit]),
+        "stalled": [
+            setattr(project, "stall", Stall(project.stall_rule, project.stall_since)) or project
+            for project in stalled[:limit]
+        ],
         "idle": list(idle[:limit]),
         "notifications": list(unread(user).order_by("-created", "-pk")[:limit]),
     }

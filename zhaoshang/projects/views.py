@@ -155,7 +155,7 @@ def _detail_context(request, project: Project, transition_form=None, correct_for
         "documents": project.documents.all(),
         "contacts": personal.mask(project.contacts.all(), request.user),
         "supporting_teams": project.supporting_teams.all(),
-        "open_flags": project.stall_flags.filter(cleared_on__isnull=True),
+        "stall": project.stall(),
         "duplicates": project.duplicates(request.user),
         "durations": services.project_durations(project),
         "transition_form": transition_form or (TransitionForm(project) if can_change else None),
