@@ -963,8 +963,8 @@ def board_columns(queryset, user, today: date | None = None, per_column: int = B
 
     Queries do not grow with the number of projects: one count per stage for all columns, one query of at most
     ``per_column`` cards per column (team and enterprise joined, badges annotated), one query of the shown cards
-    the user may change. Each card is the project with ``days_in_stage``, ``stalled``, ``duplicate`` and
-    ``movable`` set.
+    the user may change. Each card is the project with ``days_in_stage``, ``stalled``, ``duplicate``, ``movable``
+    and ``moves`` (the stages it may be moved to, for those the user may move) set.
     """
     today = today or timezone.localdate()
     queryset = queryset.order_by()
@@ -1013,6 +1013,7 @@ def board_columns(queryset, user, today: date | None = None, per_column: int = B
         )
     for card in shown:
         card.movable = card.pk in writable
+        card.moves = allowed_moves(card) if card.movable else []
     return columns
 
 

@@ -300,3 +300,13 @@ def test_a_new_activity_form_proposes_today(officer_a, outpost_a, client_for):
     response = client_for(officer_a).get(reverse("projects:activity-add", args=[project.pk]))
 
     assert response.context["form"]["happened_on"].value() == today()
+
+
+def test_a_card_may_be_dropped_only_on_the_columns_of_its_legal_moves(officer_a, outpost_a, client_for):
+    project = ProjectFactory(name="本队项目", owner_team=outpost_a, stage=Stage.NEGOTIATION, negotiation_on=today())
+
+    html = client_for(officer_a).get(BOARD).content.decode()
+
+    moves = " ".join(services.allowed_moves(project))
+    assert moves == "signed paused dropped"  # not yet signed: no land, construction or production
+    assert f'data-moves="{moves}"' in html
