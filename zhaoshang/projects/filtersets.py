@@ -75,6 +75,7 @@ class ProjectFilterSet(SearchFilterSet):
         label=_("Tags"), choices=Tag.CHOICES, method="filter_tag", widget=forms.CheckboxSelectMultiple
     )
     stalled = django_filters.BooleanFilter(label=_("Stalled"), method="filter_stalled")
+    mine = django_filters.BooleanFilter(label=_("Projects I work on"), method="filter_mine")
 
     class Meta:
         model = Project
@@ -92,6 +93,7 @@ class ProjectFilterSet(SearchFilterSet):
             "date_to",
             "tag",
             "stalled",
+            "mine",
             "confidential",
         ]
 
@@ -108,6 +110,13 @@ class ProjectFilterSet(SearchFilterSet):
         if Tag.FOREIGN in values:
             queryset = queryset.filter(foreign_investment__gt=0)
         return queryset
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None or not user.is_authenticated:
+            return queryset
+        mine = Project.objects.worked_on_by(user).values("pk")
+        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
 
     def filter_stalled(self, queryset, name, value):
         if value is None:

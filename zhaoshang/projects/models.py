@@ -157,6 +157,15 @@ class Stall:
 
 
 class ProjectQuerySet(RestrictedQuerySet):
+    def worked_on_by(self, user):
+        """The projects ``user`` is responsible for or works on through one of their teams (owning or
+        supporting), still under way (neither dropped nor in full production)."""
+        teams = Team.objects.filter(memberships__user=user).values("pk")
+        supporting = Project.supporting_teams.through.objects.filter(project_id=OuterRef("pk"), team_id__in=teams)
+        return self.filter(Q(owner=user) | Q(owner_team__in=teams) | Q(Exists(supporting))).exclude(
+            stage__in=(Stage.DROPPED, Stage.FULL_PRODUCTION)
+        )
+
     def stalled(self, today: date | None = None):
         """The projects stalled on ``today`` (default: today)."""
         return self.filter(self.stalled_q(today))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import numpy as np
 from django.conf import settings
@@ -933,11 +934,15 @@ def lookup(user, query: str, limit: int = LOOKUP_LIMIT) -> list[LookupRow]:
 # ---------------------------------------------------------------- home page figures
 
 
+# The stages of a project in progress (the home page's figure, linked to the list filtered by them).
+IN_PROGRESS = tuple(stage for stage in FORWARD if stage != Stage.FULL_PRODUCTION)
+
+
 def project_panel(user) -> dict:
     return {
         "title": _("Projects in progress"),
-        "value": Project.objects.restrict(user).filter(stage__in=FORWARD).exclude(stage=Stage.FULL_PRODUCTION).count(),
-        "url": reverse("projects:project-list"),
+        "value": Project.objects.restrict(user).filter(stage__in=IN_PROGRESS).count(),
+        "url": reverse("projects:project-list") + "?" + urlencode([("stage", stage) for stage in IN_PROGRESS]),
     }
 
 
@@ -1031,14 +1036,8 @@ IDLE_DAYS = 30
 
 def my_projects(user):
     """The projects ``user`` is responsible for or works on through one of their teams (owning or supporting),
-    among those they may see."""
-    teams = Team.objects.filter(memberships__user=user).values("pk")
-    supporting = Project.supporting_teams.through.objects.filter(project_id=OuterRef("pk"), team_id__in=teams)
-    return (
-        Project.objects.restrict(user, Action.VIEW)
-        .filter(Q(owner=user) | Q(owner_team__in=teams) | Q(Exists(supporting)))
-        .exclude(stage__in=(Stage.DROPPED, Stage.FULL_PRODUCTION))
-    )
+    among those they may see (the list's ``mine`` filter)."""
+    return Project.objects.restrict(user, Action.VIEW).worked_on_by(user)
 
 
 def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: int = 50) -> dict:
@@ -1095,12 +1094,13 @@ def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: 
 
 
 def work_panel(user) -> dict:
-    """Home-page entry of the "my work" page: the projects the user works on."""
+    """Home-page figure: the projects the user works on, linked to the list of them (the "my work" page is in the
+    menu)."""
     return {
         "title": _("My work"),
         "value": my_projects(user).count(),
         "note": _("projects I work on"),
-        "url": reverse("my-work"),
+        "url": reverse("projects:project-list") + "?mine=true",
     }
 
 
