@@ -320,9 +320,9 @@ ZHAOSHANG_INQUIRY_RESPONSE_DAYS = env_int("ZHAOSHANG_INQUIRY_RESPONSE_DAYS", 1, 
 # Days a closed (accepted or dismissed) inquiry keeps its personal data before they are anonymised
 # (docs/privacy.md): two years cover a project's usual lead-to-signing time and the yearly statistics.
 ZHAOSHANG_INQUIRY_RETENTION_DAYS = env_int("ZHAOSHANG_INQUIRY_RETENTION_DAYS", 730, minimum=1)
-# Stalled projects (flagged by the daily scan): signed without land supplied for more than this many days,
-# construction started and not producing for more than this many days (548 ≈ 18 months), and no activity
-# before signing for more than this many days (0: not checked).
+# Stalled projects (derived when read, Project.objects.stalled; the daily scan only notifies): signed without
+# land supplied for more than this many days, construction started and not producing for more than this many
+# days (548 ≈ 18 months), and no activity before signing for more than this many days (0: not checked).
 ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS = env_int("ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS", 90, minimum=1)
 ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS = env_int("ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS", 548, minimum=1)
 ZHAOSHANG_STALL_IDLE_DAYS = env_int("ZHAOSHANG_STALL_IDLE_DAYS", 180, minimum=0)

@@ -196,7 +196,7 @@ def chain_panel(user) -> dict:
     return {
         "title": _("Key industry chains"),
         "value": Chain.objects.restrict(user).filter(active=True).count(),
-        "url": reverse("industry:chain-list"),
+        "url": reverse("industry:chain-list") + "?active=true",
     }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from zhaoshang.core.choices import Action
 from zhaoshang.core.filtersets import RestrictedChoiceFilter, SearchFilterSet
 from zhaoshang.core.forms import widget_css
 from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel, RegionLevel
@@ -140,7 +141,8 @@ class ParkFilterSet(ListingFilterSet):
         fields = ["q", "chain", "industry", "district", "level", "bbox"]
 
     def chain_park_q(self, chain) -> Q:
-        return Q(chains=chain)
+        # A subquery, not a join: joined through the many-to-many inside an OR, a park would come once per chain.
+        return Q(pk__in=chain.parks.values("pk"))
 
 
 class CarrierFilterSet(ListingFilterSet):
@@ -175,6 +177,7 @@ class CarrierFilterSet(ListingFilterSet):
     gas = django_filters.BooleanFilter(label=_("Piped gas"), field_name="gas")
     port_max = django_filters.NumberFilter(label=_("Port within (km)"), field_name="port_km", lookup_expr="lte")
     stale = django_filters.BooleanFilter(label=_("Not verified within the period"), method="filter_stale")
+    kept = django_filters.BooleanFilter(label=_("Sites I keep"), method="filter_kept")
     bbox = BBoxFilter(label=_("Viewport"))
 
     class Meta:
@@ -198,11 +201,21 @@ class CarrierFilterSet(ListingFilterSet):
             "gas",
             "port_max",
             "stale",
+            "kept",
             "bbox",
         ]
 
     def chain_park_q(self, chain) -> Q:
-        return Q(park__chains=chain)
+        # A subquery, not a join: joined through the many-to-many inside an OR, a site would come once per
+        # chain of its park.
+        return Q(park__in=chain.parks.values("pk"))
+
+    def filter_kept(self, queryset, name, value):
+        """The sites the user may change (their teams' and their district's): those they keep up to date."""
+        if value is None:
+            return queryset
+        kept = Carrier.objects.restrict(getattr(self.request, "user", None), Action.CHANGE).values("pk")
+        return queryset.filter(pk__in=kept) if value else queryset.exclude(pk__in=kept)
 
     def filter_stale(self, queryset, name, value):
         if value is None:

@@ -16,7 +16,7 @@ from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain
 
 from .choices import FORWARD_CHOICES, STAGE_DATE_FIELDS, LeadSource, Stage
-from .models import LARGE_PROJECT_WAN, Activity, Project, StallFlag
+from .models import LARGE_PROJECT_WAN, Activity, Project
 
 
 class Tag:
@@ -75,6 +75,7 @@ class ProjectFilterSet(SearchFilterSet):
         label=_("Tags"), choices=Tag.CHOICES, method="filter_tag", widget=forms.CheckboxSelectMultiple
     )
     stalled = django_filters.BooleanFilter(label=_("Stalled"), method="filter_stalled")
+    mine = django_filters.BooleanFilter(label=_("Projects I work on"), method="filter_mine")
 
     class Meta:
         model = Project
@@ -92,6 +93,7 @@ class ProjectFilterSet(SearchFilterSet):
             "date_to",
             "tag",
             "stalled",
+            "mine",
             "confidential",
         ]
 
@@ -109,11 +111,17 @@ class ProjectFilterSet(SearchFilterSet):
             queryset = queryset.filter(foreign_investment__gt=0)
         return queryset
 
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None or not user.is_authenticated:
+            return queryset
+        mine = Project.objects.worked_on_by(user).values("pk")
+        return queryset.filter(pk__in=mine) if value else queryset.exclude(pk__in=mine)
+
     def filter_stalled(self, queryset, name, value):
         if value is None:
             return queryset
-        flagged = Exists(StallFlag.objects.filter(project=OuterRef("pk"), cleared_on__isnull=True))
-        return queryset.filter(flagged if value else ~flagged)
+        return queryset.filter(Project.objects.stalled_q()) if value else queryset.exclude(Project.objects.stalled_q())
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

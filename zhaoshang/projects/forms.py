@@ -142,10 +142,19 @@ class ProjectForm(BaseModelForm):
         )
 
 
+class MoveField(forms.ChoiceField):
+    """The stage to move to: offers the legal moves, and lets any value through to the service
+    (projects.services.check_transition), which says why a move is refused — the same words on every path,
+    also for a stage offered on a page that someone else's move has since made stale."""
+
+    def valid_value(self, value):
+        return True
+
+
 class TransitionForm(forms.Form):
     """Move a project to another stage on the day it happened (a reason is needed to drop it)."""
 
-    to_stage = forms.ChoiceField(label=_("New stage"))
+    to_stage = MoveField(label=_("New stage"))
     happened_on = forms.DateField(label=_("Date it happened"), widget=DATE_INPUT)
     reason = forms.CharField(
         label=_("Reason"),
@@ -155,17 +164,10 @@ class TransitionForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, project: Project, *args, any_stage: bool = False, **kwargs):
+    def __init__(self, project: Project, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
-        # The board may drop a card on any column: the service then names what is wrong with the move.
-        stages = (
-            [s for s in services.BOARD_STAGES if s != project.stage] if any_stage else services.allowed_moves(project)
-        )
-        # Any stage is accepted: one offered on a page that someone else's move has since made stale is refused by
-        # the service, which says why (the project is already there, or has gone past it).
-        self.fields["to_stage"].choices = Stage.choices
-        self.fields["to_stage"].widget.choices = [(s, Stage(s).label) for s in stages]
+        self.fields["to_stage"].choices = [(s, Stage(s).label) for s in services.allowed_moves(project)]
         self.fields["happened_on"].initial = timezone.localdate()
         styled(self)
 

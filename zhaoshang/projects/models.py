@@ -7,11 +7,16 @@ stage date columns in sync. Forms and the API never write ``stage`` or the date 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +24,7 @@ from zhaoshang.accounts.models import Membership, Team
 from zhaoshang.core import access
 from zhaoshang.core.choices import Action, label
 from zhaoshang.core.models import BaseModel, SearchableModel
-from zhaoshang.core.permissions import Scope, is_everything, user_scope
+from zhaoshang.core.permissions import RestrictedQuerySet, Scope, is_everything, user_scope
 from zhaoshang.core.storage import private_storage
 from zhaoshang.geo.models import Carrier, Park, Region
 from zhaoshang.industry.choices import ProjectType
@@ -28,6 +33,7 @@ from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
 from .choices import (
     FORWARD,
     FORWARD_CHOICES,
+    PRE_SIGNING,
     STAGE_DATE_FIELDS,
     ActivityKind,
     DocumentKind,
@@ -86,6 +92,120 @@ def _working_q(scope: Scope, action: str, outer: str, prefix: str) -> Q:
     return q
 
 
+# ---------------------------------------------------------------- stalled projects (derived when read)
+
+
+def stall_thresholds() -> dict[str, int]:
+    """Days after which each rule finds a project stalled (settings; a rule with 0 days is not checked)."""
+    return {
+        StallRule.SIGNED_NO_LAND: settings.ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS,
+        StallRule.STARTED_NO_PRODUCTION: settings.ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS,
+        StallRule.IDLE_BEFORE_SIGNING: settings.ZHAOSHANG_STALL_IDLE_DAYS,
+    }
+
+
+def stall_conditions(today: date | None = None) -> list[tuple[str, Q, models.Expression]]:
+    """The one definition of a stalled project: ``[(rule, condition, the day its clock started)]`` on ``today``.
+
+    - signed, no land: at the signed stage, signed more than N days before today;
+    - construction started, not producing: at the construction stage, started more than N days before today;
+    - no activity before signing: at lead, contacted or negotiation, and neither a stage change nor an
+      activity in more than N days.
+    Paused and dropped projects are never stalled (someone decided about them). The stages of the rules do not
+    overlap: a project is stalled by one rule at most.
+    """
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    thresholds = stall_thresholds()
+    found = []
+    for rule, stage, column in (
+        (StallRule.SIGNED_NO_LAND, Stage.SIGNED, "signed_on"),
+        (StallRule.STARTED_NO_PRODUCTION, Stage.CONSTRUCTION, "construction_on"),
+    ):
+        if thresholds[rule]:
+            cutoff = today - timedelta(days=thresholds[rule])
+            found.append((rule, Q(stage=stage, **{f"{column}__lt": cutoff}), F(column)))
+    if thresholds[StallRule.IDLE_BEFORE_SIGNING]:
+        cutoff = today - timedelta(days=thresholds[StallRule.IDLE_BEFORE_SIGNING])
+        floor = date(1900, 1, 1)
+        last_activity = Subquery(
+            Activity.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(last=Max("happened_on"))
+            .values("last")
+        )
+        touched = Greatest(
+            *(Coalesce(F(column), floor) for column in ("lead_on", "contact_on", "negotiation_on", "resumed_on")),
+            Coalesce(last_activity, floor),
+            output_field=models.DateField(),
+        )
+        found.append((StallRule.IDLE_BEFORE_SIGNING, Q(stage__in=PRE_SIGNING) & Q(LessThan(touched, cutoff)), touched))
+    return found
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Why a project is stalled and since when."""
+
+    rule: str
+    since: date
+
+    def get_rule_display(self) -> str:
+        return StallRule(self.rule).label
+
+
+class ProjectQuerySet(RestrictedQuerySet):
+    def worked_on_by(self, user):
+        """The projects ``user`` is responsible for or works on through one of their teams (owning or
+        supporting), still under way (neither dropped nor in full production)."""
+        teams = Team.objects.filter(memberships__user=user).values("pk")
+        supporting = Project.supporting_teams.through.objects.filter(project_id=OuterRef("pk"), team_id__in=teams)
+        return self.filter(Q(owner=user) | Q(owner_team__in=teams) | Q(Exists(supporting))).exclude(
+            stage__in=(Stage.DROPPED, Stage.FULL_PRODUCTION)
+        )
+
+    def stalled(self, today: date | None = None):
+        """The projects stalled on ``today`` (default: today)."""
+        return self.filter(self.stalled_q(today))
+
+    def not_stalled(self, today: date | None = None):
+        return self.exclude(self.stalled_q(today))
+
+    @staticmethod
+    def stalled_q(today: date | None = None) -> Q:
+        q = Q(pk__in=[])
+        for _rule, condition, _since in stall_conditions(today):
+            q |= condition
+        return q
+
+    def with_stall(self, today: date | None = None):
+        """Each project with ``stall_rule`` and ``stall_since`` (None when it is not stalled on ``today``)."""
+        conditions = stall_conditions(today)
+        if not conditions:
+            return self.annotate(
+                stall_rule=Value(None, output_field=models.CharField()),
+                stall_since=Value(None, output_field=models.DateField()),
+            )
+        return self.annotate(
+            stall_rule=Case(
+                *(When(condition, then=Value(rule)) for rule, condition, _since in conditions),
+                default=None,
+                output_field=models.CharField(),
+            ),
+            stall_since=Case(
+                *(When(condition, then=since) for _rule, condition, since in conditions),
+                default=None,
+                output_field=models.DateField(),
+            ),
+        )
+
+
+class ProjectManager(models.Manager.from_queryset(ProjectQuerySet)):
+    pass
+
+
 # A project's reference: XM, the year it was recorded, a number counting up within that year (XM2026-000123).
 CODE_PREFIX = "XM"
 CODE_DIGITS = 6
@@ -109,6 +229,8 @@ def next_codes(count: int, year: int | None = None) -> list[str]:
 
 class Project(SearchableModel):
     """An investment project, from the first lead to full production."""
+
+    objects = ProjectManager()
 
     code = models.CharField(
         _("project reference"),
@@ -368,6 +490,13 @@ class Project(SearchableModel):
     def can_add(cls, user) -> bool:
         scope = user_scope(user)
         return scope.is_admin or bool(scope.teams(Action.ADD))
+
+    def stall(self, today: date | None = None) -> Stall | None:
+        """Why this project is stalled on ``today`` (default: today), or None."""
+        if self.pk is None:
+            return None
+        row = Project.objects.filter(pk=self.pk).with_stall(today).values_list("stall_rule", "stall_since").first()
+        return Stall(*row) if row and row[0] else None
 
     def duplicates(self, user=None):
         """The duplicate claims (撞单) this project is part of (see projects.services.duplicate_claims)."""

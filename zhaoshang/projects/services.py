@@ -28,12 +28,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, Func, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -53,7 +54,6 @@ from zhaoshang.industry.validators import clean_uscc, validate_uscc
 from .choices import (
     FORWARD,
     POST_SIGNING,
-    PRE_SIGNING,
     STAGE_DATE_FIELDS,
     STAGE_VALUES,
     DuplicateKind,
@@ -62,7 +62,7 @@ from .choices import (
     StallRule,
     TransitionKind,
 )
-from .models import Activity, Contact, Milestone, Project, StageTransition, StallFlag
+from .models import Activity, Contact, Milestone, Project, StageTransition, Stall, StallFlag, stall_thresholds
 
 
 def _day(value: date) -> str:
@@ -697,57 +697,13 @@ def _fastest_by_group(rows, column: str, best: int, day_counts: dict) -> dict:
 # ---------------------------------------------------------------- stalled projects
 
 
-def stall_thresholds() -> dict[str, int]:
-    """Days after which each rule flags a project (settings; a rule with 0 days is not checked)."""
-    return {
-        StallRule.SIGNED_NO_LAND: settings.ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS,
-        StallRule.STARTED_NO_PRODUCTION: settings.ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS,
-        StallRule.IDLE_BEFORE_SIGNING: settings.ZHAOSHANG_STALL_IDLE_DAYS,
-    }
-
-
 def stalled_projects(today: date) -> dict[str, dict[int, date]]:
-    """{rule: {project id: the day its clock started}} of every project stalled on ``today``.
-
-    - signed, no land: at the signed stage, signed more than N days before today;
-    - construction started, not producing: at the construction stage, started more than N days before today;
-    - no activity before signing: at lead, contacted or negotiation, and neither a stage change nor an
-      activity in more than N days.
-    Paused and dropped projects are never stalled (someone decided about them).
-    """
-    thresholds = stall_thresholds()
-    found: dict[str, dict[int, date]] = {}
-    for rule, stage, column in (
-        (StallRule.SIGNED_NO_LAND, Stage.SIGNED, "signed_on"),
-        (StallRule.STARTED_NO_PRODUCTION, Stage.CONSTRUCTION, "construction_on"),
-    ):
-        cutoff = today - timedelta(days=thresholds[rule])
-        found[rule] = dict(
-            Project.objects.filter(stage=stage, **{f"{column}__lt": cutoff}).order_by().values_list("pk", column)
-        )
-    found[StallRule.IDLE_BEFORE_SIGNING] = {}
-    if thresholds[StallRule.IDLE_BEFORE_SIGNING]:
-        cutoff = today - timedelta(days=thresholds[StallRule.IDLE_BEFORE_SIGNING])
-        floor = date(1900, 1, 1)
-        last_activity = Subquery(
-            Activity.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(last=Max("happened_on"))
-            .values("last")
-        )
-        touched = Greatest(
-            *(Coalesce(F(column), floor) for column in ("lead_on", "contact_on", "negotiation_on", "resumed_on")),
-            Coalesce(last_activity, floor),
-            output_field=models.DateField(),
-        )
-        found[StallRule.IDLE_BEFORE_SIGNING] = dict(
-            Project.objects.filter(stage__in=PRE_SIGNING)
-            .annotate(touched=touched)
-            .filter(touched__lt=cutoff)
-            .order_by()
-            .values_list("pk", "touched")
-        )
+    """{rule: {project id: the day its clock started}} of every project stalled on ``today``
+    (the definition is Project.objects.stalled: the pages show the same at once)."""
+    found: dict[str, dict[int, date]] = {rule: {} for rule in StallRule.values}
+    rows = Project.objects.stalled(today).with_stall(today).order_by().values_list("pk", "stall_rule", "stall_since")
+    for pk, rule, since in rows:
+        found[rule][pk] = since
     return found
 
 
@@ -761,8 +717,9 @@ def _stall_message(flag: StallFlag, days: int) -> str:
 
 
 def scan_stalled(today: date | None = None) -> dict[str, int]:
-    """The periodic scan: flag the projects stalled on ``today`` (default: today), clear the flags of those that
-    moved on, and notify each new flag's responsible officer once, in the platform's default language.
+    """The periodic scan: notify each responsible officer once of a project stalled on ``today`` (default: today),
+    in the platform's default language. The pages derive the status when read (Project.objects.stalled); the
+    flags are the scan's record of what it notified: opened for new stalls, cleared for those that moved on.
 
     Idempotent: a project has at most one open flag per rule, and a second scan of the same day changes
     nothing. Returns ``{"flagged": new flags, "cleared": flags cleared, "open": open flags now}``.
@@ -977,18 +934,22 @@ def lookup(user, query: str, limit: int = LOOKUP_LIMIT) -> list[LookupRow]:
 # ---------------------------------------------------------------- home page figures
 
 
+# The stages of a project in progress (the home page's figure, linked to the list filtered by them).
+IN_PROGRESS = tuple(stage for stage in FORWARD if stage != Stage.FULL_PRODUCTION)
+
+
 def project_panel(user) -> dict:
     return {
         "title": _("Projects in progress"),
-        "value": Project.objects.restrict(user).filter(stage__in=FORWARD).exclude(stage=Stage.FULL_PRODUCTION).count(),
-        "url": reverse("projects:project-list"),
+        "value": Project.objects.restrict(user).filter(stage__in=IN_PROGRESS).count(),
+        "url": reverse("projects:project-list") + "?" + urlencode([("stage", stage) for stage in IN_PROGRESS]),
     }
 
 
 def stalled_panel(user) -> dict:
     return {
         "title": _("Stalled projects"),
-        "value": StallFlag.objects.restrict(user).filter(cleared_on__isnull=True).values("project").distinct().count(),
+        "value": Project.objects.restrict(user).stalled().count(),
         "url": reverse("projects:project-list") + "?stalled=true",
     }
 
@@ -1007,13 +968,13 @@ def board_columns(queryset, user, today: date | None = None, per_column: int = B
 
     Queries do not grow with the number of projects: one count per stage for all columns, one query of at most
     ``per_column`` cards per column (team and enterprise joined, badges annotated), one query of the shown cards
-    the user may change. Each card is the project with ``days_in_stage``, ``stalled``, ``duplicate`` and
-    ``movable`` set.
+    the user may change. Each card is the project with ``days_in_stage``, ``stalled``, ``duplicate``, ``movable``
+    and ``moves`` (the stages it may be moved to, for those the user may move) set.
     """
     today = today or timezone.localdate()
     queryset = queryset.order_by()
     counts = dict(queryset.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
-    stalled = Exists(StallFlag.objects.filter(project=OuterRef("pk"), cleared_on__isnull=True))
+    stalled = ExpressionWrapper(Project.objects.stalled_q(today), output_field=models.BooleanField())
     rival = Exists(
         Project.objects.filter(enterprise=OuterRef("enterprise"))
         .exclude(owner_team=OuterRef("owner_team"))
@@ -1057,6 +1018,7 @@ def board_columns(queryset, user, today: date | None = None, per_column: int = B
         )
     for card in shown:
         card.movable = card.pk in writable
+        card.moves = allowed_moves(card) if card.movable else []
     return columns
 
 
@@ -1074,20 +1036,14 @@ IDLE_DAYS = 30
 
 def my_projects(user):
     """The projects ``user`` is responsible for or works on through one of their teams (owning or supporting),
-    among those they may see."""
-    teams = Team.objects.filter(memberships__user=user).values("pk")
-    supporting = Project.supporting_teams.through.objects.filter(project_id=OuterRef("pk"), team_id__in=teams)
-    return (
-        Project.objects.restrict(user, Action.VIEW)
-        .filter(Q(owner=user) | Q(owner_team__in=teams) | Q(Exists(supporting)))
-        .exclude(stage__in=(Stage.DROPPED, Stage.FULL_PRODUCTION))
-    )
+    among those they may see (the list's ``mine`` filter)."""
+    return Project.objects.restrict(user, Action.VIEW).worked_on_by(user)
 
 
 def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: int = 50) -> dict:
     """What the officer has to do: ``milestones`` due within DUE_WITHIN_DAYS or overdue and not done, ``stalled``
-    (open stall flags), ``idle`` (no stage change or activity for ``idle_days``, paused projects aside) of
-    ``my_projects``, and ``notifications`` unread. Each list holds at most ``limit`` entries."""
+    (stalled projects, each with its ``stall``), ``idle`` (no stage change or activity for ``idle_days``, paused
+    projects aside) of ``my_projects``, and ``notifications`` unread. Each list holds at most ``limit`` entries."""
     from zhaoshang.core.notifications import unread
 
     today = today or timezone.localdate()
@@ -1102,12 +1058,7 @@ def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: 
         .only("name", "stage", "planned_on", "project__name")
         .order_by("planned_on", "pk")
     )
-    flags = (
-        StallFlag.objects.filter(project__in=mine.values("pk"), cleared_on__isnull=True)
-        .select_related("project")
-        .only("rule", "since", "project__name", "project__stage")
-        .order_by("since", "pk")
-    )
+    stalled = mine.stalled(today).with_stall(today).only("name", "stage", "code").order_by("stall_since", "pk")
     floor = date(1900, 1, 1)
     last_activity = Subquery(
         Activity.objects.filter(project=OuterRef("pk"))
@@ -1133,19 +1084,23 @@ def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: 
         "due_within": DUE_WITHIN_DAYS,
         "idle_days": idle_days,
         "milestones": list(milestones[:limit]),
-        "stalled": list(flags[:limit]),
+        "stalled": [
+            setattr(project, "stall", Stall(project.stall_rule, project.stall_since)) or project
+            for project in stalled[:limit]
+        ],
         "idle": list(idle[:limit]),
         "notifications": list(unread(user).order_by("-created", "-pk")[:limit]),
     }
 
 
 def work_panel(user) -> dict:
-    """Home-page entry of the "my work" page: the projects the user works on."""
+    """Home-page figure: the projects the user works on, linked to the list of them (the "my work" page is in the
+    menu)."""
     return {
         "title": _("My work"),
         "value": my_projects(user).count(),
         "note": _("projects I work on"),
-        "url": reverse("my-work"),
+        "url": reverse("projects:project-list") + "?mine=true",
     }
 
 

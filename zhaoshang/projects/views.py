@@ -155,7 +155,7 @@ def _detail_context(request, project: Project, transition_form=None, correct_for
         "documents": project.documents.all(),
         "contacts": personal.mask(project.contacts.all(), request.user),
         "supporting_teams": project.supporting_teams.all(),
-        "open_flags": project.stall_flags.filter(cleared_on__isnull=True),
+        "stall": project.stall(),
         "duplicates": project.duplicates(request.user),
         "durations": services.project_durations(project),
         "transition_form": transition_form or (TransitionForm(project) if can_change else None),
@@ -192,7 +192,7 @@ def project_transition(request, pk: int):
     """POST to_stage, happened_on, note, reason: move the project (htmx: the form comes back with its errors)."""
     project = visible_project(request, pk, Action.CHANGE)
     on_board = is_fragment(request) and request.POST.get("board") == "1"
-    form = TransitionForm(project, request.POST, any_stage=on_board)
+    form = TransitionForm(project, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         from_stage = project.stage
@@ -353,12 +353,20 @@ def board(request):
 @login_required
 def board_move_form(request, pk: int):
     """The move form of one card (htmx): the stage preset from ``?to_stage=`` (a card dropped on a column), else the
-    next allowed one; every stage is offered, so that a refused move is explained by the service."""
+    next allowed one. The legal moves are offered; a stage that is not one of them is refused at once, in the
+    service's words."""
     project = visible_project(request, pk, Action.CHANGE)
     moves = services.allowed_moves(project)
     to_stage = request.GET.get("to_stage") or (moves[0] if moves else None)
-    form = TransitionForm(project, initial={"to_stage": to_stage}, any_stage=True)
-    return render(request, "projects/_board_move_form.html", {"project": project, "form": form})
+    refusals = []
+    if to_stage and to_stage not in moves:
+        try:
+            services.check_transition(project, to_stage, timezone.localdate())
+        except ValidationError as exc:
+            refusals = exc.messages
+            to_stage = moves[0] if moves else None
+    form = TransitionForm(project, initial={"to_stage": to_stage})
+    return render(request, "projects/_board_move_form.html", {"project": project, "form": form, "refusals": refusals})
 
 
 def _moved_on_board(request, project: Project, from_stage: str, message: str):

@@ -15,7 +15,7 @@ from zhaoshang.core.forms import widget_css
 
 from ..choices import DISMISSED_STATUSES, DismissalGrounds, InquiryStatus
 from ..models import Inquiry
-from ..services.inquiries import INQUIRY_FIELDS, overdue_q, pending_q
+from ..services.inquiries import INQUIRY_FIELDS, open_q, overdue_q, pending_q
 
 HONEYPOT = "website"
 
@@ -167,11 +167,12 @@ class InquiryFilterSet(SearchFilterSet):
         method="filter_overdue",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Overdue only")), ("false", _("Not overdue"))]),
     )
+    awaiting = django_filters.BooleanFilter(label=_("Awaiting a first response"), method="filter_awaiting")
     team = django_filters.ModelChoiceFilter(label=_("Owning team"), queryset=Team.objects.filter(active=True))
 
     class Meta:
         model = Inquiry
-        fields = ["q", "decision", "status", "overdue", "team"]
+        fields = ["q", "decision", "status", "overdue", "awaiting", "team"]
 
     def filter_queryset(self, queryset):
         if not self.form.cleaned_data.get("status") and self.form.cleaned_data.get("decision") != "dismissed":
@@ -186,6 +187,11 @@ class InquiryFilterSet(SearchFilterSet):
         if value == "dismissed":
             return queryset.filter(dismissed_at__isnull=False)
         return queryset
+
+    def filter_awaiting(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(open_q()) if value else queryset.exclude(open_q())
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

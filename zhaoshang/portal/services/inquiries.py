@@ -468,7 +468,7 @@ def inquiry_panel(user) -> dict:
         "title": _("Open inquiries"),
         "value": visible.filter(open_q()).count(),
         "note": ngettext("%(count)d overdue", "%(count)d overdue", overdue) % {"count": overdue},
-        "url": reverse("portal:inquiry-inbox"),
+        "url": reverse("portal:inquiry-inbox") + "?awaiting=true",
     }
 
 

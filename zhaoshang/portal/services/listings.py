@@ -336,5 +336,5 @@ def stale_sites_panel(user) -> dict | None:
         "title": _("Sites to verify"),
         "value": stale.count(),
         "note": _("not verified within the period: hidden from the public"),
-        "url": reverse("portal:staff-carrier-list") + "?stale=true",
+        "url": reverse("portal:staff-carrier-list") + "?stale=true&kept=true",
     }

@@ -174,7 +174,7 @@ def test_the_clock_counts_working_days_only():
 
 def test_the_home_panel_and_the_navigation(officer_a, officer_b, late, fresh, client_for):
     panel = inquiry_panel(officer_a)
-    assert (panel["value"], panel["url"]) == (2, INBOX)
+    assert (panel["value"], panel["url"]) == (2, INBOX + "?awaiting=true")
     assert "1" in str(panel["note"])
     assert inquiry_panel(officer_b)["value"] == 0
     home = client_for(officer_a).get(reverse("core:home")).content.decode()

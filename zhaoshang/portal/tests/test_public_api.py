@@ -224,3 +224,26 @@ def test_the_public_endpoints_are_in_the_openapi_schema(db, investor):
 @pytest.mark.parametrize("name", ["api:portal-park-list", "api:portal-site-list", "api:portal-policy-list"])
 def test_an_anonymous_caller_may_read_without_logging_in(city, investor, name):
     assert investor.get(reverse(name)).status_code == 200
+
+
+def test_a_chain_lists_each_site_and_park_once_whatever_the_chains_of_its_park(city, investor):
+    chain, *others = ChainFactory.create_batch(4)
+    chain.industry_codes.set([IndustryCode.objects.get(code="38")])
+    leading = ParkFactory()
+    chain.parks.add(leading)
+    coded = ParkFactory(codes=["38"])
+    for other in others:  # both parks lead several chains: a join through them would repeat their sites
+        other.parks.add(leading, coded)
+    CarrierFactory(reference="IN-LEADING", codes=["13"], park=leading)
+    CarrierFactory(reference="CODED", codes=["38"], park=coded)
+    CarrierFactory(reference="OTHER", codes=["13"], park=coded)
+
+    listed = investor.get(reverse("api:portal-site-list"), {"chain": chain.pk}).json()
+    assert listed["count"] == 2
+    assert sorted(site["reference"] for site in listed["results"]) == ["CODED", "IN-LEADING"]
+    body = investor.get(SITES, {"chain": chain.pk}).json()
+    assert sorted(feature["properties"]["reference"] for feature in body["features"]) == ["CODED", "IN-LEADING"]
+    assert body["total"] == 2
+    parks = investor.get(reverse("api:portal-park-list"), {"chain": chain.pk}).json()
+    assert parks["count"] == 2
+    assert sorted(park["id"] for park in parks["results"]) == sorted([leading.pk, coded.pk])

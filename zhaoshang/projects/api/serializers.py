@@ -173,8 +173,16 @@ def _raise_for(function, *args, **kwargs):
         raise serializers.ValidationError(detail) from None
 
 
+class MoveChoiceField(serializers.ChoiceField):
+    """A stage (the schema lists them); any value goes on to projects.services.check_transition, which says why a
+    move is refused in the same words as the pages."""
+
+    def to_internal_value(self, data):
+        return str(data)
+
+
 class TransitionSerializer(serializers.Serializer):
-    to_stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("The stage the project moves to."))
+    to_stage = MoveChoiceField(choices=Stage.choices, help_text=_("The stage the project moves to."))
     happened_on = serializers.DateField(help_text=_("The day it happened (not in the future)."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(

@@ -319,3 +319,84 @@ def test_the_list_filters_by_stage_amount_and_tag(officer_a, outpost_a, client_f
     assert names("?max_investment=1000") == ["小项目"]
     assert names(f"?date_stage=signed&date_from={today().isoformat()}") == ["已签约项目"]
     assert names("?q=大项目") == ["大项目"]
+
+
+def refusal(project, to_stage) -> str:
+    """The service's own message for an illegal move (projects.services.check_transition)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from zhaoshang.projects import services
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.check_transition(project, to_stage, today())
+    [message] = caught.value.messages
+    return message
+
+
+@pytest.mark.parametrize("to_stage", ["contact", "land", "signed", "nowhere"])
+@pytest.mark.parametrize("path", ["page", "page-htmx", "board", "api"])
+def test_an_illegal_move_gets_the_services_message_on_every_path(
+    project, officer_a, client_for, api_for, path, to_stage
+):
+    Project.objects.filter(pk=project.pk).update(
+        stage=Stage.LAND,
+        negotiation_on=today() - timedelta(days=30),
+        signed_on=today() - timedelta(days=20),
+        land_on=today() - timedelta(days=10),
+    )
+    project.refresh_from_db()
+    expected = refusal(project, to_stage)
+    history = StageTransition.objects.filter(project=project).count()
+    move = {"to_stage": to_stage, "happened_on": today().isoformat()}
+    if path == "api":
+        response = api_for(officer_a).post(
+            reverse("api:project-transition", args=[project.pk]),
+            move,
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 400
+        assert response.json() == {"to_stage": [expected]}
+    else:
+        extra = {"HTTP_HX_REQUEST": "true"} if path != "page" else {}
+        if path == "board":
+            move["board"] = "1"
+        response = client_for(officer_a).post(transition_url(project), move, HTTP_ACCEPT_LANGUAGE="en", **extra)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert expected.replace("“", "&ldquo;") in html or expected in html
+        assert "not one of the available choices" not in html
+    project.refresh_from_db()
+    assert project.stage == Stage.LAND
+    assert StageTransition.objects.filter(project=project).count() == history
+
+
+def test_the_page_and_the_board_offer_only_the_legal_moves(project, officer_a, client_for):
+    from zhaoshang.projects import services
+
+    Project.objects.filter(pk=project.pk).update(stage=Stage.NEGOTIATION, negotiation_on=today())
+    project.refresh_from_db()
+    legal = services.allowed_moves(project)
+    assert Stage.LAND not in legal  # not signed yet
+    client = client_for(officer_a)
+
+    page_form = client.get(project.get_absolute_url()).context["transition_form"]
+    board_form = client.get(reverse("projects:board-move", args=[project.pk]), HTTP_HX_REQUEST="true").context["form"]
+
+    for form in (page_form, board_form):
+        assert [value for value, _label in form.fields["to_stage"].widget.choices] == legal
+        assert [value for value, _label in form.fields["to_stage"].choices] == legal
+
+
+def test_a_card_dropped_on_an_illegal_column_is_told_why_at_once(project, officer_a, client_for):
+    Project.objects.filter(pk=project.pk).update(stage=Stage.NEGOTIATION, negotiation_on=today())
+    project.refresh_from_db()
+
+    response = client_for(officer_a).get(
+        reverse("projects:board-move", args=[project.pk]), {"to_stage": "land"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert refusal(project, "land") in response.content.decode()
+    assert 'data-testid="move-errors"' in response.content.decode()

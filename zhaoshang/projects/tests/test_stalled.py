@@ -30,6 +30,20 @@ def signed(name, days_ago, **extra):
     return ProjectFactory(name=name, stage=Stage.SIGNED, lead_on=ago(days_ago + 10), signed_on=ago(days_ago), **extra)
 
 
+def signed_before_today(name, days_ago, **extra):
+    """Signed ``days_ago`` before the real today (what the pages read)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return ProjectFactory(
+        name=name,
+        stage=Stage.SIGNED,
+        lead_on=today - timedelta(days=days_ago + 10),
+        signed_on=today - timedelta(days=days_ago),
+        **extra,
+    )
+
+
 def started(name, days_ago, **extra):
     return ProjectFactory(
         name=name,
@@ -140,9 +154,8 @@ def test_an_idle_check_of_zero_days_is_off(db, settings):
     assert scan_stalled(TODAY)["flagged"] == 0
 
 
-def test_the_project_page_shows_its_open_flag(db, officer_a, outpost_a, client_for):
-    project = signed("late", 100, owner_team=outpost_a)
-    scan_stalled(TODAY)
+def test_the_project_page_shows_that_it_is_stalled(db, officer_a, outpost_a, client_for):
+    project = signed_before_today("late", 100, owner_team=outpost_a)
     assert 'data-testid="stall-flag"' in client_for(officer_a).get(project.get_absolute_url()).content.decode()
 
 
@@ -172,9 +185,8 @@ def test_the_celery_task_runs_the_scan_daily(db, settings):
 def test_the_home_page_counts_stalled_projects_and_links_to_them(db, officer_a, outpost_a, client_for):
     from django.urls import reverse
 
-    stalled = signed("late", 100, owner_team=outpost_a)
-    signed("on time", 10, owner_team=outpost_a)
-    scan_stalled(TODAY)
+    stalled = signed_before_today("late", 100, owner_team=outpost_a)
+    signed_before_today("on time", 10, owner_team=outpost_a)
     client = client_for(officer_a)
 
     panels = {p["title"]: p for p in client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").context["panels"]}
@@ -182,3 +194,55 @@ def test_the_home_page_counts_stalled_projects_and_links_to_them(db, officer_a, 
 
     assert panels["Stalled projects"]["value"] == 1
     assert [p.pk for p in listed] == [stalled.pk]
+
+
+def test_a_back_dated_signing_past_the_threshold_is_stalled_on_every_page_at_once(db, officer_a, outpost_a, client_for):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    late = ProjectFactory(
+        name="逾期未供地",
+        owner_team=outpost_a,
+        owner=officer_a,
+        stage=Stage.SIGNED,
+        lead_on=today - timedelta(days=200),
+        signed_on=today - timedelta(days=111),  # no scan runs: the status is derived when read
+    )
+    ProjectFactory(
+        name="新签约",
+        owner_team=outpost_a,
+        owner=officer_a,
+        stage=Stage.SIGNED,
+        lead_on=today - timedelta(days=20),
+        signed_on=today - timedelta(days=10),
+    )
+    client = client_for(officer_a)
+
+    assert not StallFlag.objects.exists()
+    assert 'data-testid="stall-flag"' in client.get(late.get_absolute_url()).content.decode()
+    listed = client.get(reverse("projects:project-list"), {"stalled": "true"}).context["object_list"]
+    assert [p.name for p in listed] == ["逾期未供地"]
+    not_stalled = client.get(reverse("projects:project-list"), {"stalled": "false"}).context["object_list"]
+    assert [p.name for p in not_stalled] == ["新签约"]
+    board = client.get(reverse("projects:board"))
+    signed_column = next(column for column in board.context["columns"] if column["stage"] == Stage.SIGNED)
+    assert {card.name: card.stalled for card in signed_column["cards"]} == {"逾期未供地": True, "新签约": False}
+    panels = {p["title"]: p for p in client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").context["panels"]}
+    assert panels["Stalled projects"]["value"] == 1
+    work = client.get(reverse("my-work")).context["stalled"]
+    assert [(p.name, p.stall.rule, p.stall.since) for p in work] == [
+        ("逾期未供地", StallRule.SIGNED_NO_LAND, today - timedelta(days=111))
+    ]
+
+
+def test_the_pages_and_the_scan_share_one_definition(db):
+    signed("signed 91 days ago", 91)
+    signed("signed 90 days ago", 90)
+    ProjectFactory(name="idle lead", lead_on=ago(61))
+    ActivityFactory(project=ProjectFactory(name="visited lead", lead_on=ago(200)), happened_on=ago(30))
+    from zhaoshang.projects.models import Project
+
+    derived = sorted(Project.objects.stalled(TODAY).values_list("name", flat=True))
+    scan_stalled(TODAY)
+    assert derived == sorted(name for name, _rule, _since in open_flags()) == ["idle lead", "signed 91 days ago"]

@@ -13,7 +13,7 @@ from zhaoshang.accounts.models import Membership
 from zhaoshang.core.notifications import notify
 from zhaoshang.projects import services
 from zhaoshang.projects.choices import Stage, StallRule
-from zhaoshang.projects.models import Project, StageTransition, StallFlag
+from zhaoshang.projects.models import Project, StageTransition
 from zhaoshang.projects.tests.factories import MilestoneFactory, ProjectFactory
 
 
@@ -56,10 +56,14 @@ def test_the_board_shows_only_projects_the_user_may_see_and_never_another_teams_
 
 
 def test_the_board_puts_each_project_in_the_column_of_its_stage_with_its_badges(officer_a, outpost_a, client_for):
-    project = ProjectFactory(
-        name="硅能源基地", owner_team=outpost_a, planned_investment=200_000, stage=Stage.SIGNED, signed_on=today()
+    ProjectFactory(
+        name="硅能源基地",
+        owner_team=outpost_a,
+        planned_investment=200_000,
+        stage=Stage.SIGNED,
+        lead_on=today() - timedelta(days=200),
+        signed_on=today() - timedelta(days=111),  # past the threshold, no land: stalled (no scan needed)
     )
-    StallFlag.objects.create(project=project, rule=StallRule.SIGNED_NO_LAND, since=today(), flagged_on=today())
 
     response = client_for(officer_a).get(BOARD)
 
@@ -185,22 +189,23 @@ def test_a_column_shows_at_most_its_cap_and_links_to_the_rest_in_the_list(office
 def test_my_work_lists_exactly_my_due_milestones_and_stalled_projects_and_not_another_teams(
     officer_a, outpost_a, outpost_b, client_for
 ):
-    mine = ProjectFactory(name="本队项目", owner_team=outpost_a, lead_on=today())
-    theirs = ProjectFactory(name="他队项目", owner_team=outpost_b, lead_on=today())
+    long_ago = today() - timedelta(days=1000)  # idle since: stalled before signing (no scan needed)
+    mine = ProjectFactory(name="本队项目", owner_team=outpost_a, lead_on=long_ago)
+    theirs = ProjectFactory(name="他队项目", owner_team=outpost_b, lead_on=long_ago)
     MilestoneFactory(project=mine, name="土地挂牌", planned_on=today() + timedelta(days=5))
     MilestoneFactory(project=mine, name="逾期事项", planned_on=today() - timedelta(days=3))
     MilestoneFactory(project=mine, name="远期事项", planned_on=today() + timedelta(days=40))
     MilestoneFactory(project=mine, name="已完成", planned_on=today(), actual_on=today())
     MilestoneFactory(project=theirs, name="他队事项", planned_on=today())
-    for project in (mine, theirs):
-        StallFlag.objects.create(project=project, rule=StallRule.IDLE_BEFORE_SIGNING, since=today(), flagged_on=today())
     notify(officer_a, "请跟进项目")
 
     response = client_for(officer_a).get(MY_WORK)
 
     assert response.status_code == 200
     assert [m.name for m in response.context["milestones"]] == ["逾期事项", "土地挂牌"]
-    assert [flag.project.name for flag in response.context["stalled"]] == ["本队项目"]
+    assert [(p.name, p.stall.rule) for p in response.context["stalled"]] == [
+        ("本队项目", StallRule.IDLE_BEFORE_SIGNING)
+    ]
     assert [n.message for n in response.context["notifications"]] == ["请跟进项目"]
     assert "他队" not in response.content.decode()
 
@@ -295,3 +300,13 @@ def test_a_new_activity_form_proposes_today(officer_a, outpost_a, client_for):
     response = client_for(officer_a).get(reverse("projects:activity-add", args=[project.pk]))
 
     assert response.context["form"]["happened_on"].value() == today()
+
+
+def test_a_card_may_be_dropped_only_on_the_columns_of_its_legal_moves(officer_a, outpost_a, client_for):
+    project = ProjectFactory(name="本队项目", owner_team=outpost_a, stage=Stage.NEGOTIATION, negotiation_on=today())
+
+    html = client_for(officer_a).get(BOARD).content.decode()
+
+    moves = " ".join(services.allowed_moves(project))
+    assert moves == "signed paused dropped"  # not yet signed: no land, construction or production
+    assert f'data-moves="{moves}"' in html

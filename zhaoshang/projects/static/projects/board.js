@@ -8,6 +8,11 @@
   var panel = document.getElementById("move-panel");
   var dragged = null;
 
+  // A card may be dropped only on the columns of its legal moves (the server's list, on the card).
+  function canMoveTo(card, column) {
+    return (card.dataset.moves || "").split(" ").indexOf(column.dataset.stage) >= 0;
+  }
+
   board.addEventListener("dragstart", function (event) {
     var card = event.target.closest && event.target.closest(".board-card[draggable=true]");
     if (!card) return;
@@ -22,7 +27,7 @@
   });
   board.addEventListener("dragover", function (event) {
     var column = event.target.closest && event.target.closest(".board-column");
-    if (!column || !dragged || column.dataset.stage === dragged.dataset.stage) return;
+    if (!column || !dragged || !canMoveTo(dragged, column)) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = "move";
     column.classList.add("board-drop-target");
@@ -34,7 +39,7 @@
   });
   board.addEventListener("drop", function (event) {
     var column = event.target.closest && event.target.closest(".board-column");
-    if (!column || !dragged) return;
+    if (!column || !dragged || !canMoveTo(dragged, column)) return;
     event.preventDefault();
     column.classList.remove("board-drop-target");
     var url = dragged.dataset.moveUrl + "?to_stage=" + encodeURIComponent(column.dataset.stage);
