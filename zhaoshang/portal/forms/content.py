@@ -33,6 +33,7 @@ class PolicyForm(BaseModelForm):
             "summary",
             "summary_en",
             "issuer",
+            "issuer_en",
             "url",
             "region",
             "park",

@@ -1314,6 +1314,7 @@ def snapshot(match: Match) -> dict:
         "team": names_of(team),
         "contact": {
             "name": site.contact_name,
+            "name_en": site.contact_name_en,
             "phone": site.contact_phone or team.phone,
             "email": site.contact_email or team.email,
         },
@@ -1386,7 +1387,11 @@ class SavedSite:
 
     @property
     def contact(self) -> dict:
-        return self.data.get("contact") or {}
+        """The contact recorded with the proposal, its name in the current language (English when recorded)."""
+        contact = dict(self.data.get("contact") or {})
+        if get_language() == "en" and contact.get("name_en"):
+            contact["name"] = contact["name_en"]
+        return contact
 
     @property
     def url(self) -> str:
