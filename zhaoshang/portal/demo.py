@@ -532,7 +532,11 @@ LAND_PRICE = {
 TRANSFORMERS = [630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000]
 SURNAMES = "陈 李 黄 梁 张 王 吴 刘 林 谭 关 何 周 邓 余 冯 区 司徒 甄 伍".split()
 SURNAMES_EN = dict(
-    zip(SURNAMES, "Chen Li Huang Liang Zhang Wang Wu Liu Lin Tan Guan He Zhou Deng Yu Feng Ou Situ Zhen Wu".split())
+    zip(
+        SURNAMES,
+        "Chen Li Huang Liang Zhang Wang Wu Liu Lin Tan Guan He Zhou Deng Yu Feng Ou Situ Zhen Wu".split(),
+        strict=True,
+    )
 )
 TITLES = {"先生": "Mr", "女士": "Ms", "工": "Engineer"}
 
