@@ -106,6 +106,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhaoshang.core.context_processors.shell",
             ],
+            # One formatter of numbers, money, areas and dates on every page (core/formatting.py).
+            "builtins": ["zhaoshang.core.templatetags.formatting"],
         },
     },
 ]

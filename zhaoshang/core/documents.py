@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from . import formatting
+
 EMPTY = "—"
 
 
@@ -123,7 +125,9 @@ def cell_text(value) -> str:
     if isinstance(value, date):
         return local_day(value).isoformat()
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return formatting.number(value, 1)
+    if isinstance(value, Decimal):
+        return formatting.number(value)
     return str(value)
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.html import format_html
+
+from . import formatting
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,10 @@ class Table:
                 value = column.value(obj)
                 if value is None or value == "":
                     value = "—"
+                elif isinstance(value, Decimal | float):
+                    value = formatting.number(value)
+                elif isinstance(value, date):
+                    value = formatting.day(value)
                 if column.link:
                     value = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
                 cells.append(value)

@@ -36,6 +36,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.prepared import prep
 
 from zhaoshang.core.demo import DEMO_CITY
+from zhaoshang.core.formatting import number
 from zhaoshang.core.search import CJK_RUN, LATIN_WORD, build_search_text, normalize
 from zhaoshang.core.units import SQM_PER_MU
 from zhaoshang.geo.choices import Availability, CarrierKind, LandUse, ParkLevel, RegionLevel
@@ -775,12 +776,13 @@ class SiteBuilder:
         carrier.lon, carrier.lat = carrier.centre_lon, carrier.centre_lat
         self.infrastructure(carrier, area_mu / 100, 0.7)
         carrier.description = (
-            f"示例数据：{label}内{'仓储' if carrier.land_use == LandUse.W else '工业'}用地，约{carrier.area_mu}亩，"
+            f"示例数据：{label}内{'仓储' if carrier.land_use == LandUse.W else '工业'}用地，"
+            f"约{number(carrier.area_mu)}亩，"
             f"容积率{carrier.plot_ratio_min}–{carrier.plot_ratio_max}，已完成“三通一平”。"
         )
         carrier.description_en = (
             f"Demo data: {'warehouse' if carrier.land_use == LandUse.W else 'industrial'} land in {label_en}, "
-            f"about {carrier.area_mu} mu, plot ratio "
+            f"about {number(carrier.area_mu)} mu, plot ratio "
             f"{carrier.plot_ratio_min}–{carrier.plot_ratio_max}, serviced and levelled."
         )
         return codes
@@ -802,12 +804,13 @@ class SiteBuilder:
             carrier.sale_price = Decimal(rng.randrange(2600, 5200, 100))
         self.infrastructure(carrier, area / 20000, 0.5)
         carrier.description = (
-            f"示例数据：{label}{floors}层标准厂房，建筑面积约{carrier.floor_area_m2}平方米，"
+            f"示例数据：{label}{floors}层标准厂房，建筑面积约{number(carrier.floor_area_m2)}平方米，"
             f"楼面荷载{carrier.floor_load_kn}kN/m²，净高{carrier.clear_height_m}米。"
         )
         carrier.description_en = (
-            f"Demo data: {floors}-storey standard factory in {label_en}, about {carrier.floor_area_m2} m², floor load "
-            f"{carrier.floor_load_kn} kN/m², clear height {carrier.clear_height_m} m."
+            f"Demo data: {floors}-storey standard factory in {label_en}, "
+            f"about {number(carrier.floor_area_m2)} m², floor load {carrier.floor_load_kn} kN/m², "
+            f"clear height {carrier.clear_height_m} m."
         )
         return codes
 
@@ -821,9 +824,11 @@ class SiteBuilder:
         carrier.rent = Decimal(str(round(rng.uniform(30, 80), 1)))
         self.infrastructure(carrier, 0.1, 0.3)
         carrier.power_kva = min(carrier.power_kva, 2000)
-        carrier.description = f"示例数据：{label}商务楼宇，可分层或整层租用，面积约{carrier.floor_area_m2}平方米。"
+        carrier.description = (
+            f"示例数据：{label}商务楼宇，可分层或整层租用，面积约{number(carrier.floor_area_m2)}平方米。"
+        )
         carrier.description_en = (
-            f"Demo data: office building in {label_en}; whole or part floors, about {carrier.floor_area_m2} m²."
+            f"Demo data: office building in {label_en}; whole or part floors, about {number(carrier.floor_area_m2)} m²."
         )
         return codes
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import formatting
 from zhaoshang.core.tables import Column, Table
 
 
@@ -36,9 +37,9 @@ def _codes(listing) -> str:
 
 def _area(carrier):
     if carrier.area_mu:
-        return _("%(value)s mu") % {"value": carrier.area_mu}
+        return formatting.mu(carrier.area_mu)
     if carrier.floor_area_m2:
-        return _("%(value)s m²") % {"value": carrier.floor_area_m2}
+        return formatting.sqm(carrier.floor_area_m2)
     return None
 
 

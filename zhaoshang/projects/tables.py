@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import formatting
 from zhaoshang.core.tables import Column, Table
 
 PROJECT_TABLE = Table(
@@ -13,7 +14,12 @@ PROJECT_TABLE = Table(
             "owner_team", _("Owning team"), accessor=lambda p: p.owner_team.display_name, order_by=("owner_team__name",)
         ),
         Column("district", _("District"), accessor=lambda p: p.district.display_name if p.district_id else None),
-        Column("planned_investment", _("Planned investment (10,000 yuan)"), order_by=("planned_investment",)),
+        Column(
+            "planned_investment",
+            _("Planned investment"),
+            accessor=lambda project: formatting.money(project.planned_investment),
+            order_by=("planned_investment",),
+        ),
         Column("lead_on", _("Lead on"), order_by=("lead_on",)),
         Column("signed_on", _("Signed on"), order_by=("signed_on",)),
     ),
