@@ -93,6 +93,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "zhaoshang.urls"
 WSGI_APPLICATION = "zhaoshang.wsgi.application"
 
+# django-filter's empty choice in the page's language (core.forms.ANY_CHOICE), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -379,6 +379,11 @@ class Inquiry(BaseModel):
     def __str__(self):
         return self.company
 
+    @property
+    def language_name(self) -> str:
+        """The name of the language the inquiry was written in, in the page's language ("English", not "en")."""
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+
     def get_absolute_url(self):
         return reverse("portal:inquiry-detail", args=[self.pk])
 

@@ -295,3 +295,12 @@ def test_a_new_activity_form_proposes_today(officer_a, outpost_a, client_for):
     response = client_for(officer_a).get(reverse("projects:activity-add", args=[project.pk]))
 
     assert response.context["form"]["happened_on"].value() == today()
+
+
+def test_the_record_pages_of_a_project_have_english_plurals_in_their_addresses(officer_a, outpost_a, client_for):
+    project = ProjectFactory(owner_team=outpost_a)
+    assert reverse("projects:activity-add", args=[project.pk]) == f"/work/projects/{project.pk}/activities/add/"
+    assert reverse("projects:milestone-add", args=[project.pk]).endswith("/milestones/add/")
+    client = client_for(officer_a)
+    assert client.get(f"/work/projects/{project.pk}/activities/add/").status_code == 200
+    assert client.get(f"/work/projects/{project.pk}/activitys/add/").status_code == 404
