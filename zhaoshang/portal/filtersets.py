@@ -264,6 +264,7 @@ class StaffPolicyFilterSet(PolicyFilterSet):
                 | Q(title_en__icontains=word)
                 | Q(summary__icontains=word)
                 | Q(issuer__icontains=word)
+                | Q(issuer_en__icontains=word)
             )
         return queryset.filter(q)
 
