@@ -30,8 +30,9 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def number(value, places: int = 2) -> str:
-    """``value`` rounded half up to at most ``places`` decimals, with thousands separators, without trailing zeros."""
+def number(value, places: int = 2, fixed: bool = False) -> str:
+    """``value`` rounded half up to at most ``places`` decimals, with thousands separators, without trailing zeros
+    (exactly ``places`` decimals when ``fixed``, for a column of figures such as changes in %)."""
     amount = _decimal(value)
     if amount is None:
         return UNKNOWN if value is None or value == "" else str(value)
@@ -39,7 +40,7 @@ def number(value, places: int = 2) -> str:
         return str(value)
     rounded = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places >= 0 else amount
     text = f"{rounded:,f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

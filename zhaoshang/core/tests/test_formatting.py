@@ -28,6 +28,11 @@ def test_a_number_has_thousands_separators_and_no_trailing_zeros(value, places, 
     assert formatting.number(value, places) == text
 
 
+def test_a_fixed_number_keeps_its_decimals_for_a_column_of_figures():
+    assert formatting.number(12500.0, 1, fixed=True) == "12,500.0"
+    assert formatting.number(Decimal("3.14159"), 2, fixed=True) == "3.14"
+
+
 @pytest.mark.parametrize(
     ("wan", "english", "chinese"),
     [
