@@ -85,7 +85,7 @@ def test_officer_creates_moves_and_visits_a_project_and_sees_the_speed_figures_c
     assert (project.stage, project.negotiation_on, project.signed_on) == (Stage.SIGNED, negotiation_on, signed_on)
 
     # a site visit
-    page.goto(f"{live_server.url}/work/projects/{project.pk}/activitys/add/")
+    page.goto(f"{live_server.url}/work/projects/{project.pk}/activities/add/")
     page.select_option("#id_kind", "inspection")
     page.fill("#id_summary", "实地考察拟选地块")
     page.locator("[data-testid=object-form] button[type=submit]").click()

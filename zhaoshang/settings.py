@@ -93,6 +93,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "zhaoshang.urls"
 WSGI_APPLICATION = "zhaoshang.wsgi.application"
 
+# django-filter's empty choice in the page's language (core.forms.ANY_CHOICE), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -106,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhaoshang.core.context_processors.shell",
             ],
+            # One formatter of numbers, money, areas and dates on every page (core/formatting.py).
+            "builtins": ["zhaoshang.core.templatetags.formatting"],
         },
     },
 ]

@@ -25,6 +25,7 @@ api_patterns = [
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("zhaoshang.accounts.urls")),

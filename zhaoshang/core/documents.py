@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from . import formatting
+
 EMPTY = "—"
 
 
@@ -123,7 +125,9 @@ def cell_text(value) -> str:
     if isinstance(value, date):
         return local_day(value).isoformat()
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return formatting.number(value, 1, fixed=True)
+    if isinstance(value, Decimal):  # as many decimals as the figure was computed with (a change in % has one)
+        return formatting.number(value, max(0, -value.as_tuple().exponent), fixed=True)
     return str(value)
 
 

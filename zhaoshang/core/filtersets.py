@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from . import search
 from .choices import Action
-from .forms import widget_css
+from .forms import ANY_CHOICE, label_empty_choices, widget_css
 from .permissions import access_q, is_everything
 from .personal import personal_fields
 
@@ -37,7 +37,17 @@ class RestrictedChoiceFilter(django_filters.ModelChoiceFilter):
         return queryset.filter(pk__in=visible.values("pk"))
 
 
-class SearchFilterSet(django_filters.FilterSet):
+class BaseFilterSet(django_filters.FilterSet):
+    """A filter set whose empty choices read "Any" in the page's language, with Tabler's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self.form.fields.values(), ANY_CHOICE)
+        for f in self.form.fields.values():
+            f.widget.attrs.setdefault("class", widget_css(f.widget))
+
+
+class SearchFilterSet(BaseFilterSet):
     """Adds ``q``: Chinese full-text search on ``search_text`` when the model has it, else substring search.
 
     ``search`` is the same search under the name API clients expect (DRF's convention); the pages keep ``q`` and
@@ -50,11 +60,6 @@ class SearchFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
     search = django_filters.CharFilter(label=_("Search"), method="filter_search", widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.form.fields.values():
-            f.widget.attrs.setdefault("class", widget_css(f.widget))
 
     def filter_search(self, queryset, name, value):
         if any(f.name == "search_text" for f in queryset.model._meta.fields):

@@ -15,7 +15,40 @@ def widget_css(widget) -> str:
     return "form-control"
 
 
-class BaseModelForm(forms.ModelForm):
+# Django's and django-filter's empty choice, shown as is in every language unless replaced.
+BLANK_DASHES = "---------"
+# What an empty choice reads in a form (a value still to choose) and in a filter (no restriction); the filter's is
+# also django-filter's FILTERS_EMPTY_CHOICE_LABEL, so filters built from model fields read it too.
+EMPTY_CHOICE = _("Choose…")
+ANY_CHOICE = _("Any")
+
+
+def label_empty_choices(fields, label=EMPTY_CHOICE) -> None:
+    """Give the empty choice of every select among ``fields`` a translated label instead of "---------"."""
+    for field in fields:
+        if getattr(field, "empty_label", None) == BLANK_DASHES:
+            field.empty_label = label  # model choice fields, django-filter's choice fields
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = field.choices
+            if isinstance(choices, list | tuple) and any(text == BLANK_DASHES for _value, text in choices):
+                field.choices = [(value, label if text == BLANK_DASHES else text) for value, text in choices]
+
+
+class EmptyChoices:
+    """Mix into a form: its empty choices read ``empty_choice_label`` (translated) instead of "---------"."""
+
+    empty_choice_label = EMPTY_CHOICE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self.fields.values(), self.empty_choice_label)
+
+
+class BaseForm(EmptyChoices, forms.Form):
+    """A plain form whose empty choices read a translated label."""
+
+
+class BaseModelForm(EmptyChoices, forms.ModelForm):
     """A model form that knows its user and carries the version it was opened at.
 
     On save the version goes back to the instance, so ``BaseModel.save`` refuses

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.html import format_html
+
+from . import formatting
 
 
 @dataclass(frozen=True)
@@ -16,6 +20,9 @@ class Column:
     accessor: Callable[[Any], Any] | None = None
     order_by: tuple[str, ...] = ()
     link: bool = False
+    # A column of short labels, codes, dates or amounts ("线索", "新会区", "2026-03-01"): kept on one line, so a
+    # narrow table does not wrap it one character per line.
+    nowrap: bool = False
 
     def value(self, obj):
         if self.accessor is not None:
@@ -52,7 +59,7 @@ class Table:
     def headers(self, sort: str, query):
         out = []
         for column in self.columns:
-            entry = {"label": column.label, "url": None, "direction": None}
+            entry = {"label": column.label, "url": None, "direction": None, "nowrap": column.nowrap}
             if column.order_by:
                 q = query.copy()
                 descending = sort == column.name
@@ -71,8 +78,14 @@ class Table:
                 value = column.value(obj)
                 if value is None or value == "":
                     value = "—"
+                elif isinstance(value, Decimal | float):
+                    value = formatting.number(value)
+                elif isinstance(value, date):
+                    value = formatting.day(value)
                 if column.link:
                     value = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
+                if column.nowrap:
+                    value = format_html('<span class="text-nowrap">{}</span>', value)
                 cells.append(value)
             rows.append(cells)
         return rows

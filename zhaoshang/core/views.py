@@ -35,6 +35,13 @@ from .permissions import can, user_scope
 SORT_PARAM = "sort"
 
 
+def favicon(request):
+    """``/favicon.ico``, asked for by browsers and tools that do not read the page's icon link: the static icon."""
+    from django.templatetags.static import static
+
+    return redirect(static("core/favicon.svg"), permanent=True)
+
+
 def health(request):
     """Liveness and database reachability, for load balancers and monitoring."""
     try:

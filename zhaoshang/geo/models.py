@@ -145,6 +145,7 @@ class Listing(Mapped, SearchableModel):
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("English description"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_name_en = models.CharField(_("contact person (English)"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     published = models.BooleanField(_("published"), default=False)
@@ -166,6 +167,12 @@ class Listing(Mapped, SearchableModel):
         if get_language() == "en" and self.description_en:
             return self.description_en
         return self.description
+
+    @property
+    def display_contact_name(self) -> str:
+        if get_language() == "en" and self.contact_name_en:
+            return self.contact_name_en
+        return self.contact_name
 
     @classmethod
     def stale_before(cls, today: date | None = None) -> date:

@@ -36,6 +36,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
 from shapely.prepared import prep
 
 from zhaoshang.core.demo import DEMO_CITY
+from zhaoshang.core.formatting import number
 from zhaoshang.core.search import CJK_RUN, LATIN_WORD, build_search_text, normalize
 from zhaoshang.core.units import SQM_PER_MU
 from zhaoshang.geo.choices import Availability, CarrierKind, LandUse, ParkLevel, RegionLevel
@@ -531,6 +532,14 @@ LAND_PRICE = {
 }
 TRANSFORMERS = [630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000, 12500, 16000, 20000]
 SURNAMES = "陈 李 黄 梁 张 王 吴 刘 林 谭 关 何 周 邓 余 冯 区 司徒 甄 伍".split()
+SURNAMES_EN = dict(
+    zip(
+        SURNAMES,
+        "Chen Li Huang Liang Zhang Wang Wu Liu Lin Tan Guan He Zhou Deng Yu Feng Ou Situ Zhen Wu".split(),
+        strict=True,
+    )
+)
+TITLES = {"先生": "Mr", "女士": "Ms", "工": "Engineer"}
 
 
 def road_km(lon: float, lat: float, nodes) -> Decimal:
@@ -540,10 +549,11 @@ def road_km(lon: float, lat: float, nodes) -> Decimal:
     return Decimal(str(round(max(best, 0.5), 1)))
 
 
-def contact(rng) -> tuple[str, str]:
-    name = rng.choice(SURNAMES) + rng.choice(["先生", "女士", "工"])
+def contact(rng) -> tuple[str, str, str]:
+    """A contact person's name in Chinese and in English, and a phone number."""
+    surname, title = rng.choice(SURNAMES), rng.choice(list(TITLES))
     phone = f"0750-{rng.choice('3678')}{rng.randrange(0, 1_000_000):06d}"
-    return name, phone
+    return surname + title, f"{TITLES[title]} {SURNAMES_EN[surname]}", phone
 
 
 @cache
@@ -634,7 +644,7 @@ def load_parks(ctx, districts, today):
         polygon = place_park(rng, shapes[adcode], interiors[adcode], taken.get(adcode), area, spec.anchor)
         gap = polygon.buffer(PARK_GAP_DEG)
         taken[adcode] = gap if adcode not in taken else taken[adcode].union(gap)
-        contact_name, contact_phone = contact(rng)
+        contact_name, contact_name_en, contact_phone = contact(rng)
         park = Park(
             name=spec.name,
             name_en=spec.name_en,
@@ -645,6 +655,7 @@ def load_parks(ctx, districts, today):
             description=spec.description,
             description_en=spec.description_en,
             contact_name=contact_name,
+            contact_name_en=contact_name_en,
             contact_phone=contact_phone,
             contact_email=f"park{len(parks) + 1:02d}@example.cn",
             published=True,
@@ -765,12 +776,13 @@ class SiteBuilder:
         carrier.lon, carrier.lat = carrier.centre_lon, carrier.centre_lat
         self.infrastructure(carrier, area_mu / 100, 0.7)
         carrier.description = (
-            f"示例数据：{label}内{'仓储' if carrier.land_use == LandUse.W else '工业'}用地，约{carrier.area_mu}亩，"
+            f"示例数据：{label}内{'仓储' if carrier.land_use == LandUse.W else '工业'}用地，"
+            f"约{number(carrier.area_mu)}亩，"
             f"容积率{carrier.plot_ratio_min}–{carrier.plot_ratio_max}，已完成“三通一平”。"
         )
         carrier.description_en = (
             f"Demo data: {'warehouse' if carrier.land_use == LandUse.W else 'industrial'} land in {label_en}, "
-            f"about {carrier.area_mu} mu, plot ratio "
+            f"about {number(carrier.area_mu)} mu, plot ratio "
             f"{carrier.plot_ratio_min}–{carrier.plot_ratio_max}, serviced and levelled."
         )
         return codes
@@ -792,12 +804,13 @@ class SiteBuilder:
             carrier.sale_price = Decimal(rng.randrange(2600, 5200, 100))
         self.infrastructure(carrier, area / 20000, 0.5)
         carrier.description = (
-            f"示例数据：{label}{floors}层标准厂房，建筑面积约{carrier.floor_area_m2}平方米，"
+            f"示例数据：{label}{floors}层标准厂房，建筑面积约{number(carrier.floor_area_m2)}平方米，"
             f"楼面荷载{carrier.floor_load_kn}kN/m²，净高{carrier.clear_height_m}米。"
         )
         carrier.description_en = (
-            f"Demo data: {floors}-storey standard factory in {label_en}, about {carrier.floor_area_m2} m², floor load "
-            f"{carrier.floor_load_kn} kN/m², clear height {carrier.clear_height_m} m."
+            f"Demo data: {floors}-storey standard factory in {label_en}, "
+            f"about {number(carrier.floor_area_m2)} m², floor load {carrier.floor_load_kn} kN/m², "
+            f"clear height {carrier.clear_height_m} m."
         )
         return codes
 
@@ -811,9 +824,11 @@ class SiteBuilder:
         carrier.rent = Decimal(str(round(rng.uniform(30, 80), 1)))
         self.infrastructure(carrier, 0.1, 0.3)
         carrier.power_kva = min(carrier.power_kva, 2000)
-        carrier.description = f"示例数据：{label}商务楼宇，可分层或整层租用，面积约{carrier.floor_area_m2}平方米。"
+        carrier.description = (
+            f"示例数据：{label}商务楼宇，可分层或整层租用，面积约{number(carrier.floor_area_m2)}平方米。"
+        )
         carrier.description_en = (
-            f"Demo data: office building in {label_en}; whole or part floors, about {carrier.floor_area_m2} m²."
+            f"Demo data: office building in {label_en}; whole or part floors, about {number(carrier.floor_area_m2)} m²."
         )
         return codes
 
@@ -841,7 +856,7 @@ class SiteBuilder:
                 carrier.name = f"{label}商务楼宇{number}号"
                 carrier.name_en = f"{label_en} office space {number}"
                 codes = self.office(carrier, codes, label, label_en)
-        carrier.contact_name, carrier.contact_phone = contact(self.rng)
+        carrier.contact_name, carrier.contact_name_en, carrier.contact_phone = contact(self.rng)
         self.status(carrier)
         self.distances(carrier)
         carrier.search_text = search_text(*carrier.search_values())
@@ -1575,6 +1590,19 @@ POLICIES = [
 ]
 
 
+ISSUERS_EN = {
+    "江门市人民政府": "Jiangmen Municipal People's Government",
+    "江门市工业和信息化局": "Jiangmen Bureau of Industry and Information Technology",
+    "江门市投资促进中心": "Jiangmen Investment Promotion Centre",
+    "江门国家高新区管理委员会": "Administrative Committee of Jiangmen National Hi-tech Zone",
+    "江门市蓬江区人民政府": "People's Government of Pengjiang District, Jiangmen",
+    "新会区人民政府": "People's Government of Xinhui District",
+    "台山市人民政府": "Taishan Municipal People's Government",
+    "开平市人民政府": "Kaiping Municipal People's Government",
+    "鹤山市人民政府": "Heshan Municipal People's Government",
+}
+
+
 def load_policies(ctx, districts, today):
     parks = ctx.data.get("parks", {})
     for title, title_en, summary, summary_en, issuer, adcode, park_name, codes, (start, end) in POLICIES:
@@ -1584,6 +1612,7 @@ def load_policies(ctx, districts, today):
             summary=summary,
             summary_en=summary_en,
             issuer=issuer,
+            issuer_en=ISSUERS_EN.get(issuer, ""),
             region=districts.get(adcode) if adcode else None,
             park=parks.get(park_name) if park_name else None,
             effective_from=date(today.year + start, 1, 1),

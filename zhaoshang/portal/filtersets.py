@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from zhaoshang.core.choices import Action
-from zhaoshang.core.filtersets import RestrictedChoiceFilter, SearchFilterSet
+from zhaoshang.core.filtersets import BaseFilterSet, RestrictedChoiceFilter, SearchFilterSet
 from zhaoshang.core.forms import widget_css
 from zhaoshang.geo.choices import Availability, CarrierKind, ParkLevel, RegionLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
@@ -224,7 +224,7 @@ class CarrierFilterSet(ListingFilterSet):
         return queryset.filter(old if value else ~old)
 
 
-class PolicyFilterSet(django_filters.FilterSet):
+class PolicyFilterSet(BaseFilterSet):
     """Policies that apply to a district, a park and an industry (the same rule as the park and site pages)."""
 
     district = AdcodeChoiceFilter(
@@ -277,6 +277,7 @@ class StaffPolicyFilterSet(PolicyFilterSet):
                 | Q(title_en__icontains=word)
                 | Q(summary__icontains=word)
                 | Q(issuer__icontains=word)
+                | Q(issuer_en__icontains=word)
             )
         return queryset.filter(q)
 
@@ -286,7 +287,7 @@ class StaffPolicyFilterSet(PolicyFilterSet):
         return queryset.filter(Policy.in_force_q() if value else ~Policy.in_force_q())
 
 
-class GuideFilterSet(django_filters.FilterSet):
+class GuideFilterSet(BaseFilterSet):
     project_type = django_filters.MultipleChoiceFilter(
         label=_("Project type"), choices=ProjectType.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -145,6 +145,7 @@ class Policy(BaseModel):
     summary = models.TextField(_("summary"))
     summary_en = models.TextField(_("English summary"), blank=True)
     issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+    issuer_en = models.CharField(_("issued by (English)"), max_length=200, blank=True)
     url = models.URLField(_("full text"), blank=True)
     region = models.ForeignKey(
         Region,
@@ -171,6 +172,10 @@ class Policy(BaseModel):
 
     def get_absolute_url(self):
         return reverse("portal:policy-detail", args=[self.pk])
+
+    @property
+    def display_issuer(self) -> str:
+        return bilingual(self, "issuer")
 
     @classmethod
     def in_force_q(cls, day=None) -> Q:
@@ -373,6 +378,11 @@ class Inquiry(BaseModel):
 
     def __str__(self):
         return self.company
+
+    @property
+    def language_name(self) -> str:
+        """The name of the language the inquiry was written in, in the page's language ("English", not "en")."""
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
 
     def get_absolute_url(self):
         return reverse("portal:inquiry-detail", args=[self.pk])

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import formatting
 from zhaoshang.core.tables import Column, Table
 
 
@@ -36,9 +37,9 @@ def _codes(listing) -> str:
 
 def _area(carrier):
     if carrier.area_mu:
-        return _("%(value)s mu") % {"value": carrier.area_mu}
+        return formatting.mu(carrier.area_mu)
     if carrier.floor_area_m2:
-        return _("%(value)s m²") % {"value": carrier.floor_area_m2}
+        return formatting.sqm(carrier.floor_area_m2)
     return None
 
 
@@ -55,10 +56,16 @@ CARRIER_TABLE = Table(
             order_by=("reference",),
         ),
         Column("name", _("Name"), accessor=staff_link("portal:staff-carrier-detail"), order_by=("name",)),
-        Column("kind", _("Kind"), order_by=("kind", "reference")),
-        Column("region", _("District"), accessor=lambda c: c.region.display_name, order_by=("region__adcode",)),
+        Column("kind", _("Kind"), order_by=("kind", "reference"), nowrap=True),
+        Column(
+            "region",
+            _("District"),
+            accessor=lambda c: c.region.display_name,
+            order_by=("region__adcode",),
+            nowrap=True,
+        ),
         Column("park", _("Park"), accessor=lambda c: c.park.display_name if c.park_id else None),
-        Column("area", _("Area"), accessor=_area, order_by=("area_mu", "floor_area_m2")),
+        Column("area", _("Area"), accessor=_area, order_by=("area_mu", "floor_area_m2"), nowrap=True),
         Column("codes", _("Industry codes"), accessor=_codes),
         Column("team", _("Responsible team"), accessor=lambda c: c.team.display_name, order_by=("team__name",)),
         Column("last_verified", _("Last verified"), accessor=_verified, order_by=("last_verified", "reference")),
@@ -72,9 +79,15 @@ CARRIER_TABLE = Table(
 PARK_TABLE = Table(
     columns=(
         Column("name", _("Name"), accessor=staff_link("portal:staff-park-detail"), order_by=("name",)),
-        Column("level", _("Level"), order_by=("level", "name")),
-        Column("region", _("District"), accessor=lambda p: p.region.display_name, order_by=("region__adcode",)),
-        Column("area_mu", _("Area (mu)"), order_by=("area_mu",)),
+        Column("level", _("Level"), order_by=("level", "name"), nowrap=True),
+        Column(
+            "region",
+            _("District"),
+            accessor=lambda p: p.region.display_name,
+            order_by=("region__adcode",),
+            nowrap=True,
+        ),
+        Column("area_mu", _("Area (mu)"), order_by=("area_mu",), nowrap=True),
         Column("codes", _("Industry codes"), accessor=_codes),
         Column("team", _("Responsible team"), accessor=lambda p: p.team.display_name, order_by=("team__name",)),
         Column("last_verified", _("Last verified"), accessor=_verified, order_by=("last_verified", "name")),
@@ -111,7 +124,7 @@ def _public_link(obj):
 POLICY_TABLE = Table(
     columns=(
         Column("title", _("Title"), accessor=_edit_link("portal:staff-policy-edit"), order_by=("title",)),
-        Column("issuer", _("Issued by"), order_by=("issuer", "title")),
+        Column("issuer", _("Issued by"), accessor=lambda policy: policy.display_issuer, order_by=("issuer", "title")),
         Column("place", _("Applies to"), accessor=_policy_place, order_by=("region__adcode", "park__name")),
         Column("codes", _("Industry codes"), accessor=_codes),
         Column("effective_from", _("In force"), accessor=_in_force, order_by=("effective_from", "title")),

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from zhaoshang.accounts.models import Team
-from zhaoshang.core.filtersets import RestrictedChoiceFilter, SearchFilterSet
+from zhaoshang.core.filtersets import BaseFilterSet, RestrictedChoiceFilter, SearchFilterSet
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain
@@ -134,7 +134,7 @@ class ProjectFilterSet(SearchFilterSet):
         return queryset
 
 
-class ActivityFilterSet(django_filters.FilterSet):
+class ActivityFilterSet(BaseFilterSet):
     """Activities of one project (one the caller may see: any other is refused like an unknown id) or kind."""
 
     project = RestrictedChoiceFilter(label=_("Project"), queryset=Project.objects.all())

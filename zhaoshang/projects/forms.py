@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team, User
 from zhaoshang.core.choices import Action
-from zhaoshang.core.forms import BaseModelForm, widget_css
+from zhaoshang.core.forms import BaseForm, BaseModelForm, widget_css
 from zhaoshang.core.permissions import user_scope
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Carrier, Park, Region
@@ -151,7 +151,7 @@ class MoveField(forms.ChoiceField):
         return True
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BaseForm):
     """Move a project to another stage on the day it happened (a reason is needed to drop it)."""
 
     to_stage = MoveField(label=_("New stage"))
@@ -172,7 +172,7 @@ class TransitionForm(forms.Form):
         styled(self)
 
 
-class CorrectDateForm(forms.Form):
+class CorrectDateForm(BaseForm):
     """Put right the date a stage was reached, or give the date of a stage reached on a day that was unknown."""
 
     stage = forms.ChoiceField(label=_("Stage"))
@@ -242,7 +242,7 @@ class DocumentForm(ProjectRecordForm):
         fields = ["kind", "title", "file"]
 
 
-class SpeedForm(forms.Form):
+class SpeedForm(BaseForm):
     """The period and grouping of the speed page (default: this calendar year up to today, no grouping)."""
 
     GROUP_CHOICES = [

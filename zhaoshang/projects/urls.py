@@ -22,10 +22,10 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document-download"),
     *(
         path(
-            f"<int:pk>/{kind}s/add/",
+            f"<int:pk>/{plural}/add/",
             views.ProjectRecordCreateView.as_view(model=model, form_class=form),
             name=f"{kind}-add",
         )
-        for kind, (model, form) in views.RECORD_VIEWS.items()
+        for kind, (plural, model, form) in views.RECORD_VIEWS.items()
     ),
 ]

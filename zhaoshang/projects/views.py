@@ -311,11 +311,12 @@ def lookup(request):
     )
 
 
+# kind (URL name "<kind>-add") → (its plural in the URL, model, form)
 RECORD_VIEWS = {
-    "activity": (Activity, ActivityForm),
-    "milestone": (Milestone, MilestoneForm),
-    "contact": (Contact, ContactForm),
-    "document": (Document, DocumentForm),
+    "activity": ("activities", Activity, ActivityForm),
+    "milestone": ("milestones", Milestone, MilestoneForm),
+    "contact": ("contacts", Contact, ContactForm),
+    "document": ("documents", Document, DocumentForm),
 }
 
 

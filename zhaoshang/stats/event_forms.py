@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.accounts.models import Team
 from zhaoshang.core import search
 from zhaoshang.core.choices import Action
-from zhaoshang.core.forms import BaseModelForm, widget_css
+from zhaoshang.core.forms import BaseForm, BaseModelForm, EmptyChoices, widget_css
 from zhaoshang.core.permissions import user_scope
 from zhaoshang.projects.models import Project
 
@@ -66,7 +66,7 @@ class EventForm(BaseModelForm):
         return cleaned
 
 
-class VenueForm(forms.ModelForm):
+class VenueForm(EmptyChoices, forms.ModelForm):
     class Meta:
         model = EventVenue
         fields = ["name", "name_en", "city", "online", "held_on", "order"]
@@ -128,7 +128,7 @@ def project_options(user, query: str = "") -> list[tuple[int, str]]:
     return [(p.pk, project_label(p)) for p in projects]
 
 
-class AddProjectForm(forms.Form):
+class AddProjectForm(BaseForm):
     """Put one of the projects the user may see on the event's list, at a venue, in a role."""
 
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())

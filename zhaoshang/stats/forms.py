@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
-from zhaoshang.core.forms import BaseModelForm, widget_css
+from zhaoshang.core.forms import BaseForm, BaseModelForm, widget_css
 from zhaoshang.core.permissions import user_scope
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Region
@@ -72,7 +72,7 @@ class ComparisonFigureForm(BaseModelForm):
         self.fields["metric"].widget.attrs["class"] = widget_css(self.fields["metric"].widget)
 
 
-class FiguresForm(forms.Form):
+class FiguresForm(BaseForm):
     """Which figure to show: a metric, a period and, optionally, a breakdown."""
 
     metric = forms.ChoiceField(label=_("Metric"))
@@ -109,7 +109,7 @@ class FiguresForm(forms.Form):
         return data
 
 
-class ReportPublishForm(forms.Form):
+class ReportPublishForm(BaseForm):
     """Publishing the city's report of a month: its date of issue (default: the day of publishing)."""
 
     issued_on = forms.DateField(

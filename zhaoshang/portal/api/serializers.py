@@ -152,6 +152,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "summary",
             "summary_en",
             "issuer",
+            "issuer_en",
             "district",
             "park",
             "industry_codes",

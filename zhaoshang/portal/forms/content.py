@@ -12,7 +12,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import adcode_prefix
-from zhaoshang.core.forms import BaseModelForm, widget_css
+from zhaoshang.core.forms import BaseModelForm, EmptyChoices, widget_css
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Park, Region
 
@@ -33,6 +33,7 @@ class PolicyForm(BaseModelForm):
             "summary",
             "summary_en",
             "issuer",
+            "issuer_en",
             "url",
             "region",
             "park",
@@ -95,7 +96,7 @@ class GuideForm(BaseModelForm):
             self.fields["project_type"].disabled = True  # the guide's address on the portal
 
 
-class GuideStepForm(forms.ModelForm):
+class GuideStepForm(EmptyChoices, forms.ModelForm):
     class Meta:
         model = GuideStep
         fields = GuideStep.CONTENT_FIELDS

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.filtersets import SearchFilterSet
-from zhaoshang.core.forms import widget_css
+from zhaoshang.core.forms import BaseForm, EmptyChoices, widget_css
 
 from ..choices import DISMISSED_STATUSES, DismissalGrounds, InquiryStatus
 from ..models import Inquiry
@@ -36,7 +36,7 @@ def mark_invalid(form: forms.BaseForm) -> None:
             widget.attrs["aria-invalid"] = "true"
 
 
-class InquiryForm(forms.ModelForm):
+class InquiryForm(EmptyChoices, forms.ModelForm):
     """What an investor sends from a park, a site or a proposal page — and, through the API, the mini-program.
 
     ``website`` is a honeypot: invisible to people (off screen, aria-hidden, no autocomplete, not
@@ -113,7 +113,7 @@ class InquiryForm(forms.ModelForm):
         return {name: self.data.get(name) for name in INQUIRY_FIELDS if self.data.get(name) not in (None, "")}
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(BaseForm):
     """A member of staff records the response given to an investor (the first one stops the clock)."""
 
     note = forms.CharField(
@@ -128,7 +128,7 @@ class ResponseForm(forms.Form):
         mark_invalid(self)
 
 
-class DismissForm(forms.Form):
+class DismissForm(BaseForm):
     """A member of the owning team dismisses an inquiry instead of accepting it: why, in a few words."""
 
     grounds = forms.ChoiceField(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core.choices import Action
-from zhaoshang.core.forms import widget_css
+from zhaoshang.core.forms import BaseForm, widget_css
 from zhaoshang.geo.choices import CarrierKind, RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain, IndustryCode
@@ -48,7 +48,7 @@ def _decimal(label, help_text="", positive=False, places=2):
     )
 
 
-class MatchForm(forms.Form):
+class MatchForm(BaseForm):
     """What an investor needs. Every field is optional, but at least one need must be stated."""
 
     industry = forms.ChoiceField(label=_("Industry (GB/T 4754)"), required=False)

@@ -188,7 +188,7 @@ def contact_for(listing: Listing) -> dict:
     """Who answers for a park or site: its own contact, else its responsible team's phone and email."""
     team = listing.team
     return {
-        "name": listing.contact_name,
+        "name": listing.display_contact_name,
         "phone": listing.contact_phone or team.phone,
         "email": listing.contact_email or team.email,
         "team": team,

@@ -56,7 +56,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.models import adcode_prefix
-from zhaoshang.core import generations
+from zhaoshang.core import formatting, generations
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.choices import Availability, CarrierKind
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
@@ -258,20 +258,15 @@ class Needs:
 
 def num(value) -> str:
     """A number with thousands separators and no trailing zeros: 5,000 · 12.5 · 0.75."""
-    if value is None:
-        return "—"
-    value = float(value)
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return formatting.number(value)
 
 
 def mu(value) -> str:
-    return _("%(n)s mu") % {"n": num(value)}
+    return formatting.mu(value)
 
 
 def sqm(value) -> str:
-    return _("%(n)s m²") % {"n": num(value)}
+    return formatting.sqm(value, 2)
 
 
 def kva(value) -> str:
@@ -287,7 +282,7 @@ def km(value) -> str:
 
 
 def wan(value) -> str:
-    return _("%(n)s × 10,000 yuan") % {"n": num(value)}
+    return formatting.money(value)
 
 
 def _range(low, high, unit) -> str:
@@ -1314,6 +1309,7 @@ def snapshot(match: Match) -> dict:
         "team": names_of(team),
         "contact": {
             "name": site.contact_name,
+            "name_en": site.contact_name_en,
             "phone": site.contact_phone or team.phone,
             "email": site.contact_email or team.email,
         },
@@ -1386,7 +1382,11 @@ class SavedSite:
 
     @property
     def contact(self) -> dict:
-        return self.data.get("contact") or {}
+        """The contact recorded with the proposal, its name in the current language (English when recorded)."""
+        contact = dict(self.data.get("contact") or {})
+        if get_language() == "en" and contact.get("name_en"):
+            contact["name"] = contact["name_en"]
+        return contact
 
     @property
     def url(self) -> str:

@@ -1,5 +1,6 @@
 """The staff inbox of inquiries: who sees what, the response clock, recording the first response, figures."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -214,3 +215,11 @@ def test_my_work_lists_the_unanswered_inquiries_of_my_team_soonest_due_first_and
     page = client_for(officer_a).get(reverse("my-work")).content.decode()
     assert "迟复公司" in page and "新到公司" in page
     assert "迟复公司" not in client_for(officer_b).get(reverse("my-work")).content.decode()
+
+
+def test_the_teams_figures_count_inquiries_received_and_an_inquiry_names_its_language(client_for, officer_a, late):
+    inbox = client_for(officer_a, language="en").get(INBOX).content.decode()
+    head = re.search(r'data-testid="response-stats">\s*<thead>(.*?)</thead>', inbox, re.S).group(1)
+    assert "Inquiries received" in head
+    detail = client_for(officer_a, language="en").get(late.get_absolute_url()).content.decode()
+    assert re.search(r"Language of the inquiry</dt><dd[^>]*>English</dd>", detail)

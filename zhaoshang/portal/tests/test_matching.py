@@ -190,7 +190,7 @@ def test_a_parcels_land_cost_is_area_times_price_against_the_budget(city, budget
     cost = criterion(only_match(Needs(budget=budget)), "budget")
     assert (cost.status, cost.points) == (status, points)
     with translation.override("en"):
-        assert "land cost 3,000 × 10,000 yuan" in cost.explanation
+        assert "land cost 30 million yuan" in cost.explanation
 
 
 def test_a_buildings_budget_is_a_year_of_rent_or_the_purchase_price(city):

@@ -205,8 +205,8 @@ def test_a_parcel_page_shows_land_facts_cost_infrastructure_and_the_industrial_g
     page = investor.get(site.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "30 mu (20,000 m²)" in page  # 30 亩 = 20,000 m²
     assert "1.20 – 2.50" in page
-    assert "1,500 (10,000 yuan)" in page  # total land cost: 30 亩 × 50 万元
-    assert "5000 kVA" in page
+    assert "15 million yuan" in page  # total land cost: 30 亩 × 50 万元 = 1,500 万元
+    assert "5,000 kVA" in page
     assert "Landing an industrial project" in page
     assert park.get_absolute_url() in page
     assert IndustryCode.objects.get(code="38").name_en in page

@@ -310,3 +310,12 @@ def test_a_card_may_be_dropped_only_on_the_columns_of_its_legal_moves(officer_a,
     moves = " ".join(services.allowed_moves(project))
     assert moves == "signed paused dropped"  # not yet signed: no land, construction or production
     assert f'data-moves="{moves}"' in html
+
+
+def test_the_record_pages_of_a_project_have_english_plurals_in_their_addresses(officer_a, outpost_a, client_for):
+    project = ProjectFactory(owner_team=outpost_a)
+    assert reverse("projects:activity-add", args=[project.pk]) == f"/work/projects/{project.pk}/activities/add/"
+    assert reverse("projects:milestone-add", args=[project.pk]).endswith("/milestones/add/")
+    client = client_for(officer_a)
+    assert client.get(f"/work/projects/{project.pk}/activities/add/").status_code == 200
+    assert client.get(f"/work/projects/{project.pk}/activitys/add/").status_code == 404
