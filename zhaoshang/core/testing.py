@@ -347,6 +347,7 @@ EXPLICIT = {
 # Pages and endpoints that serve no restricted record, each with the reason.
 EXEMPT = {
     "health": "the health check answers the load balancer; it shows no record",
+    "favicon": "the site's icon (a redirect to the static file); it shows no record",
     "set_language": "switches the language of the pages",
     "javascript-catalog": "the translations of the scripts",
     "accounts:login": "signing in",
