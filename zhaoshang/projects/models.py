@@ -104,6 +104,23 @@ def stall_thresholds() -> dict[str, int]:
     }
 
 
+def last_touched(columns):
+    """The latest of a project's ``columns`` (dates) and of its activities: the day someone last worked on it."""
+    floor = date(1900, 1, 1)
+    last_activity = Subquery(
+        Activity.objects.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(last=Max("happened_on"))
+        .values("last")
+    )
+    return Greatest(
+        *(Coalesce(F(column), floor) for column in columns),
+        Coalesce(last_activity, floor),
+        output_field=models.DateField(),
+    )
+
+
 def stall_conditions(today: date | None = None) -> list[tuple[str, Q, models.Expression]]:
     """The one definition of a stalled project: ``[(rule, condition, the day its clock started)]`` on ``today``.
 
@@ -128,19 +145,7 @@ def stall_conditions(today: date | None = None) -> list[tuple[str, Q, models.Exp
             found.append((rule, Q(stage=stage, **{f"{column}__lt": cutoff}), F(column)))
     if thresholds[StallRule.IDLE_BEFORE_SIGNING]:
         cutoff = today - timedelta(days=thresholds[StallRule.IDLE_BEFORE_SIGNING])
-        floor = date(1900, 1, 1)
-        last_activity = Subquery(
-            Activity.objects.filter(project=OuterRef("pk"))
-            .order_by()
-            .values("project")
-            .annotate(last=Max("happened_on"))
-            .values("last")
-        )
-        touched = Greatest(
-            *(Coalesce(F(column), floor) for column in ("lead_on", "contact_on", "negotiation_on", "resumed_on")),
-            Coalesce(last_activity, floor),
-            output_field=models.DateField(),
-        )
+        touched = last_touched(("lead_on", "contact_on", "negotiation_on", "resumed_on"))
         found.append((StallRule.IDLE_BEFORE_SIGNING, Q(stage__in=PRE_SIGNING) & Q(LessThan(touched, cutoff)), touched))
     return found
 

@@ -34,8 +34,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Exists, ExpressionWrapper, F, Func, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -62,7 +61,16 @@ from .choices import (
     StallRule,
     TransitionKind,
 )
-from .models import Activity, Contact, Milestone, Project, StageTransition, Stall, StallFlag, stall_thresholds
+from .models import (
+    Contact,
+    Milestone,
+    Project,
+    StageTransition,
+    Stall,
+    StallFlag,
+    last_touched,
+    stall_thresholds,
+)
 
 
 def _day(value: date) -> str:
@@ -1059,19 +1067,7 @@ def my_work(user, today: date | None = None, idle_days: int = IDLE_DAYS, limit: 
         .order_by("planned_on", "pk")
     )
     stalled = mine.stalled(today).with_stall(today).only("name", "stage", "code").order_by("stall_since", "pk")
-    floor = date(1900, 1, 1)
-    last_activity = Subquery(
-        Activity.objects.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(last=Max("happened_on"))
-        .values("last")
-    )
-    touched = Greatest(
-        *(Coalesce(F(column), floor) for column in (*STAGE_DATE_FIELDS.values(), "resumed_on")),
-        Coalesce(last_activity, floor),
-        output_field=models.DateField(),
-    )
+    touched = last_touched((*STAGE_DATE_FIELDS.values(), "resumed_on"))
     idle = (
         mine.exclude(stage=Stage.PAUSED)
         .annotate(touched=touched)
