@@ -1,6 +1,9 @@
 """Accessibility measured: axe-core (an npm development package, injected by the test only, never served) runs on
 every public page and the main work pages, in Simplified Chinese and in English, at desktop width, on the demo
-city in Debian's chromium. A violation of impact "serious" or "critical" (colour contrast included) fails.
+city in Debian's chromium; the same pages at a phone's width (Chinese); and the pages again after htmx has swapped
+a fragment in (a sorted and filtered list, matching results, a form returned with its errors, the board's move
+panel), because a fragment brings its own markup. A violation of impact "serious" or "critical" (colour contrast
+included) fails.
 
 Pages run under a Content-Security-Policy that refuses inline scripts: the test's browser context bypasses it so
 that axe, added as a script tag, can run; the pages' own scripts load as they always do.
@@ -12,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from zhaoshang.core.demo import DEMO_PASSWORD
@@ -23,6 +27,8 @@ BLOCKING = ("serious", "critical")
 LANGUAGES = {"zh-hans": "zh-CN", "en": "en-US"}
 # Desktop width; the height of a laptop screen. axe checks the whole document, not only what is in view.
 DESKTOP = {"width": 1280, "height": 900}
+# A common phone (CSS pixels), as an investor scanning a QR code at a fair holds it.
+PHONE = {"width": 390, "height": 844}
 
 RUN_AXE = """async () => {
   const result = await axe.run(document, { resultTypes: ["violations"] });
@@ -95,10 +101,22 @@ def settle(page):
     page.wait_for_timeout(300)  # ECharts animates its first frame in
 
 
-def violations_of(page, name: str, url: str) -> list[str]:
+def violations_of(page, name: str, url: str, action=None) -> list[str]:
+    """The blocking violations on ``url``; after ``action(page)`` has made htmx swap a fragment in, if given."""
     response = page.goto(url)
     assert response.status == 200, f"{name}: {url} answered {response.status}"
     settle(page)
+    if action is not None:
+        page.evaluate(
+            "() => { window.__swaps = 0;"
+            " document.body.addEventListener('htmx:afterSettle', () => { window.__swaps += 1; }); }"
+        )
+        try:
+            action(page)
+            page.wait_for_function("() => window.__swaps > 0", timeout=10_000)
+        except PlaywrightTimeout:
+            return [f"{name} ({url}): htmx swapped no fragment in"]
+        settle(page)
     page.add_script_tag(path=str(AXE))
     found = page.evaluate(RUN_AXE)
     lines = []
@@ -109,6 +127,49 @@ def violations_of(page, name: str, url: str) -> list[str]:
             detail = " ".join(summary.split())[:300]
             lines.append(f"{name} ({url}): {violation['id']} [{violation['impact']}] {target} — {detail}")
     return lines
+
+
+def fragments(project) -> tuple[list, list]:
+    """(name, path, action) of public and work pages whose action makes htmx swap a fragment in."""
+
+    def sort_then_filter(page):
+        page.locator("#object-table a.table-sort-link").first.click()
+        page.wait_for_function("() => window.__swaps > 0")
+        page.evaluate("() => { window.__swaps = 0; }")
+        search = page.locator("#filter-form input[type=search]").first
+        search.fill("科技")
+        search.press("Enter")
+
+    def submit(selector):
+        return lambda page: page.locator(selector).locator("[type=submit]").first.click()
+
+    def submit_without_date(page):
+        """The stage form sent without its date comes back with the error; the project does not move."""
+        page.locator("[data-testid=transition-form] input[name=happened_on]").fill("")
+        submit("[data-testid=transition-form]")(page)
+
+    public = [
+        ("matching results", reverse("portal:match"), submit("[data-testid=match-form]")),
+        ("inquiry errors", reverse("portal:inquire"), submit("[data-testid=inquiry-form]")),
+    ]
+    work = [
+        ("project list sorted and filtered", reverse("projects:project-list"), sort_then_filter),
+        (
+            "board move panel",
+            reverse("projects:board"),
+            lambda page: page.locator("[data-testid=move-button]").first.click(),
+        ),
+        ("stage form errors", project.get_absolute_url(), submit_without_date),
+    ]
+    return public, work
+
+
+def log_in(page, base_url: str, user) -> None:
+    page.goto(f"{base_url}/work/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{base_url}/work/")
 
 
 @pytest.fixture
@@ -127,28 +188,43 @@ def test_no_serious_or_critical_violation_on_the_public_and_work_pages_in_both_l
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    from zhaoshang.projects.models import Project
+
     public, work = demo_pages(demo_city.data)
+    # The board's move panel and the stage form need someone who may move the project: a district officer.
+    mover = demo_city.data["users"]["pengjiang"]
+    movable = Project.objects.restrict(mover, "change").order_by("pk").first()
+    public_fragments, work_fragments = fragments(movable)
     leader = demo_city.data["users"]["leader"]
+    runs = [(language, locale, DESKTOP) for language, locale in LANGUAGES.items()] + [("zh-hans", "zh-CN", PHONE)]
     problems = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for language, locale in LANGUAGES.items():
-            context = browser.new_context(locale=locale, viewport=DESKTOP, bypass_csp=True)
+        for language, locale, viewport in runs:
+            label = f"{language} {viewport['width']}px"
+            context = browser.new_context(locale=locale, viewport=viewport, bypass_csp=True)
             page = context.new_page()
             page.set_default_timeout(30_000)
             for name, path in public:
-                problems += violations_of(page, f"{language} {name}", live_server.url + path)
+                problems += violations_of(page, f"{label} {name}", live_server.url + path)
             assert page.locator("html").get_attribute("lang") == language
+            if viewport is DESKTOP:
+                for name, path, action in public_fragments:
+                    problems += violations_of(page, f"{label} {name}", live_server.url + path, action)
 
-            page.goto(f"{live_server.url}/work/")
-            page.fill("#id_username", leader.username)
-            page.fill("#id_password", DEMO_PASSWORD)
-            page.click("[data-testid=login-submit]")
-            page.wait_for_url(f"{live_server.url}/work/")
+            log_in(page, live_server.url, leader)
             for name, path in work:
-                problems += violations_of(page, f"{language} {name}", live_server.url + path)
+                problems += violations_of(page, f"{label} {name}", live_server.url + path)
             assert page.locator("html").get_attribute("lang") == language
             context.close()
+            if viewport is DESKTOP:
+                context = browser.new_context(locale=locale, viewport=viewport, bypass_csp=True)
+                page = context.new_page()
+                page.set_default_timeout(30_000)
+                log_in(page, live_server.url, mover)
+                for name, path, action in work_fragments:
+                    problems += violations_of(page, f"{label} {name}", live_server.url + path, action)
+                context.close()
         browser.close()
     print("\n".join(problems))
     assert not problems, f"{len(problems)} serious or critical accessibility violations:\n" + "\n".join(problems)
