@@ -54,7 +54,8 @@
     if (!box) {
       box = document.createElement("div");
       box.id = "compare-message";
-      box.className = "alert alert-warning position-fixed bottom-0 end-0 m-3 shadow compare-message";
+      box.className = "alert alert-warning text-body position-fixed bottom-0 end-0 m-3 shadow compare-message";
+      box.style.zIndex = "1080"; // above the map's panes (CSSOM, which the Content-Security-Policy allows)
       box.setAttribute("role", "status");
       box.setAttribute("data-testid", "compare-message");
       document.body.appendChild(box);
@@ -69,7 +70,6 @@
     var items = read();
     count.textContent = String(items.length);
     link.href = address(items);
-    link.setAttribute("aria-label", format(tray.getAttribute("data-label-tray"), { count: items.length }));
     tray.hidden = items.length === 0;
     (root || document).querySelectorAll("[data-compare-toggle]").forEach(function (toggle) {
       var on = has(items, toggle.getAttribute("data-compare-toggle"));
@@ -77,7 +77,13 @@
       if (toggle.tagName === "A") toggle.setAttribute("role", "button");
       toggle.setAttribute("aria-pressed", on ? "true" : "false");
       toggle.setAttribute("aria-label", format(tray.getAttribute("data-label-named"), { name: name }));
-      toggle.textContent = (on ? "✓ " : "") + tray.getAttribute("data-label-add");
+      toggle.textContent = tray.getAttribute("data-label-add");
+      if (on) {
+        var mark = document.createElement("span");
+        mark.setAttribute("aria-hidden", "true");
+        mark.textContent = "✓ ";
+        toggle.prepend(mark);
+      }
       toggle.classList.toggle("active", on);
     });
   }
