@@ -75,10 +75,11 @@ class Cell:
     url: str = ""
     items: list[tuple[str, str]] = field(default_factory=list)  # (text, url or "")
     best: bool = False
+    image: str = ""  # an image's address (a cover photo): the page shows it, ``text`` is its alternative text
 
     @property
     def missing(self) -> bool:
-        return self.text == UNKNOWN and not self.items
+        return self.text == UNKNOWN and not self.items and not self.image
 
     @property
     def plain(self) -> str:

@@ -152,7 +152,10 @@ def test_rows_that_no_site_records_are_left_out(investor, sites):
 
 def test_another_module_can_append_rows(investor, sites):
     def extra(compared):
-        return [Row("extra", "额外", "附加", [Cell(f"值{site.carrier.reference}") for site in compared])]
+        return [
+            Row("extra", "额外", "附加", [Cell(f"值{site.carrier.reference}") for site in compared]),
+            Row("photo", "照片", "附加", [Cell("封面", image=f"/media/{site.pk}.jpg") for site in compared]),
+        ]
 
     register_rows(extra)
     try:
@@ -160,6 +163,7 @@ def test_another_module_can_append_rows(investor, sites):
     finally:
         service.ROW_BUILDERS.remove(extra)
     assert "值CMP-001" in row_of(page, "extra") and "值CMP-002" in row_of(page, "extra")
+    assert f'<img src="/media/{sites["cheap"].pk}.jpg" alt="封面"' in row_of(page, "photo")
 
 
 @pytest.mark.parametrize("hidden", ["unpublished", "stale", "taken"])
@@ -213,6 +217,13 @@ def test_no_site_and_a_malformed_number_answer_with_a_message(investor, sites):
     response = investor.get(f"{COMPARE}?sites=abc&sites={sites['cheap'].pk}")
     assert response.status_code == 400
     assert "abc" in page_of(response)
+
+
+def test_a_title_too_long_saves_nothing_and_says_why(investor, sites):
+    response = investor.post(SAVE, {"sites": [sites["cheap"].pk, sites["dear"].pk], "title": "长" * 151})
+    assert response.status_code == 400
+    assert 'data-field="title"' in page_of(response)
+    assert not Proposal.objects.exists()
 
 
 def test_the_english_page_reads_english(investor, sites):
@@ -314,3 +325,15 @@ def test_the_proposal_page_compares_its_first_sites(investor, sites):
     page = page_of(investor.get(proposal.get_absolute_url()))
     link = re.search(r'href="([^"]+)" data-testid="proposal-compare"', page).group(1).replace("&amp;", "&")
     assert link == url(sites["cheap"], sites["dear"], sites["factory"])
+
+
+def test_ties_for_the_best_are_all_marked_and_a_row_of_equal_values_marks_none():
+    cells = [Cell(), Cell(), Cell()]
+    service.mark_best(cells, [Decimal("40"), Decimal("40"), Decimal("60")], service.LOWER)
+    assert [cell.best for cell in cells] == [True, True, False]
+    cells = [Cell(), Cell()]
+    service.mark_best(cells, [Decimal("40"), Decimal("40")], service.LOWER)
+    assert [cell.best for cell in cells] == [False, False]
+    cells = [Cell(), Cell(), Cell()]
+    service.mark_best(cells, [None, Decimal("5"), Decimal("9")], service.HIGHER)
+    assert [cell.best for cell in cells] == [False, False, True]
