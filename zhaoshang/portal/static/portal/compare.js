@@ -81,7 +81,7 @@
       if (on) {
         var mark = document.createElement("span");
         mark.setAttribute("aria-hidden", "true");
-        mark.textContent = "✓ ";
+        mark.textContent = "✓\u00a0"; // a space the button's flex layout keeps
         toggle.prepend(mark);
       }
       toggle.classList.toggle("active", on);
