@@ -1,12 +1,13 @@
 """The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
 
-from .views import content, inquiries, matching, privacy, public, staff
+from .views import compare, content, inquiries, matching, privacy, public, staff
 
 app_name = "portal"
 
 urlpatterns = [
     *public.urlpatterns,
     *matching.urlpatterns,
+    *compare.urlpatterns,
     *inquiries.urlpatterns,
     *staff.urlpatterns,
     *content.urlpatterns,

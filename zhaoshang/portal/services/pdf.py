@@ -15,12 +15,15 @@ from zhaoshang.core.documents import local_day
 from zhaoshang.core.pdf import NumberedCanvas, grid, rich, table
 from zhaoshang.core.pdf import styles as pdf_styles
 
+from .compare import from_comparison
 from .matching import FITS, PARTIAL, SHORT, Needs, proposal_guides, proposal_sites
 
 STATUS_COLOURS = {FITS: "#2f7d32", PARTIAL: "#b26a00", SHORT: "#c62828"}
 
 # A proposal saved with no need stated: every site open to the public was scored alike.
 NO_NEEDS = gettext_lazy("No needs stated: the sites were ranked on their own merits.")
+# A proposal saved from a comparison: the investor chose the sites.
+FROM_COMPARISON = gettext_lazy("Saved from a comparison: the sites the investor chose, in the order compared.")
 
 
 def _qr_image(url: str, size: float = 32 * mm) -> Image:
@@ -51,7 +54,10 @@ def proposal_pdf(proposal, url: str) -> bytes:
 
     story.append(Paragraph(rich(_("Needs")), styles["h2"]))
     stated = needs.summary()
-    if stated:
+    chosen = from_comparison(proposal)
+    if chosen:
+        story.append(Paragraph(rich(FROM_COMPARISON), styles["base"]))
+    elif stated:
         story.append(grid([[label, value] for label, value in stated], [45 * mm, width - 45 * mm], styles))
     else:
         story.append(Paragraph(rich(NO_NEEDS), styles["base"]))
@@ -74,7 +80,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
                             site.kind_label,
                             site.district,
                             site.park,
-                            _("score %(score)s / 100") % {"score": site.score},
+                            "" if chosen else _("score %(score)s / 100") % {"score": site.score},
                         )
                         if part
                     )
@@ -106,8 +112,9 @@ def proposal_pdf(proposal, url: str) -> bytes:
                     f"{criterion.points} / {criterion.weight}",
                 ]
             )
-        block.append(Spacer(1, 2 * mm))
-        block.append(grid(criteria_rows, [24 * mm, 24 * mm, width - 68 * mm, 20 * mm], styles, header=True))
+        if site.criteria:
+            block.append(Spacer(1, 2 * mm))
+            block.append(grid(criteria_rows, [24 * mm, 24 * mm, width - 68 * mm, 20 * mm], styles, header=True))
         contact = site.contact
         contact_line = " · ".join(
             part for part in (site.team, contact.get("name"), contact.get("phone"), contact.get("email")) if part
@@ -151,6 +158,76 @@ def proposal_pdf(proposal, url: str) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
+        title=str(title),
+        author="Zhaoshang",
+    )
+    document.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()
+
+
+def comparison_pdf(comparison, url: str) -> bytes:
+    """A comparison of sites as PDF bytes (A4 landscape), in the active language: the rows of the page, the best
+    values marked with ★ and a word; ``url`` is the comparison page's absolute address."""
+    from reportlab.lib.pagesizes import landscape
+
+    from .compare import UNKNOWN
+
+    styles = pdf_styles()
+    pagesize = landscape(A4)
+    width = pagesize[0] - 36 * mm
+    story = []
+    title = _("Comparison of sites")
+    heading = [
+        Paragraph(rich(title), styles["title"]),
+        Paragraph(rich(_("Online: %(url)s") % {"url": url}), styles["small"]),
+        Paragraph(
+            rich(_("★ marks the best value of a row (the lowest price or distance, the highest capacity).")),
+            styles["small"],
+        ),
+    ]
+    top = table([[heading, _qr_image(url, 26 * mm)]], colWidths=[width - 30 * mm, 30 * mm], hAlign="LEFT")
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+    story.append(top)
+    story.append(Spacer(1, 3 * mm))
+
+    label_width = 42 * mm
+    column = (width - label_width) / len(comparison.sites)
+    header = [_("Site")]
+    for site in comparison.sites:
+        carrier = site.carrier
+        names = rich(carrier.display_name)
+        if carrier.name_en and carrier.display_name != carrier.name_en:
+            names += f"<br/>{rich(carrier.name_en)}"
+        elif carrier.display_name != carrier.name:
+            names += f"<br/>{rich(carrier.name)}"
+        header.append(Paragraph(names, styles["base"]))
+    rows = [header]
+    group_rows = []
+    for group, group_of in comparison.groups():
+        group_rows.append(len(rows))
+        rows.append([Paragraph(rich(group), styles["h3"])] + [""] * len(comparison.sites))
+        for row in group_of:
+            line = [row.label]
+            for cell in row.cells:
+                text = rich(cell.plain or UNKNOWN)
+                if cell.best:
+                    text = f"★ {text} ({rich(row.best_label)})"
+                line.append(Paragraph(text, styles["base"]))
+            rows.append(line)
+    laid = grid(rows, [label_width] + [column] * len(comparison.sites), styles, header=True)
+    laid.repeatRows = 1
+    commands = [("SPAN", (0, index), (-1, index)) for index in group_rows]
+    laid.setStyle(TableStyle(commands))
+    story.append(laid)
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
         title=str(title),
         author="Zhaoshang",
     )

@@ -18,7 +18,7 @@ from zhaoshang.core.views import is_fragment
 
 from ..forms.matching import MatchForm, ProposalSaveForm
 from ..models import Proposal
-from ..services import listings
+from ..services import compare, listings
 from ..services.matching import Needs, proposal_guides, proposal_sites, rank, save_proposal
 from ..services.pdf import proposal_pdf as build_pdf
 from ..services.qr import qr_response
@@ -93,6 +93,8 @@ def proposal_detail(request, token):
         "qr_svg": reverse("portal:proposal-qr", args=[proposal.token, "svg"]),
         "qr_png": reverse("portal:proposal-qr", args=[proposal.token, "png"]),
         "pdf_url": reverse("portal:proposal-pdf", args=[proposal.token]),
+        "from_comparison": compare.from_comparison(proposal),
+        "compare_url": compare.proposal_compare_url(sites),
     }
     return render(request, "portal/proposal_detail.html", context)
 

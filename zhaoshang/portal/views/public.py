@@ -99,6 +99,7 @@ def map_view(request):
             "landPrice": _("10,000 yuan/mu"),
             "rent": _("yuan/m²·month"),
             "stale": _("stale — hidden from the public"),
+            "compare": _("Compare"),
         },
     }
     context = {

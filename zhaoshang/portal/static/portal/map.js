@@ -200,10 +200,21 @@
         title.append(el("span", { class: `portal-kind portal-kind-${props.kind}`, title: config.kinds[props.kind] }), " ");
         title.append(el("a", { href: data.url_template.replace("{id}", props.id), class: "fw-bold" }, name));
         item.append(title, el("div", { class: "portal-item-meta" }, describe(props)));
+        // the compare tray's toggle (portal/compare.js labels it and keeps its state)
+        item.append(
+          el("button", {
+            type: "button",
+            class: "btn btn-sm btn-outline-primary mt-1",
+            "data-compare-toggle": props.id,
+            "data-compare-name": name,
+            "data-testid": "compare-toggle",
+          }, text.compare),
+        );
         if (props.id === selectedId) item.classList.add("selected");
         fragment.append(item);
       });
       list.append(fragment);
+      if (window.zhaoshang.compare) window.zhaoshang.compare.sync(list);
       if (data.truncated) {
         count.textContent = format(text.truncated, { shown: features.length, count: data.total });
       } else if (features.length) {
@@ -239,11 +250,11 @@
 
     list.addEventListener("click", (event) => {
       const item = event.target.closest("li[data-id]");
-      if (item && !event.target.closest("a")) select(Number(item.dataset.id), false);
+      if (item && !event.target.closest("a, button")) select(Number(item.dataset.id), false);
     });
     list.addEventListener("keydown", (event) => {
       const item = event.target.closest("li[data-id]");
-      if (item && (event.key === "Enter" || event.key === " ") && !event.target.closest("a")) {
+      if (item && (event.key === "Enter" || event.key === " ") && !event.target.closest("a, button")) {
         event.preventDefault();
         select(Number(item.dataset.id), false);
       }
