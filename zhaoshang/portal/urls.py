@@ -1,6 +1,6 @@
 """The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
 
-from .views import content, inquiries, matching, privacy, public, staff
+from .views import content, inquiries, matching, media, privacy, public, staff
 
 app_name = "portal"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     *matching.urlpatterns,
     *inquiries.urlpatterns,
     *staff.urlpatterns,
+    *media.urlpatterns,
     *content.urlpatterns,
     *privacy.urlpatterns,
 ]
