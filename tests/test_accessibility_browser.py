@@ -112,10 +112,11 @@ def violations_of(page, name: str, url: str) -> list[str]:
 
 
 @pytest.fixture
-def demo_city(transactional_db, settings):
+def demo_city(transactional_db, settings, tmp_path):
     from zhaoshang.core.demo import DEMO_CITY, load_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path  # the demo's photos
     return load_demo(DEMO_CITY)
 
 
