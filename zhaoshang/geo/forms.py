@@ -20,6 +20,14 @@ class PhotoForm(BaseModelForm):
         widgets = {"image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})}
 
 
+class PhotoEditForm(BaseModelForm):
+    """The description, place and cover of a photo already uploaded (a new picture is a new photo)."""
+
+    class Meta:
+        model = ListingPhoto
+        fields = ["alt_text", "alt_text_en", "order", "cover"]
+
+
 class ListingDocumentForm(BaseModelForm):
     class Meta:
         model = ListingDocument

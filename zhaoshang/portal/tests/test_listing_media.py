@@ -192,3 +192,16 @@ def test_the_proposal_shows_the_cover_and_its_pdf_embeds_it(client, client_for, 
     ]
     # the QR code and the cover photo (480 wide thumbnail)
     assert any(image["/Width"] == 480 for image in images), [image["/Width"] for image in images]
+
+
+def test_the_team_makes_another_photo_the_cover_and_another_team_cannot(client_for, officer_a, officer_b, site):
+    client = client_for(officer_a)
+    upload(client, site, image_upload("one.jpg"), cover="on", alt_text="一")
+    upload(client, site, image_upload("two.jpg"), alt_text="二")
+    second = ListingPhoto.objects.get(alt_text="二")
+    edit = reverse("portal:staff-photo-edit", args=[second.pk])
+    data = {"alt_text": "二", "alt_text_en": "Two", "order": 0, "cover": "on", "record_version": second.version}
+    assert client_for(officer_b).post(edit, data).status_code == 403
+    assert services.cover_photos([site])[site.pk].alt_text == "一"
+    assert client.post(edit, data).status_code == 302
+    assert list(ListingPhoto.objects.filter(cover=True).values_list("alt_text", flat=True)) == ["二"]

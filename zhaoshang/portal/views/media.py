@@ -17,12 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import conflicts
 from zhaoshang.core.choices import Action
+from zhaoshang.core.conflicts import ConflictError, atomic_write
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import ObjectCreateView, ObjectDeleteView, ObjectListView, ObjectUpdateView
 from zhaoshang.geo import services
 from zhaoshang.geo.filtersets import LocationFactFilterSet
-from zhaoshang.geo.forms import ListingDocumentForm, LocationFactForm, PhotoForm
+from zhaoshang.geo.forms import ListingDocumentForm, LocationFactForm, PhotoEditForm, PhotoForm
 from zhaoshang.geo.models import Carrier, ListingDocument, ListingPhoto, LocationFact, Park
 from zhaoshang.geo.tables import FACT_TABLE
 
@@ -120,6 +122,23 @@ def park_document_add(request, pk):
     return _upload(request, pk, Park, ListingDocumentForm, _("Add a document"))
 
 
+class PhotoUpdateView(ObjectUpdateView):
+    """Change a photo's descriptions, order or cover, for those who may change its listing (403 for readers)."""
+
+    model = ListingPhoto
+    form_class = PhotoEditForm
+
+    def form_valid(self, form):
+        try:
+            with atomic_write(form.instance):
+                services.save_photo(form.instance)
+        except ConflictError:
+            form.add_error(None, conflicts.PAGE_MESSAGE)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Saved %(object)s.") % {"object": form.instance})
+        return redirect(_staff_url(form.instance.listing))
+
+
 class MediaDeleteView(ObjectDeleteView):
     """Delete a photo or document (and its files) of a listing the user may change."""
 
@@ -182,6 +201,7 @@ urlpatterns = [
     path("work/parks/<int:pk>/photos/add/", park_photo_add, name="staff-park-photo-add"),
     path("work/sites/<int:pk>/documents/add/", carrier_document_add, name="staff-carrier-document-add"),
     path("work/parks/<int:pk>/documents/add/", park_document_add, name="staff-park-document-add"),
+    path("work/photos/<int:pk>/edit/", PhotoUpdateView.as_view(), name="staff-photo-edit"),
     path(
         "work/photos/<int:pk>/delete/",
         MediaDeleteView.as_view(model=ListingPhoto),
