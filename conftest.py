@@ -193,15 +193,18 @@ def api_for(db):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo city loaded once for a test module (every app's demo, as ``manage.py load_demo`` does), inside a
-    transaction rolled back at the end."""
+    transaction rolled back at the end; its photos are kept in a temporary folder, not under var/."""
     from django.db import transaction
     from django.test import override_settings
 
     from zhaoshang.core.demo import DEMO_CITY, load_demo
 
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("demo-private"),
+    )
     with django_db_blocker.unblock(), fast_hasher:
         from zhaoshang.industry.models import EnterpriseTag, IndustryCode
         from zhaoshang.industry.services import load_reference_data

@@ -68,6 +68,7 @@ MARKERS = {
     "stats.FDIRecord": lambda obj: obj.enterprise.name,
     "stats.EventProject": lambda obj: obj.project.name,
     "core.ImportJob": lambda obj: obj.title,
+    "geo.LocationFact": lambda obj: obj.text,
 }
 # Query strings that bring the reference record onto the first page of a long list.
 LIST_QUERY = {

@@ -173,10 +173,11 @@ def log_in(page, base_url: str, user) -> None:
 
 
 @pytest.fixture
-def demo_city(transactional_db, settings):
+def demo_city(transactional_db, settings, tmp_path):
     from zhaoshang.core.demo import DEMO_CITY, load_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PRIVATE_MEDIA_ROOT = tmp_path  # the demo's photos
     return load_demo(DEMO_CITY)
 
 

@@ -333,6 +333,8 @@ ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS = env_int("ZHAOSHANG_STALL_STARTED_NO
 ZHAOSHANG_STALL_IDLE_DAYS = env_int("ZHAOSHANG_STALL_IDLE_DAYS", 180, minimum=0)
 # The largest project document accepted for upload, in MB.
 ZHAOSHANG_DOCUMENT_MAX_MB = env_int("ZHAOSHANG_DOCUMENT_MAX_MB", 20, minimum=1)
+# The largest photo of a park or site staff may upload (MB); a thumbnail is made of each at upload.
+ZHAOSHANG_PHOTO_MAX_MB = env_int("ZHAOSHANG_PHOTO_MAX_MB", 10, minimum=1)
 # Request bodies are refused with 413 by their declared length before they are read (core.middleware.
 # RequestSizeMiddleware): an upload (multipart) above ZHAOSHANG_REQUEST_MAX_MB, any other body above
 # DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, stated here). An uploaded file above FILE_UPLOAD_MAX_MEMORY_SIZE

@@ -318,6 +318,15 @@ EXPLICIT = {
     "portal:staff-park-edit": ("geo.Park", EDIT),
     "portal:staff-park-delete": ("geo.Park", DELETE),
     "portal:staff-park-verify": ("geo.Park", ACTION),
+    "portal:photo": ("geo.ListingPhoto", PUBLIC),
+    "portal:photo-thumbnail": ("geo.ListingPhoto", PUBLIC),
+    "portal:listing-document": ("geo.ListingDocument", PUBLIC),
+    "portal:staff-carrier-photo-add": ("geo.Carrier", ACTION),
+    "portal:staff-park-photo-add": ("geo.Park", ACTION),
+    "portal:staff-carrier-document-add": ("geo.Carrier", ACTION),
+    "portal:staff-park-document-add": ("geo.Park", ACTION),
+    "portal:staff-photo-delete": ("geo.ListingPhoto", DELETE),
+    "portal:staff-listing-document-delete": ("geo.ListingDocument", DELETE),
     "portal:staff-policy-list": ("portal.Policy", LIST),
     "portal:staff-policy-add": ("portal.Policy", CREATE),
     "portal:staff-policy-edit": ("portal.Policy", EDIT),
@@ -495,8 +504,9 @@ def build_world() -> World:
     from zhaoshang.accounts.models import Membership
     from zhaoshang.accounts.tests.factories import TeamFactory, member
     from zhaoshang.core.models import ImportJob
-    from zhaoshang.geo.models import Region
-    from zhaoshang.geo.services import load_regions
+    from zhaoshang.geo.choices import FactKind
+    from zhaoshang.geo.models import ListingDocument, ListingPhoto, LocationFact, Region
+    from zhaoshang.geo.services import load_regions, prepare_photo, save_photo
     from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory
     from zhaoshang.industry.models import EnterpriseTag, IndustryCode
     from zhaoshang.industry.tests.factories import ChainFactory, EnterpriseFactory
@@ -560,6 +570,11 @@ def build_world() -> World:
     )
     park = ParkFactory(name="矩阵产业园", team=team, region=pengjiang)
     carrier = CarrierFactory(name="矩阵地块", team=team, region=pengjiang, park=park)
+    photo = ListingPhoto(
+        carrier=carrier, image=image_upload("matrix.jpg"), alt_text="矩阵厂房", alt_text_en="Matrix hall"
+    )
+    prepare_photo(photo)
+    save_photo(photo)
     event = Event.objects.create(name="矩阵签约仪式", kind=EventKind.SIGNING, start_on=today, organiser_team=team)
     venue = EventVenue.objects.create(event=event, name="矩阵主会场", city="江门", held_on=today)
     guide = Guide.objects.create(project_type="industrial", title="矩阵工业项目落地指南")
@@ -569,6 +584,16 @@ def build_world() -> World:
         "geo.Region": pengjiang,
         "geo.Park": park,
         "geo.Carrier": carrier,
+        "geo.ListingPhoto": photo,
+        "geo.ListingDocument": ListingDocument.objects.create(
+            park=park,
+            title="矩阵园区手册",
+            title_en="Matrix park brochure",
+            file=ContentFile(b"%PDF-1.4 matrix brochure", name="brochure.pdf"),
+        ),
+        "geo.LocationFact": LocationFact.objects.create(
+            park=park, kind=FactKind.SUPPLIERS, value=Decimal("42"), text="矩阵配套企业", source="矩阵统计", as_of=today
+        ),
         "industry.IndustryCode": IndustryCode.objects.get(code="38"),
         "industry.Chain": chain,
         "industry.EnterpriseTag": EnterpriseTag.objects.order_by("pk").first(),
@@ -632,6 +657,41 @@ def build_world() -> World:
         ),
     }
     return World(users=users, teams=teams, records=records)
+
+
+# ---------------------------------------------------------------- images
+
+
+def image_bytes(width: int = 1200, height: int = 800, kind: str = "JPEG", orientation: int | None = None) -> bytes:
+    """A real image made by Pillow (a gradient with a mark in its top-left corner), optionally with an EXIF
+    orientation tag and a camera's metadata, as a phone sends it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (40, 120, 200))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, width, 40):
+        draw.line((x, 0, x, height), fill=(40 + x * 200 // max(width, 1), 120, 200), width=40)
+    draw.rectangle((0, 0, width // 8, height // 8), fill=(255, 0, 0))
+    options = {}
+    if kind == "JPEG":
+        exif = Image.Exif()
+        exif[0x010F] = "MatrixCam"  # Make
+        if orientation:
+            exif[0x0112] = orientation
+        options["exif"] = exif.tobytes()
+    out = io.BytesIO()
+    image.save(out, kind, **options)
+    return out.getvalue()
+
+
+def image_upload(name: str = "photo.jpg", **options):
+    """An uploaded image file (``image_bytes``), as a browser sends it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    kind = {"png": "PNG", "webp": "WEBP"}.get(name.rsplit(".", 1)[-1].lower(), "JPEG")
+    return SimpleUploadedFile(name, image_bytes(kind=kind, **options), f"image/{kind.lower()}")
 
 
 # ---------------------------------------------------------------- workbooks

@@ -16,9 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.accounts.models import Team, adcode_prefix, adcode_validator
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
-from zhaoshang.core.permissions import Scope, user_scope
+from zhaoshang.core.permissions import Scope, is_everything, user_scope
+from zhaoshang.core.storage import private_storage
 
-from .choices import Availability, CarrierKind, LandUse, ParkLevel, RegionLevel
+from .choices import FACT_UNITS, Availability, CarrierKind, FactKind, LandUse, ParkLevel, RegionLevel
+from .validators import validate_listing_document, validate_photo
 
 
 class Mapped(models.Model):
@@ -437,3 +439,278 @@ class CarrierIndustry(IndustryLink):
             # serves "sites suitable for industry X" (map filter, matching)
             models.Index(fields=["code", "carrier"], name="geo_carrier_industry_code_idx"),
         ]
+
+
+# ---------------------------------------------------------------- photos and documents of parks and sites
+
+
+def _listings_q(model, q: Q, field: str) -> Q:
+    """The records whose ``field`` (a park or a site) is one of ``model``'s records that ``q`` names."""
+    if is_everything(q):
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__in": model.objects.filter(q).values("pk")})
+
+
+class ListingMedia(BaseModel):
+    """A file of a park or of a site (exactly one of them); it follows its listing's access: the public reads the
+    files of the listings the public reads, staff those of every listing, and whoever may change the listing adds
+    and deletes its files."""
+
+    carrier = models.ForeignKey(
+        Carrier, verbose_name=_("site"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Smaller numbers come first."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def listing(self):
+        return self.carrier if self.carrier_id else self.park
+
+    def get_absolute_url(self):
+        return self.listing.get_absolute_url()
+
+    @classmethod
+    def public_q(cls):
+        return _listings_q(Carrier, Carrier.public_q(), "carrier") | _listings_q(Park, Park.public_q(), "park")
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        if action == Action.VIEW or scope.in_centre(action):
+            return Q()
+        return _listings_q(Carrier, Carrier.scope_q(scope, action), "carrier") | _listings_q(
+            Park, Park.scope_q(scope, action), "park"
+        )
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        return Listing.can_add(user)
+
+    @classmethod
+    def one_listing(cls, name: str):
+        return models.CheckConstraint(
+            condition=Q(carrier__isnull=False, park__isnull=True) | Q(carrier__isnull=True, park__isnull=False),
+            name=name,
+            violation_error_message=_("A file belongs to one park or to one site."),
+        )
+
+
+def photo_path(instance, filename: str) -> str:
+    owner = f"sites/{instance.carrier_id}" if instance.carrier_id else f"parks/{instance.park_id}"
+    return f"geo/{owner}/photos/{filename}"
+
+
+def thumbnail_path(instance, filename: str) -> str:
+    owner = f"sites/{instance.carrier_id}" if instance.carrier_id else f"parks/{instance.park_id}"
+    return f"geo/{owner}/thumbnails/{filename}"
+
+
+def document_path(instance, filename: str) -> str:
+    owner = f"sites/{instance.carrier_id}" if instance.carrier_id else f"parks/{instance.park_id}"
+    return f"geo/{owner}/documents/{filename}"
+
+
+class ListingPhoto(ListingMedia):
+    """A photo of a park or site: JPEG, PNG or WebP (stored without its metadata, upright), its thumbnail, its
+    description in Chinese and English for those who cannot see it, and whether it is the listing's cover."""
+
+    image = models.FileField(
+        _("photo"), upload_to=photo_path, storage=private_storage, max_length=300, validators=[validate_photo]
+    )
+    thumbnail = models.FileField(
+        _("thumbnail"), upload_to=thumbnail_path, storage=private_storage, max_length=300, blank=True, editable=False
+    )
+    width = models.PositiveIntegerField(_("width (px)"), default=0, editable=False)
+    height = models.PositiveIntegerField(_("height (px)"), default=0, editable=False)
+    alt_text = models.CharField(
+        _("description"), max_length=200, help_text=_("What the photo shows, for readers who cannot see it.")
+    )
+    alt_text_en = models.CharField(_("English description"), max_length=300)
+    cover = models.BooleanField(_("cover photo"), default=False, help_text=_("Shown first and in proposals."))
+
+    class Meta:
+        ordering = ["-cover", "order", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        constraints = [
+            ListingMedia.one_listing("geo_photo_one_listing"),
+            models.UniqueConstraint(
+                fields=["carrier"],
+                condition=Q(cover=True, carrier__isnull=False),
+                name="geo_photo_one_cover_per_site",
+                violation_error_message=_("A site has one cover photo."),
+            ),
+            models.UniqueConstraint(
+                fields=["park"],
+                condition=Q(cover=True, park__isnull=False),
+                name="geo_photo_one_cover_per_park",
+                violation_error_message=_("A park has one cover photo."),
+            ),
+        ]
+        indexes = [
+            # serves a listing's gallery and the cover of many sites at once (geo.services.cover_photos)
+            models.Index(fields=["carrier", "cover", "order"], name="geo_photo_site_idx"),
+            models.Index(fields=["park", "cover", "order"], name="geo_photo_park_idx"),
+        ]
+
+    def __str__(self):
+        return self.display_alt
+
+    @property
+    def display_alt(self) -> str:
+        if get_language() == "en" and self.alt_text_en:
+            return self.alt_text_en
+        return self.alt_text
+
+    @property
+    def url(self) -> str:
+        return reverse("portal:photo", args=[self.pk])
+
+    @property
+    def thumbnail_url(self) -> str:
+        return reverse("portal:photo-thumbnail", args=[self.pk])
+
+
+class ListingDocument(ListingMedia):
+    """A PDF of a park or site for investors (brochure, plan), with its title in Chinese and English."""
+
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300)
+    file = models.FileField(
+        _("file"),
+        upload_to=document_path,
+        storage=private_storage,
+        max_length=300,
+        validators=[validate_listing_document],
+    )
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("listing document")
+        verbose_name_plural = _("listing documents")
+        constraints = [ListingMedia.one_listing("geo_document_one_listing")]
+        indexes = [
+            # serves a listing's documents list
+            models.Index(fields=["carrier", "order"], name="geo_document_site_idx"),
+            models.Index(fields=["park", "order"], name="geo_document_park_idx"),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        if get_language() == "en" and self.title_en:
+            return self.title_en
+        return self.title
+
+    @property
+    def url(self) -> str:
+        return reverse("portal:listing-document", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.size = self.file.size or 0
+        return super().save(*args, **kwargs)
+
+
+# ---------------------------------------------------------------- workforce, supply-chain and cost facts
+
+
+class LocationFact(BaseModel):
+    """A fact an investor compares between places (wages, labour, colleges, suppliers, logistics, utility prices),
+    kept for a district or for a park, with its source and the day it holds for. A park's fact of a kind replaces
+    its district's fact of the same kind (geo.services.location_facts).
+
+    Everyone reads a district's facts and the facts of the parks they may read; the centre keeps the districts'
+    facts, whoever may change a park keeps the park's."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("district"), null=True, blank=True, on_delete=models.CASCADE, related_name="facts"
+    )
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.CASCADE, related_name="facts"
+    )
+    kind = models.CharField(_("fact"), max_length=20, choices=FactKind.choices)
+    value = models.DecimalField(
+        _("value"), max_digits=14, decimal_places=2, null=True, blank=True, help_text=_("In the unit of the fact.")
+    )
+    text = models.CharField(
+        _("details"), max_length=300, blank=True, help_text=_("E.g. the names of colleges, “2 h to Guangzhou port”.")
+    )
+    text_en = models.CharField(_("English details"), max_length=400, blank=True)
+    source = models.CharField(_("source"), max_length=200, help_text=_("The document or organisation it comes from."))
+    source_en = models.CharField(_("English source"), max_length=300, blank=True)
+    as_of = models.DateField(_("as of"), help_text=_("The day the figure holds for."))
+
+    class Meta:
+        ordering = ["region__adcode", "park__name", "kind"]
+        verbose_name = _("location fact")
+        verbose_name_plural = _("location facts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region__isnull=False, park__isnull=True) | Q(region__isnull=True, park__isnull=False),
+                name="geo_fact_one_place",
+                violation_error_message=_("A fact belongs to one district or to one park."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(text=""),
+                name="geo_fact_has_content",
+                violation_error_message=_("A fact needs a value or details."),
+            ),
+            models.UniqueConstraint(
+                fields=["region", "kind"],
+                name="geo_fact_unique_region_kind",
+                violation_error_message=_("This district already has this fact."),
+            ),
+            models.UniqueConstraint(
+                fields=["park", "kind"],
+                name="geo_fact_unique_park_kind",
+                violation_error_message=_("This park already has this fact."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("portal:staff-fact-edit", args=[self.pk])
+
+    @property
+    def place(self):
+        return self.park if self.park_id else self.region
+
+    @property
+    def unit(self) -> str:
+        return str(FACT_UNITS.get(self.kind, ""))
+
+    @property
+    def display_text(self) -> str:
+        if get_language() == "en" and self.text_en:
+            return self.text_en
+        return self.text
+
+    @property
+    def display_source(self) -> str:
+        if get_language() == "en" and self.source_en:
+            return self.source_en
+        return self.source
+
+    @classmethod
+    def public_q(cls):
+        return Q(park__isnull=True) | _listings_q(Park, Park.public_q(), "park")
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        if action == Action.VIEW or scope.in_centre(action):
+            return Q()
+        return _listings_q(Park, Park.scope_q(scope, action), "park")
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        return Listing.can_add(user)

@@ -20,6 +20,7 @@ from importlib import resources
 import numpy as np
 import shapely
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
@@ -183,3 +184,148 @@ def load_regions(city_adcode: str) -> dict[str, int]:
 
 def districts_of(city: Region):
     return Region.objects.filter(parent=city, level=RegionLevel.DISTRICT)
+
+
+# ---------------------------------------------------------------- photos of parks and sites
+
+THUMBNAIL_WIDTH = 480
+FULL_SIZE = 2560  # the longest side of a stored photo: larger uploads are scaled down
+SAVE_AS = {"JPEG": ("JPEG", "jpg", {"quality": 90, "optimize": True}), "PNG": ("PNG", "png", {"optimize": True})}
+SAVE_AS["WEBP"] = ("WEBP", "webp", {"quality": 90})
+
+
+def _encoded(image, kind: str, options: dict) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **options)
+    return buffer.getvalue()
+
+
+def prepare_photo(photo) -> None:
+    """Before a new photo is saved: turn it upright (its EXIF orientation), scale it to at most ``FULL_SIZE``,
+    store it again without its metadata (camera, GPS position…), and make its JPEG thumbnail ``THUMBNAIL_WIDTH``
+    wide. ``photo.image`` must hold an upload ``validate_photo`` accepted."""
+    from pathlib import PurePath
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps
+
+    upload = photo.image
+    upload.seek(0)
+    with Image.open(upload) as opened:
+        kind = opened.format
+        upright = ImageOps.exif_transpose(opened)
+        upright.load()
+    kind, extension, options = SAVE_AS.get(kind, SAVE_AS["JPEG"])
+    if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    upright.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)
+    stem = PurePath(upload.name).stem[:80] or "photo"
+    photo.image = ContentFile(_encoded(upright, kind, options), name=f"{stem}.{extension}")
+    photo.width, photo.height = upright.size
+    thumb = upright.convert("RGB") if upright.mode != "RGB" else upright.copy()
+    if thumb.width > THUMBNAIL_WIDTH:
+        thumb = thumb.resize(
+            (THUMBNAIL_WIDTH, max(1, round(thumb.height * THUMBNAIL_WIDTH / thumb.width))), Image.Resampling.LANCZOS
+        )
+    photo.thumbnail = ContentFile(_encoded(thumb, "JPEG", {"quality": 80, "optimize": True}), name=f"{stem}.jpg")
+
+
+@transaction.atomic
+def save_photo(photo) -> None:
+    """Save a new photo (prepared by ``prepare_photo``); a cover photo takes the place of the listing's former
+    cover."""
+    from .models import ListingPhoto
+
+    if photo.cover:
+        others = ListingPhoto.objects.filter(cover=True).exclude(pk=photo.pk)
+        others = (
+            others.filter(carrier_id=photo.carrier_id) if photo.carrier_id else others.filter(park_id=photo.park_id)
+        )
+        for other in others:
+            other.cover = False
+            other.save(update_fields=["cover"])
+    photo.save()
+
+
+def delete_media(record) -> None:
+    """Delete a photo or document and then its files (once the deletion is committed)."""
+    files = [getattr(record, name) for name in ("image", "thumbnail", "file") if getattr(record, name, None)]
+    names = [(file.storage, file.name) for file in files]
+    record.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+
+
+def photos_of(listing, user):
+    """The photos of a park or site that ``user`` may see, cover first."""
+    from .models import Carrier, ListingPhoto
+
+    field = "carrier" if isinstance(listing, Carrier) else "park"
+    return ListingPhoto.objects.restrict(user, "view").filter(**{field: listing})
+
+
+def documents_of(listing, user):
+    from .models import Carrier, ListingDocument
+
+    field = "carrier" if isinstance(listing, Carrier) else "park"
+    return ListingDocument.objects.restrict(user, "view").filter(**{field: listing})
+
+
+def cover_photos(listings, user=None) -> dict:
+    """{listing id: its cover photo} for parks or sites (all of one model), in one query: the photo marked as
+    cover, else the first in order; listings without a photo are left out. ``user`` None: what the public sees."""
+    from .models import Carrier, ListingPhoto
+
+    listings = list(listings)
+    if not listings:
+        return {}
+    field = "carrier" if isinstance(listings[0], Carrier) else "park"
+    ids = [listing.pk for listing in listings]
+    photos = (
+        ListingPhoto.objects.restrict(user, "view")
+        .filter(**{f"{field}_id__in": ids})
+        .order_by(f"{field}_id", "-cover", "order", "pk")
+    )
+    found: dict = {}
+    for photo in photos:
+        found.setdefault(getattr(photo, f"{field}_id"), photo)
+    return found
+
+
+# ---------------------------------------------------------------- location facts
+
+
+def location_facts(places, user=None) -> dict:
+    """{place id: [facts]} for parks or sites (all of one model): each place's facts that apply — its park's
+    facts and its district's, a park's fact replacing the district's of the same kind — in the order of the
+    kinds, in two queries. ``user`` None: what the public sees (the facts of parks the public may read)."""
+    from .choices import FactKind
+    from .models import Carrier, LocationFact
+
+    places = list(places)
+    if not places:
+        return {}
+    sites = isinstance(places[0], Carrier)
+    park_of = {place.pk: (place.park_id if sites else place.pk) for place in places}
+    region_of = {place.pk: place.region_id for place in places}
+    park_ids = {pk for pk in park_of.values() if pk}
+    facts = (
+        LocationFact.objects.restrict(user, "view")
+        .filter(Q(region_id__in=set(region_of.values())) | Q(park_id__in=park_ids))
+        .select_related("region", "park")
+        .defer("region__boundary", "park__boundary", "park__search_text")
+    )
+    by_region: dict = {}
+    by_park: dict = {}
+    for fact in facts:
+        if fact.park_id:
+            by_park.setdefault(fact.park_id, {})[fact.kind] = fact
+        else:
+            by_region.setdefault(fact.region_id, {})[fact.kind] = fact
+    order = {kind: index for index, kind in enumerate(FactKind.values)}
+    out = {}
+    for pk in park_of:
+        merged = {**by_region.get(region_of[pk], {}), **by_park.get(park_of[pk], {})}
+        out[pk] = sorted(merged.values(), key=lambda fact: order.get(fact.kind, len(order)))
+    return out

@@ -13,3 +13,18 @@ REGION_TABLE = Table(
     default_sort="adcode",
     select_related=("parent",),
 )
+
+
+FACT_TABLE = Table(
+    columns=(
+        Column("place", _("District or park"), accessor=lambda f: f.place.display_name, link=True),
+        Column("kind", _("Fact"), order_by=("kind", "region__adcode")),
+        Column("value", _("Value"), accessor=lambda f: f.value, order_by=("value",)),
+        Column("unit", _("Unit"), accessor=lambda f: f.unit),
+        Column("text", _("Details"), accessor=lambda f: f.display_text),
+        Column("source", _("Source"), accessor=lambda f: f.display_source, order_by=("source",)),
+        Column("as_of", _("As of"), order_by=("as_of",), nowrap=True),
+    ),
+    default_sort="kind",
+    select_related=("region", "park"),
+)

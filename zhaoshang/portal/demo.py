@@ -39,6 +39,7 @@ from zhaoshang.core.demo import DEMO_CITY
 from zhaoshang.core.formatting import number
 from zhaoshang.core.search import CJK_RUN, LATIN_WORD, build_search_text, normalize
 from zhaoshang.core.units import SQM_PER_MU
+from zhaoshang.geo import demo as geo_demo
 from zhaoshang.geo.choices import Availability, CarrierKind, LandUse, ParkLevel, RegionLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
 from zhaoshang.industry.choices import ProjectType
@@ -595,6 +596,8 @@ def load(ctx):
     parks = load_parks(ctx, districts, today)
     ctx.data["parks"] = {p.name: p for p, _spec in parks}
     ctx.data["carriers"] = load_sites(ctx, districts, parks, today)
+    public = list(Carrier.objects.filter(Carrier.public_q()).defer("boundary", "search_text").order_by("pk")[:5])
+    geo_demo.load_media(ctx, list(districts.values()), [park for park, _spec in parks], public, today)
     load_guides()
     load_policies(ctx, districts, today)
 

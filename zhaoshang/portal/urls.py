@@ -1,6 +1,6 @@
 """The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
 
-from .views import compare, content, inquiries, matching, privacy, public, staff
+from .views import compare, content, inquiries, matching, media, privacy, public, staff
 
 app_name = "portal"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     *compare.urlpatterns,
     *inquiries.urlpatterns,
     *staff.urlpatterns,
+    *media.urlpatterns,
     *content.urlpatterns,
     *privacy.urlpatterns,
 ]

@@ -60,6 +60,7 @@ from zhaoshang.core import formatting, generations
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.choices import Availability, CarrierKind
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
+from zhaoshang.geo.services import cover_photos
 from zhaoshang.industry.models import Chain, IndustryCode
 
 from ..filtersets import codes_for_industry
@@ -1344,6 +1345,7 @@ class SavedSite:
         self.score = int(data["score"])
         self.criteria = [Criterion.from_dict(c) for c in data.get("criteria", [])]
         self.project_type = data.get("project_type", "")
+        self.cover = None  # the site's cover photo now (geo.ListingPhoto), when it is public and has one
 
     @property
     def available(self) -> bool:
@@ -1438,11 +1440,14 @@ def proposal_sites(proposal) -> list[SavedSite]:
     )
     park_ids = {carrier.park_id for carrier in current.values() if carrier.park_id}
     public_parks = set(Park.objects.restrict(None, Action.VIEW).filter(pk__in=park_ids).values_list("pk", flat=True))
+    covers = cover_photos(current.values())
     sites = []
     for item in proposal.results:
         carrier = current.get(item["carrier"])
         park = carrier.park if carrier is not None and carrier.park_id in public_parks else None
-        sites.append(SavedSite(item, carrier, park))
+        site = SavedSite(item, carrier, park)
+        site.cover = covers.get(carrier.pk) if carrier is not None else None
+        sites.append(site)
     return sites
 
 

@@ -33,6 +33,28 @@ def _qr_image(url: str, size: float = 32 * mm) -> Image:
     return Image(buffer, width=size, height=size)
 
 
+def _cover_image(photo, width: float) -> Image | None:
+    """The site's cover photo (its thumbnail, a JPEG) ``width`` wide, or None without one or when its file is gone."""
+    if photo is None or not photo.thumbnail:
+        return None
+    try:
+        with photo.thumbnail.open("rb") as file:
+            data = io.BytesIO(file.read())
+    except OSError:
+        return None
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(data) as opened:
+            pixels_wide, pixels_high = opened.size
+    except OSError:
+        return None
+    data.seek(0)
+    image = Image(data, width=width, height=width * pixels_high / max(pixels_wide, 1))
+    image.hAlign = "LEFT"
+    return image
+
+
 def proposal_pdf(proposal, url: str) -> bytes:
     """The proposal as PDF bytes, in the active language; ``url`` is the proposal page's absolute address."""
     styles = pdf_styles()
@@ -88,6 +110,9 @@ def proposal_pdf(proposal, url: str) -> bytes:
                 styles["base"],
             ),
         ]
+        cover = _cover_image(site.cover, width / 3)
+        if cover is not None:
+            block.append(cover)
         if not site.available:
             gone = rich(_("No longer available: ask the contact for similar sites."))
             block.append(Paragraph(f'<font color="#c62828">{gone}</font>', styles["base"]))

@@ -58,8 +58,11 @@ class Loaded:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("demo-private"),  # the demo's photos: not left under var/
+    )
     # The demo's dates count back from today: both loads see the same day even if the run passes midnight.
     real, today = timezone.localdate, timezone.localdate()
     one_day = mock.patch(
@@ -277,3 +280,18 @@ def test_policies_are_labelled_as_demo_and_one_has_expired(demo, db):
     assert in_force.filter(park__isnull=False).exists()  # park-specific
     assert in_force.filter(region__isnull=False, park__isnull=True).exists()  # district-specific
     assert in_force.filter(industries__code="38", region__isnull=True).exists()  # the battery chain
+
+
+def test_the_demo_gives_every_district_facts_named_as_demo_data_and_some_listings_photos(districts, client):
+    from zhaoshang.geo.models import ListingPhoto, LocationFact
+
+    for region in districts.values():
+        assert LocationFact.objects.filter(region=region).count() >= 8, region.name
+    assert set(LocationFact.objects.values_list("source", flat=True)) == {"演示数据"}
+    photos = ListingPhoto.objects.select_related("park", "carrier")
+    assert photos.filter(park__isnull=False).exists() and photos.filter(carrier__isnull=False).exists()
+    first_park = Park.objects.filter(pk__in=photos.values("park")).order_by("pk").first()
+    page = client.get(first_park.get_absolute_url()).content.decode()
+    assert 'data-testid="gallery"' in page and "演示数据" in page
+    for photo in photos:
+        assert photo.thumbnail.size < photo.image.size

@@ -14,6 +14,7 @@ from django.urls import path, re_path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhaoshang.geo import services as geo_services
 from zhaoshang.geo.choices import Availability, CarrierKind, RegionLevel
 from zhaoshang.geo.models import Carrier, Park, Region
 from zhaoshang.industry.choices import CodeLevel, ProjectType
@@ -127,6 +128,15 @@ def _site_point(site: Carrier) -> dict:
     }
 
 
+def _media_context(request, listing) -> dict:
+    """The listing's photos and documents the reader may see, and the location facts that apply to it."""
+    return {
+        "photos": list(geo_services.photos_of(listing, request.user)),
+        "documents": list(geo_services.documents_of(listing, request.user)),
+        "facts": geo_services.location_facts([listing], request.user).get(listing.pk, []),
+    }
+
+
 def park_detail(request, pk):
     """招什么 (industries, chains), 到哪里 (district, boundary), 落哪里 (sites), 如何落 (guide, policies, contact)."""
     park = _visible(
@@ -155,6 +165,7 @@ def park_detail(request, pk):
         "site_count": site_count,
         "sites_map_url": reverse("portal:map") + f"?park={park.pk}",
         "policies": listings.localized(policies),
+        **_media_context(request, park),
         "contact": listings.contact_for(park),
         "map_data": {
             "boundary": park.boundary,
@@ -191,6 +202,7 @@ def carrier_detail(request, pk):
         "area": listings.area_facts(site.area_mu),
         "industries": listings.industries(codes),
         "policies": listings.localized(listings.policies_for(region=site.region, park=park, codes=codes)),
+        **_media_context(request, site),
         "contact": listings.contact_for(site),
         "map_data": map_data,
         "is_parcel": site.kind == CarrierKind.PARCEL,

@@ -29,6 +29,7 @@ from zhaoshang.core.views import (
     ObjectUpdateView,
     is_fragment,
 )
+from zhaoshang.geo import services as geo_services
 from zhaoshang.geo.models import Carrier, Park
 
 from ..filtersets import CarrierFilterSet, ParkFilterSet
@@ -122,6 +123,12 @@ class ListingDetailView(KindMixin, ObjectDetailView):
         context["stale_days"] = settings.ZHAOSHANG_LISTING_STALE_DAYS
         if model is Park:
             context["site_count"] = Carrier.objects.restrict(self.request.user).filter(park=self.object).count()
+        prefix = self.kind.prefix
+        context["photos"] = geo_services.photos_of(self.object, self.request.user)
+        context["documents"] = geo_services.documents_of(self.object, self.request.user)
+        context["photo_add_url"] = reverse(f"portal:staff-{prefix}-photo-add", args=[self.object.pk])
+        context["document_add_url"] = reverse(f"portal:staff-{prefix}-document-add", args=[self.object.pk])
+        context["facts"] = geo_services.location_facts([self.object], self.request.user)[self.object.pk]
         return context
 
 
