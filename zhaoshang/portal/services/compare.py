@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy
 from zhaoshang.core import formatting
 from zhaoshang.core.choices import Action
 from zhaoshang.core.ids import parse_id
+from zhaoshang.geo.choices import FactKind
 from zhaoshang.geo.models import Carrier, Park
+from zhaoshang.geo.services import cover_photos, location_facts
 
 from . import listings
 from .matching import Match, km, kva, snapshot, tpd
@@ -50,6 +52,21 @@ GROUP_INFRASTRUCTURE = gettext_lazy("Infrastructure")
 GROUP_DISTANCES = gettext_lazy("Distances")
 GROUP_PARK = gettext_lazy("Park")
 GROUP_POLICIES = gettext_lazy("Policies that apply")
+GROUP_FACTS = gettext_lazy("Workforce, suppliers and costs")
+
+# Location facts where a lower or a higher figure is better for the investor (wages: neither, they say two things).
+FACT_BETTER = {
+    FactKind.WORKING_AGE: HIGHER,
+    FactKind.GRADUATES: HIGHER,
+    FactKind.COLLEGES: HIGHER,
+    FactKind.SUPPLIERS: HIGHER,
+    FactKind.TO_PORT: LOWER,
+    FactKind.TO_AIRPORT: LOWER,
+    FactKind.TO_CITY: LOWER,
+    FactKind.ELECTRICITY_PRICE: LOWER,
+    FactKind.WATER_PRICE: LOWER,
+    FactKind.GAS_PRICE: LOWER,
+}
 
 
 class ComparisonError(Exception):
@@ -76,6 +93,7 @@ class Cell:
     items: list[tuple[str, str]] = field(default_factory=list)  # (text, url or "")
     best: bool = False
     image: str = ""  # an image's address (a cover photo): the page shows it, ``text`` is its alternative text
+    photo: object = None  # the photo itself (geo.ListingPhoto), which the PDF embeds
 
     @property
     def missing(self) -> bool:
@@ -252,6 +270,17 @@ def _codes(codes) -> list[tuple[str, str]]:
 
 
 @register_rows
+def photo_rows(sites: Sequence[Compared]) -> list[Row]:
+    """Each site's cover photo (as the public sees it), first."""
+    covers = cover_photos([site.carrier for site in sites])
+    cells = []
+    for site in sites:
+        photo = covers.get(site.pk)
+        cells.append(Cell(photo.display_alt, image=photo.thumbnail_url, photo=photo) if photo else Cell())
+    return [Row("photo", _("Photo"), str(GROUP_SITE), cells)]
+
+
+@register_rows
 def site_rows(sites: Sequence[Compared]) -> list[Row]:
     """The site's own facts: overview, land, buildings, infrastructure, distances."""
     c = [site.carrier for site in sites]
@@ -383,6 +412,38 @@ def park_rows(sites: Sequence[Compared]) -> list[Row]:
             ],
         ),
     ]
+
+
+@register_rows
+def fact_rows(sites: Sequence[Compared]) -> list[Row]:
+    """The workforce, supplier and cost facts of each site's park or district (``geo.LocationFact``), one row per
+    kind any site has, and a last row naming their sources and dates."""
+    facts = location_facts([site.carrier for site in sites])
+    by_site = [{fact.kind: fact for fact in facts.get(site.pk, [])} for site in sites]
+    rows = []
+    for kind in FactKind:
+        found = [known.get(kind) for known in by_site]
+        if not any(found):
+            continue
+        cells, values = [], []
+        for fact in found:
+            if fact is None:
+                cells.append(Cell())
+                values.append(None)
+                continue
+            parts = [f"{formatting.number(fact.value)} {fact.unit}"] if fact.value is not None else []
+            parts += [fact.display_text] if fact.display_text else []
+            cells.append(Cell("; ".join(parts) or UNKNOWN))
+            values.append(fact.value)
+        mark_best(cells, values, FACT_BETTER.get(kind, ""))
+        rows.append(Row(f"fact_{kind}", str(kind.label), str(GROUP_FACTS), cells, FACT_BETTER.get(kind, "")))
+    if rows:
+        sources = []
+        for known in by_site:
+            seen = dict.fromkeys(f"{fact.display_source} · {formatting.day(fact.as_of)}" for fact in known.values())
+            sources.append(Cell(items=[(text, "") for text in seen]) if seen else Cell())
+        rows.append(Row("fact_sources", _("Sources of these figures"), str(GROUP_FACTS), sources))
+    return rows
 
 
 @register_rows

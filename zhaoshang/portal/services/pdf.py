@@ -234,6 +234,10 @@ def comparison_pdf(comparison, url: str) -> bytes:
         for row in group_of:
             line = [row.label]
             for cell in row.cells:
+                image = _cover_image(cell.photo, column - 6 * mm) if cell.photo is not None else None
+                if image is not None:
+                    line.append(image)
+                    continue
                 text = rich(cell.plain or UNKNOWN)
                 if cell.best:
                     text = f"★ {text} ({rich(row.best_label)})"

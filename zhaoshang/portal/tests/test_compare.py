@@ -337,3 +337,55 @@ def test_ties_for_the_best_are_all_marked_and_a_row_of_equal_values_marks_none()
     cells = [Cell(), Cell(), Cell()]
     service.mark_best(cells, [None, Decimal("5"), Decimal("9")], service.HIGHER)
     assert [cell.best for cell in cells] == [False, False, True]
+
+
+# --- photos and location facts -------------------------------------------------------------------------------
+
+
+def test_cover_photos_and_location_facts_are_compared_on_the_page_and_in_the_pdf(
+    investor, sites, park, settings, tmp_path
+):
+    from zhaoshang.core.testing import image_upload
+    from zhaoshang.geo.choices import FactKind
+    from zhaoshang.geo.models import ListingPhoto, LocationFact
+    from zhaoshang.geo.services import prepare_photo, save_photo
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    photo = ListingPhoto(
+        carrier=sites["cheap"],
+        image=image_upload("hall.jpg"),
+        alt_text="电池地块全景",
+        alt_text_en="The battery parcel from above",
+        cover=True,
+    )
+    prepare_photo(photo)
+    save_photo(photo)
+    source = {"source": "演示来源", "source_en": "Demo source", "as_of": date(2026, 6, 30)}
+    LocationFact.objects.create(park=park, kind=FactKind.TO_PORT, value=Decimal("0.5"), **source)
+    LocationFact.objects.create(
+        region=sites["factory"].region, kind=FactKind.AVERAGE_WAGE, value=Decimal(7600), **source
+    )
+    # A second park, nearer the port by its own wharf's figure: the lower time is the best.
+    other_park = ParkFactory(name="滨江物流园", name_en="Binjiang Logistics Park")
+    far = CarrierFactory(reference="CMP-FAR", name="滨江地块", name_en="Binjiang parcel", park=other_park)
+    LocationFact.objects.create(park=other_park, kind=FactKind.TO_PORT, value=Decimal("2"), **source)
+
+    page = page_of(investor.get(url(sites["cheap"], far)))
+    photo_row = row_of(page, "photo")
+    assert photo.thumbnail_url in photo_row and "电池地块全景" in photo_row
+    port = row_of(page, f"fact_{FactKind.TO_PORT}")
+    assert "0.5" in port and "2" in port
+    assert port.count("★") == 1 and port.index("★") < port.index("2 ")
+    assert "演示来源" in row_of(page, "fact_sources")
+
+    pdf = investor.get(url(sites["cheap"], far, name="portal:compare-pdf"))
+    assert pdf.status_code == 200
+    reader = PdfReader(io.BytesIO(pdf.content))
+    widths = [
+        xobject.get_object()["/Width"]
+        for pdf_page in reader.pages
+        for xobject in (pdf_page["/Resources"].get("/XObject") or {}).values()
+        if xobject.get_object().get("/Subtype") == "/Image"
+    ]
+    assert 480 in widths  # the cover's thumbnail, beside the QR code
+    assert "演示来源" in pdf_text(pdf.content)
