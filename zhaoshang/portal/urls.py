@@ -1,10 +1,12 @@
-"""The portal's pages. Each views module lists its own routes (public map and pages, matching, inquiries, staff)."""
+"""The portal's pages. Each views module lists its own routes (the city's page and search, the public map and
+pages, matching, inquiries, staff)."""
 
-from .views import content, inquiries, matching, privacy, public, staff
+from .views import content, inquiries, landing, matching, privacy, public, staff
 
 app_name = "portal"
 
 urlpatterns = [
+    *landing.urlpatterns,
     *public.urlpatterns,
     *matching.urlpatterns,
     *inquiries.urlpatterns,

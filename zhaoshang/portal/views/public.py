@@ -267,7 +267,7 @@ def portal_qr(request, fmt):
 
 
 urlpatterns = [
-    path("", map_view, name="map"),
+    path("map/", map_view, name="map"),
     path("parks/<int:pk>/", park_detail, name="park-detail"),
     re_path(r"^parks/(?P<pk>\d+)/qr\.(?P<fmt>svg|png)$", park_qr, name="park-qr"),
     path("sites/<int:pk>/", carrier_detail, name="carrier-detail"),
