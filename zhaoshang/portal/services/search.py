@@ -60,8 +60,10 @@ def parks(query: str) -> QuerySet:
 def sites(query: str) -> QuerySet:
     text = search.normalize(query).strip()
     q = search.query_q(query)
-    queryset = public(Carrier).select_related("region", "park").defer(
-        "boundary", "region__boundary", "park__boundary", "park__search_text", "search_text"
+    queryset = (
+        public(Carrier)
+        .select_related("region", "park")
+        .defer("boundary", "region__boundary", "park__boundary", "park__search_text", "search_text")
     )
     if not text:
         return queryset.order_by("reference")
@@ -79,7 +81,9 @@ def sites(query: str) -> QuerySet:
 
 def policies(query: str) -> QuerySet:
     q = search.query_q(query)
-    queryset = public(Policy).select_related("region", "park").defer("region__boundary", "park__boundary", "search_text")
+    queryset = (
+        public(Policy).select_related("region", "park").defer("region__boundary", "park__boundary", "search_text")
+    )
     if q is None:
         return queryset.none() if query else queryset.order_by("-effective_from", "title")
     return queryset.filter(q).order_by("-effective_from", "title")

@@ -53,9 +53,14 @@ def listings(city):
     }
     policies = {
         "city": Policy.objects.create(
-            title="银湖湾招商引资扶持办法", title_en="Silver Lake investment support", summary="…", effective_from=days(-30)
+            title="银湖湾招商引资扶持办法",
+            title_en="Silver Lake investment support",
+            summary="…",
+            effective_from=days(-30),
         ),
-        "open": Policy.objects.create(title="标准厂房租金补贴", summary="…", effective_from=days(-10), effective_to=days(10)),
+        "open": Policy.objects.create(
+            title="标准厂房租金补贴", summary="…", effective_from=days(-10), effective_to=days(10)
+        ),
         "expired": Policy.objects.create(
             title="银湖湾旧扶持政策", summary="…", effective_from=days(-400), effective_to=days(-1)
         ),

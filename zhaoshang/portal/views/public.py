@@ -263,7 +263,8 @@ def carrier_qr(request, pk, fmt):
 
 
 def portal_qr(request, fmt):
-    return qr_response(request, reverse("portal:map"), fmt)
+    """The portal's front door (the city's page), for brochures and stands."""
+    return qr_response(request, reverse("portal:home"), fmt)
 
 
 urlpatterns = [
