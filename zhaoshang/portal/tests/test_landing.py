@@ -308,3 +308,14 @@ def test_the_suggestions_are_rate_limited_and_in_the_openapi_schema(city, invest
     schema = SchemaGenerator().get_schema(request=None, public=True)
     operation = schema["paths"]["/api/portal/suggest/"]["get"]
     assert [p["name"] for p in operation["parameters"]] == ["q"]
+
+
+def test_all_kinds_show_the_first_ten_of_each_with_a_link_to_the_whole_kind(city, investor, listings):
+    for n in range(12):
+        CarrierFactory(reference=f"JM-0799-{n:03d}", name=f"银湖湾新地块{n}")
+    page = investor.get(reverse("portal:search"), {"q": "银湖湾"})
+    sites = next(group for group in page.context["groups"] if group["key"] == "site")
+    assert sites["count"] == 13 and len(sites["items"]) == 10
+    assert "?q=%E9%93%B6%E6%B9%96%E6%B9%BE&amp;kind=site" in page.content.decode()
+    whole = investor.get(reverse("portal:search"), {"q": "银湖湾", "kind": "site"}).context["groups"]
+    assert [group["key"] for group in whole] == ["site"] and len(whole[0]["items"]) == 13

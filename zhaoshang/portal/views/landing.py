@@ -49,7 +49,7 @@ def search_page(request):
     kind = request.GET.get("kind", "")
     if kind not in public_search.SEARCHES:
         kind = ""
-    groups = public_search.results(query, kind, limit=200 if kind else 50)
+    groups = public_search.results(query, kind, limit=200 if kind else 10)
     context = {
         "query": query,
         "kind": kind,
