@@ -46,7 +46,9 @@ def public(model) -> QuerySet:
 
 
 def clean_query(query) -> str:
-    return " ".join(str(query or "").split())[:MAX_QUERY]
+    """The query with runs of white space (and control characters such as NUL) made one space, cut to 100."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(query or ""))
+    return " ".join(text.split())[:MAX_QUERY]
 
 
 def parks(query: str) -> QuerySet:

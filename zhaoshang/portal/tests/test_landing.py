@@ -278,6 +278,8 @@ def test_an_empty_or_wordless_query_suggests_nothing(city, investor, listings):
     assert suggested(investor, "") == []
     assert suggested(investor, "   ") == []
     assert suggested(investor, "!!!") == []
+    assert suggested(investor, "\x00") == []
+    assert labels(suggested(investor, "银湖湾\x00科技")) == ["银湖湾科技园"]
     assert investor.get(reverse("portal:search"), {"q": ""}).context["groups"] == []
 
 
