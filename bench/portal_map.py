@@ -314,9 +314,9 @@ def bench_first_load() -> None:
         size = len(gzip.decompress(body)) if response.get("Content-Encoding") == "gzip" else len(body)
         return len(body), size
 
-    html = client.get("/", HTTP_ACCEPT_ENCODING="identity").content
+    html = client.get("/map/", HTTP_ACCEPT_ENCODING="identity").content
     refs = list(dict.fromkeys(re.findall(rb'(?:href|src)="(/static/[^"?#]+)', html)))
-    urls = ["/", *(ref.decode() for ref in refs)]
+    urls = ["/map/", *(ref.decode() for ref in refs)]
     bbox = "?bbox=112.0,21.4,113.3,22.9"  # the whole city, as the map first asks
     urls += [
         "/api/regions/geojson/?parent=440700",

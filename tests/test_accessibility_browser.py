@@ -71,6 +71,9 @@ def demo_pages(data) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     assert form.is_valid(), form.errors
     inquiry = submit_inquiry(form.cleaned_data, carrier=carrier, language="zh-hans")
     public = [
+        ("landing", reverse("portal:home")),
+        ("search", f"{reverse('portal:search')}?q={park.name[:2]}"),
+        ("search by kind", f"{reverse('portal:search')}?kind=site"),
         ("map", reverse("portal:map")),
         ("park", park.get_absolute_url()),
         ("site", carrier.get_absolute_url()),

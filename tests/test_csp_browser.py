@@ -59,7 +59,8 @@ def test_public_and_staff_pages_run_under_the_policy_and_their_buttons_work(
     park = ParkFactory(team=centre)
 
     visit(tab, f"{live_server.url}/admin/login/", "#login-form")  # Django's admin
-    visit(tab, f"{live_server.url}/", "#portal-map .leaflet-tooltip-pane .portal-region-label")
+    visit(tab, f"{live_server.url}/", "[data-testid=figures]")  # the city's page
+    visit(tab, f"{live_server.url}/map/", "#portal-map .leaflet-tooltip-pane .portal-region-label")
     visit(tab, f"{live_server.url}{park.get_absolute_url()}", ".leaflet-container")
     tab.locator("[data-testid=inquiry-form]").wait_for()  # the inquiry form came in through htmx
     tab.fill("#inquiry_company", "星河新能源科技有限公司")

@@ -7,6 +7,7 @@ content; labels may not: form labels, table headers, buttons, the empty choice o
 
 import re
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -79,6 +80,9 @@ def test_the_main_public_pages_label_everything_in_english(demo, db):
     policy = Policy.objects.order_by("pk").first()
     pages = {
         "/": (),
+        reverse("portal:map"): (),
+        f"{reverse('portal:search')}?kind=park": (),
+        f"{reverse('portal:search')}?q={quote(park.name_en)}": untranslated(park, "name"),
         park.get_absolute_url(): untranslated(park, "name"),
         site.get_absolute_url(): untranslated(site, "name"),
         reverse("portal:guide-list"): (),

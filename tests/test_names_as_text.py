@@ -230,6 +230,10 @@ def seeds(typed) -> list[str]:
     objects = typed.objects
     return [
         "/",
+        "/map/",
+        f"{reverse('portal:search')}?kind=park",
+        f"{reverse('portal:search')}?kind=site",
+        f"{reverse('portal:search')}?kind=policy",
         "/work/",
         objects["site"].get_absolute_url(),
         objects["park"].get_absolute_url(),

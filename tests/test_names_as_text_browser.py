@@ -127,9 +127,9 @@ def test_a_visitor_reads_typed_names_as_text_on_every_public_page(
     missing = {}
 
     # the map: district labels, the list, the chain chips, every site and park tooltip and the park's popup
-    text = visitor.visit("/", wait_for="[data-testid=map-list] > li")
+    text = visitor.visit("/map/", wait_for="[data-testid=map-list] > li")
     assert visitor.page.locator("#portal-map .portal-region-label").count() == len(districts)
-    missing["/"] = read_literally(text, typed, [*districts, "S" + suffix, "R" + suffix, "P" + suffix, "C" + suffix])
+    missing["/map/"] = read_literally(text, typed, [*districts, "S" + suffix, "R" + suffix, "P" + suffix, "C" + suffix])
     visitor.page.locator("[data-testid=map-list] > li").first.click()  # the visitor's way to a site's tooltip
     assert typed["S" + suffix] in visitor.page.locator("#portal-map .leaflet-tooltip-pane").inner_text()
 

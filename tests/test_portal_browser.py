@@ -186,7 +186,7 @@ def test_an_investor_on_a_phone_finds_a_site_and_asks_and_the_responsible_office
 
     # The map opens with the city's own district boundaries and every public site in view.
     with page.expect_response(lambda r: REGION_GEOJSON in r.url and r.ok) as regions:
-        page.goto(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/map/")
     assert len(regions.value.json()["features"]) == len(JIANGMEN_DISTRICTS)
     labels = page.locator("#portal-map .leaflet-tooltip-pane .portal-region-label")
     expect(labels).to_have_count(len(JIANGMEN_DISTRICTS))

@@ -134,7 +134,16 @@ def test_plain_http_is_sent_to_https(server):
 
 def test_the_public_pages_load_with_their_styles_and_scripts(server):
     browser = server.client()
-    for url in ["/", server.data["park"], "/guides/", "/policies/", "/api/docs/", "/admin/login/"]:
+    for url in [
+        "/",
+        "/map/",
+        "/search/?q=park",
+        server.data["park"],
+        "/guides/",
+        "/policies/",
+        "/api/docs/",
+        "/admin/login/",
+    ]:
         assert_page_and_assets_load(browser, url)
     static = ASSET.findall(browser.get("/").text)
     assert any(re.search(r"/static/vendor/tabler/css/tabler\.min\.[0-9a-f]{12}\.css$", href) for href in static)

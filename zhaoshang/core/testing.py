@@ -373,6 +373,12 @@ EXEMPT = {
     "core:notifications": "the user's own notifications",
     "core:audit-log": "the change records of every model: administrators only (tested in core's tests)",
     "portal:map": "the public map page; its data come from the public API mapped here",
+    "portal:home": "the city's page: its profile (public), chains, published parks and figures counted from public "
+    "records (tested in portal's tests: each figure equals its list)",
+    "portal:search": "the public search: published parks and sites, policies in force only, whoever asks "
+    "(tested in portal's tests)",
+    "api:portal-suggest": "suggestions of the public search: published parks and sites, policies in force only "
+    "(tested in portal's tests)",
     "portal:portal-qr": "the QR code of the portal's address",
     "portal:match": "the public matching page: it ranks published sites (the public API mapped here)",
     "portal:inquiry-thanks": "the page after an inquiry is sent",
@@ -510,7 +516,7 @@ def build_world() -> World:
     from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory
     from zhaoshang.industry.models import EnterpriseTag, IndustryCode
     from zhaoshang.industry.tests.factories import ChainFactory, EnterpriseFactory
-    from zhaoshang.portal.models import Guide, GuideStep, Inquiry, Policy
+    from zhaoshang.portal.models import CityProfile, Guide, GuideStep, Inquiry, Policy
     from zhaoshang.portal.services.matching import Needs, save_proposal
     from zhaoshang.projects.choices import StallRule
     from zhaoshang.projects.models import Document, StallFlag
@@ -617,6 +623,7 @@ def build_world() -> World:
         "portal.Policy": Policy.objects.create(
             title="矩阵蓬江政策", summary="…", region=pengjiang, effective_from=today - timedelta(days=30)
         ),
+        "portal.CityProfile": CityProfile.objects.create(slogan="矩阵城市口号", intro="矩阵城市简介"),
         "portal.Proposal": save_proposal(Needs(industry="38"), language="zh-hans", title="矩阵选址方案"),
         "portal.Inquiry": Inquiry.objects.create(
             company="矩阵投资有限公司",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Guide, GuideStep, Inquiry, Policy, PolicyIndustry
+from .models import CityProfile, Guide, GuideStep, Inquiry, Policy, PolicyIndustry
 
 
 class GuideStepInline(admin.TabularInline):
@@ -32,3 +32,13 @@ class InquiryAdmin(admin.ModelAdmin):
     list_display = ("company", "contact_name", "team", "status", "created", "due", "first_response_at")
     list_filter = ("status", "team")
     search_fields = ("company", "contact_name", "email")
+
+
+@admin.register(CityProfile)
+class CityProfileAdmin(admin.ModelAdmin):
+    """The city's page: one profile per deployment (a second cannot be added)."""
+
+    list_display = ("__str__", "slogan", "office", "phone", "email")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not CityProfile.objects.exists()

@@ -14,6 +14,7 @@ class PortalConfig(AppConfig):
         {**MAP_AREA, "label": _("Sites"), "url": "portal:staff-carrier-list"},
         {**MAP_AREA, "label": _("Parks"), "url": "portal:staff-park-list"},
         {**MAP_AREA, "label": _("Location facts"), "url": "portal:staff-fact-list"},
+        {**MAP_AREA, "label": _("City page"), "url": "portal:home"},
         {**MAP_AREA, "label": _("Public map"), "url": "portal:map"},
         {**MAP_AREA, "label": _("Landing guides"), "url": "portal:staff-guide-list"},
         {**MAP_AREA, "label": _("Policies"), "url": "portal:staff-policy-list"},

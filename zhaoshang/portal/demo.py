@@ -44,7 +44,7 @@ from zhaoshang.geo.choices import Availability, CarrierKind, LandUse, ParkLevel,
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
 from zhaoshang.industry.choices import ProjectType
 
-from .models import Guide, GuideStep, Policy, PolicyIndustry
+from .models import CityProfile, Guide, GuideStep, Policy, PolicyIndustry
 
 SQM_PER_MU_F = float(SQM_PER_MU)
 M_PER_DEG_LAT = 110_574.0
@@ -600,6 +600,37 @@ def load(ctx):
     geo_demo.load_media(ctx, list(districts.values()), [park for park, _spec in parks], public, today)
     load_guides()
     load_policies(ctx, districts, today)
+    load_city_profile()
+
+
+# --- The city's page ------------------------------------------------------------------------------------------------
+
+CITY_PROFILE = {
+    "slogan": "中国侨都 · 制造强市",
+    "slogan_en": "The home of overseas Chinese, a manufacturing city on the Pearl River Delta",
+    "intro": (
+        "江门地处珠江三角洲西岸，毗邻港澳，陆地面积约9505平方公里，常住人口约482万，是著名的中国侨乡。\n"
+        "全市打造大型产业集聚区，重点发展硅能源、新能源电池、新一代信息技术、智能装备、食品等产业链，"
+        "欢迎投资者来江门兴业发展。"
+    ),
+    "intro_en": (
+        "Jiangmen lies on the west bank of the Pearl River Delta, next to Hong Kong and Macao: about 9,505 km² and "
+        "4.82 million residents, the best-known home town of overseas Chinese.\n"
+        "The city is building large industrial clusters for silicon energy, new-energy batteries, next-generation "
+        "information technology, intelligent equipment and food, and welcomes investors."
+    ),
+    "office": "江门市投资促进中心（示例）",
+    "office_en": "Jiangmen Investment Promotion Centre (demo)",
+    "phone": "0750-0000000",
+    "email": "invest@example.cn",
+    "address": "江门市蓬江区（示例地址）",
+    "address_en": "Pengjiang District, Jiangmen (demo address)",
+}
+
+
+def load_city_profile():
+    """The city's page: introduction, slogan and contacts (demo contacts: example numbers and addresses)."""
+    CityProfile.objects.create(**CITY_PROFILE)
 
 
 # --- Parks ----------------------------------------------------------------------------------------------------------

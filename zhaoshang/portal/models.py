@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
-from zhaoshang.core.models import BaseModel
+from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.geo.models import Carrier, IndustryLink, Park, Region
 from zhaoshang.industry.choices import ProjectType
@@ -137,7 +137,7 @@ class GuideStep(BaseModel):
         return [line.strip() for line in bilingual(self, "documents").splitlines() if line.strip()]
 
 
-class Policy(BaseModel):
+class Policy(SearchableModel):
     """A support policy investors can claim, for the whole city, a district or a park, and for some industries."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -221,6 +221,9 @@ class Policy(BaseModel):
     def industry_codes(self) -> list[str]:
         return sorted(link.code for link in self.industries.all())
 
+    def search_values(self):
+        return [self.title, self.title_en, self.issuer, self.issuer_en]
+
 
 class PolicyIndustry(IndustryLink):
     policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="industries")
@@ -230,6 +233,54 @@ class PolicyIndustry(IndustryLink):
         verbose_name = _("industry of a policy")
         verbose_name_plural = _("industries of policies")
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="portal_policy_industry_unique")]
+
+
+class CityProfile(BaseModel):
+    """Who the city is, for the portal's landing page: one per deployment, kept by the centre.
+
+    The city's name is not here: it is the configured region's (``ZHAOSHANG_CITY_ADCODE``).
+    """
+
+    intro = models.TextField(_("introduction"), blank=True)
+    intro_en = models.TextField(_("English introduction"), blank=True)
+    slogan = models.CharField(_("slogan"), max_length=100, blank=True)
+    slogan_en = models.CharField(_("English slogan"), max_length=200, blank=True)
+    office = models.CharField(_("contact office"), max_length=100, blank=True)
+    office_en = models.CharField(_("contact office (English)"), max_length=200, blank=True)
+    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    email = models.EmailField(_("public email"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("city profile")
+        verbose_name_plural = _("city profiles")
+
+    def __str__(self):
+        return str(_("City profile"))
+
+    def get_absolute_url(self):
+        return reverse("portal:home")
+
+    @classmethod
+    def current(cls):
+        """The deployment's profile (the first one), or None before the centre writes it."""
+        return cls.objects.order_by("pk").first()
+
+    @classmethod
+    def public_q(cls):
+        return Q()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Everyone reads the city's page; the centre keeps it."""
+        return Q() if action == Action.VIEW or scope.in_centre(action) else None
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return (scope.is_admin or scope.in_centre(Action.ADD)) and not cls.objects.exists()
 
 
 def new_token() -> str:

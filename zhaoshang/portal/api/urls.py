@@ -1,5 +1,5 @@
-"""The portal's API (also the mini-program's): public reads, matching, inquiries."""
+"""The portal's API (also the mini-program's): public reads, search suggestions, matching, inquiries."""
 
-from . import inquiries, matching, public
+from . import inquiries, matching, public, search
 
-urlpatterns = [*public.urlpatterns, *matching.urlpatterns, *inquiries.urlpatterns]
+urlpatterns = [*public.urlpatterns, *search.urlpatterns, *matching.urlpatterns, *inquiries.urlpatterns]

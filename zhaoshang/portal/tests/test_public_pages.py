@@ -52,18 +52,18 @@ def guides(db):
 # --- the map -----------------------------------------------------------------------------------------------
 
 
-def test_the_map_is_the_site_root_and_offers_the_chains_the_city_seeks_as_chips(city, investor):
+def test_the_map_is_at_map_and_offers_the_chains_the_city_seeks_as_chips(city, investor):
     sought = ChainFactory(name="新能源电池", name_en="New energy batteries")
     ChainFactory(name="已停用产业链", active=False)
-    assert reverse("portal:map") == "/"
-    page = investor.get("/").content.decode()
+    assert reverse("portal:map") == "/map/"
+    page = investor.get("/map/").content.decode()
     assert f'data-chain="{sought.pk}"' in page
     assert "新能源电池" in page
     assert "已停用产业链" not in page
 
 
 def test_the_map_filters_use_the_site_filterset_names(city, investor):
-    page = investor.get("/").content.decode()
+    page = investor.get("/map/").content.decode()
     for name in [
         "chain",
         "industry",
@@ -82,7 +82,7 @@ def test_the_map_filters_use_the_site_filterset_names(city, investor):
 
 
 def test_the_map_page_says_where_its_data_comes_from_and_keeps_the_filters_of_its_address(city, investor):
-    response = investor.get("/", {"kind": "factory", "chain": ""})
+    response = investor.get("/map/", {"kind": "factory", "chain": ""})
     config = response.context["map_config"]
     assert config["sites"] == reverse("api:portal-site-geojson")
     assert config["regions"].endswith(f"?parent={settings.ZHAOSHANG_CITY_ADCODE}")
@@ -93,14 +93,14 @@ def test_the_map_page_says_where_its_data_comes_from_and_keeps_the_filters_of_it
 def test_the_online_tile_layer_is_offered_only_when_configured(city, investor, settings):
     settings.ZHAOSHANG_ONLINE_TILES = "https://tiles.example.org/{z}/{x}/{y}.png"
     settings.ZHAOSHANG_ONLINE_TILES_ATTRIBUTION = "© Example"
-    config = investor.get("/").context["map_config"]
+    config = investor.get("/map/").context["map_config"]
     assert config["tiles"] == "https://tiles.example.org/{z}/{x}/{y}.png"
     assert config["tilesAttribution"] == "© Example"
 
 
 def test_the_map_page_references_no_other_host(city, investor):
     ChainFactory()
-    html = investor.get("/").content.decode()
+    html = investor.get("/map/").content.decode()
     assert EXTERNAL.findall(html) == []
     for name in ["map.js", "map.css"]:
         assert EXTERNAL.findall((STATIC_DIR / name).read_text()) == [], name
@@ -127,12 +127,12 @@ def test_the_maps_first_load_stays_well_under_the_budget_with_a_full_viewport(ci
         )
         for n in range(2100)
     )
-    html = investor.get("/").content.decode()
+    html = investor.get("/map/").content.decode()
     assets = re.findall(r"""(?:src|href)="/static/([^"]+)\"""", html)
     assert "vendor/leaflet/leaflet.js" in assets
     assert not any("echarts" in asset for asset in assets)
     static = sum(Path(finders.find(asset)).stat().st_size for asset in assets)
-    config = investor.get("/").context["map_config"]
+    config = investor.get("/map/").context["map_config"]
     data = [
         investor.get(config["regions"], HTTP_ACCEPT_ENCODING="gzip"),
         investor.get(config["sites"], HTTP_ACCEPT_ENCODING="gzip"),
@@ -144,7 +144,7 @@ def test_the_maps_first_load_stays_well_under_the_budget_with_a_full_viewport(ci
 
 def test_the_map_renders_in_english(city, investor):
     ChainFactory(name="硅能源", name_en="Silicon energy")
-    page = investor.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = investor.get("/map/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Silicon energy" in page
     assert 'lang="en"' in page
 
@@ -323,7 +323,7 @@ def test_policies_for_industries_keep_those_for_all_industries_and_overlapping_o
 def test_pages_and_static_files_go_out_compressed_to_a_browser_that_accepts_it(city, investor):
     import gzip
 
-    page = investor.get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    page = investor.get("/map/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert page["Content-Encoding"] == "gzip"
     html = gzip.decompress(page.content).decode()
     assert "vendor/leaflet/leaflet.js" in html
@@ -331,5 +331,5 @@ def test_pages_and_static_files_go_out_compressed_to_a_browser_that_accepts_it(c
     body = b"".join(script.streaming_content) if script.streaming else script.content
     assert script["Content-Encoding"] == "gzip"
     assert len(body) < len(gzip.decompress(body)) / 2
-    plain = investor.get("/", HTTP_ACCEPT_ENCODING="identity")
+    plain = investor.get("/map/", HTTP_ACCEPT_ENCODING="identity")
     assert "Content-Encoding" not in plain and "vendor/leaflet/leaflet.js" in plain.content.decode()

@@ -276,11 +276,12 @@ def carrier_qr(request, pk, fmt):
 
 
 def portal_qr(request, fmt):
-    return qr_response(request, reverse("portal:map"), fmt)
+    """The portal's front door (the city's page), for brochures and stands."""
+    return qr_response(request, reverse("portal:home"), fmt)
 
 
 urlpatterns = [
-    path("", map_view, name="map"),
+    path("map/", map_view, name="map"),
     path("parks/<int:pk>/", park_detail, name="park-detail"),
     re_path(r"^parks/(?P<pk>\d+)/qr\.(?P<fmt>svg|png)$", park_qr, name="park-qr"),
     path("sites/<int:pk>/", carrier_detail, name="carrier-detail"),
