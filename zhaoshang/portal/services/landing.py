@@ -81,11 +81,17 @@ def figures() -> list[Figure]:
     ]
 
 
-def parks():
-    """The parks' cards, in the order of the districts."""
-    return (
+def parks() -> list[Park]:
+    """The parks' cards, in the order of the districts, each with its ``cover`` photo (or None)."""
+    from zhaoshang.geo.services import cover_photos
+
+    found = list(
         public(Park)
         .select_related("region")
         .defer("boundary", "region__boundary", "search_text")
         .order_by("region__adcode", "name")
     )
+    covers = cover_photos(found)
+    for park in found:
+        park.cover = covers.get(park.pk)
+    return found
