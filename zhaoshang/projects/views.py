@@ -91,7 +91,8 @@ class ProjectListView(ObjectListView):
     )
 
     def get_queryset(self):
-        return super().get_queryset().only(*self.LIST_FIELDS)
+        # with_stall: the stalled badge of each row, from the same query
+        return super().get_queryset().only(*self.LIST_FIELDS).with_stall()
 
     def get_template_names(self):
         if is_fragment(self.request):
@@ -347,6 +348,7 @@ def board(request):
             "query_string": query.urlencode(),
             "per_column": services.BOARD_CARDS_PER_COLUMN,
             "labels": _board_labels(),
+            "today": timezone.localdate(),
         },
     )
 
