@@ -56,6 +56,7 @@ class SearchableMixin:
                 "data-searchable-placeholder": _("Type to search…"),
                 "data-searchable-no-results": _("No results"),
                 "data-searchable-remove": _("Remove"),
+                "data-searchable-clear": _("Clear"),
             }
         return context
 

@@ -4,6 +4,7 @@
      data-searchable-placeholder  the hint in the empty search box
      data-searchable-no-results   shown when nothing matches
      data-searchable-remove       the title of the button removing one choice
+     data-searchable-clear        the title of the button emptying a select that may stay empty
    The label of the select names the search box (Tom Select moves it there); the keyboard works as in a select
    (arrows, Enter, Escape, Backspace). Selects that htmx swaps in are set up as they arrive. */
 (function () {
@@ -20,14 +21,21 @@
     if (select.tomselect || select.disabled) return;
     var data = select.dataset;
     var multiple = select.multiple;
-    var hasEmpty = !multiple && Array.prototype.some.call(select.options, function (option) { return option.value === ""; });
+    // The empty choice ("Choose…") is not an option to pick but the empty box; a select that may stay empty gets
+    // a button that empties it (Backspace does too).
+    var mayBeEmpty = !multiple && Array.prototype.some.call(select.options, function (option) { return option.value === ""; });
+    var plugins = {};
+    if (multiple) plugins.remove_button = { title: data.searchableRemove || "" };
+    if (mayBeEmpty && !select.required) plugins.clear_button = { title: data.searchableClear || "" };
     var settings = {
       create: false,
       maxOptions: null,
-      allowEmptyOption: hasEmpty,
+      refreshThrottle: 0, // the options are on the page: filter at once, so Enter right after typing takes a match
+      allowEmptyOption: false,
+      clearAfterSelect: true, // a choice made, the next search starts from an empty box
       placeholder: data.searchablePlaceholder || "",
       hidePlaceholder: false,
-      plugins: multiple ? { remove_button: { title: data.searchableRemove || "" } } : {},
+      plugins: plugins,
       render: {
         no_results: function () {
           return '<div class="no-results">' + escapeText(data.searchableNoResults || "") + "</div>";
@@ -35,6 +43,9 @@
       }
     };
     var control = new window.TomSelect(select, settings);
+    // Tom Select gives the label to its search box; the select it hides from sight keeps its name too.
+    var labelledBy = control.control_input.getAttribute("aria-labelledby");
+    if (labelledBy) select.setAttribute("aria-labelledby", labelledBy);
     // The form's own error state shows on the box that replaces the select.
     if (select.classList.contains("is-invalid")) control.wrapper.classList.add("is-invalid");
   }
