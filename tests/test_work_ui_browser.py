@@ -19,8 +19,11 @@ from zhaoshang.projects.models import Project
 from zhaoshang.projects.tests.factories import ProjectFactory
 
 from .test_accessibility_browser import AXE, violations_of
-from .test_browser import CHROMIUM, CHROMIUM_ARGS
-from .test_browser import page  # noqa: F401 - the chromium page fixture
+from .test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    page,  # noqa: F401 - the chromium page fixture
+)
 from .test_csp_browser import watched  # noqa: F401 - the page, with the policy's violations it reports
 from .test_projects_browser import log_in
 
@@ -37,7 +40,8 @@ def choose(tab, user, name: str, typed: str, expected: str) -> None:
     box = tab.get_by_role("combobox", name=label_of(user, name), exact=True)
     box.click()
     box.press_sequentially(typed)
-    tab.locator(".ts-dropdown.single, .ts-dropdown.multi").locator(".option:has(.highlight)", has_text=expected).first.wait_for()
+    match = tab.locator(".ts-dropdown .option:has(.highlight)", has_text=expected)  # the search found it
+    match.first.wait_for()
     box.press("Enter")
 
 
@@ -143,7 +147,8 @@ def test_the_project_form_and_the_board_have_no_serious_accessibility_violation(
 
     CarrierFactory.create_batch(20, team=outpost_a)
     TeamFactory.create_batch(3)
-    ProjectFactory(name="硅能源基地", owner_team=outpost_a, stage=Stage.NEGOTIATION, negotiation_on=timezone.localdate())
+    today = timezone.localdate()
+    ProjectFactory(name="硅能源基地", owner_team=outpost_a, stage=Stage.NEGOTIATION, negotiation_on=today)
     assert AXE.exists()
     problems = []
     with sync_playwright() as playwright:
