@@ -37,7 +37,8 @@ def label_of(user, name: str) -> str:
 
 def choose(tab, user, name: str, typed: str, expected: str) -> None:
     """Type into the searchable select named by its label, and take the first match with the keyboard."""
-    box = tab.get_by_role("combobox", name=label_of(user, name), exact=True)
+    # the search box the label names (the select it replaces keeps the name, out of sight and out of tab order)
+    box = tab.get_by_role("combobox", name=label_of(user, name), exact=True).and_(tab.locator("input"))
     box.click()
     box.press_sequentially(typed)
     match = tab.locator(".ts-dropdown .option:has(.highlight)", has_text=expected)  # the search found it
