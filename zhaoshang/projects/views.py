@@ -355,9 +355,9 @@ def board(request):
 
 @login_required
 def board_move_form(request, pk: int):
-    """The move form of one card (htmx): the stage preset from ``?to_stage=`` (a card dropped on a column), else the
-    next allowed one. The legal moves are offered; a stage that is not one of them is refused at once, in the
-    service's words."""
+    """The move form of one card (htmx; the card's Move button, the board's keyboard path): the stage preset from
+    ``?to_stage=``, else the next allowed one; a card dragged onto a column posts its move directly. The legal
+    moves are offered; a stage that is not one of them is refused at once, in the service's words."""
     project = visible_project(request, pk, Action.CHANGE)
     moves = services.allowed_moves(project)
     to_stage = request.GET.get("to_stage") or (moves[0] if moves else None)
