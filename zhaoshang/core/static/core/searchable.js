@@ -19,6 +19,12 @@
 
   function setUp(select) {
     if (select.tomselect || select.disabled) return;
+    if (select.classList.contains("tomselected")) {
+      // a page htmx restored from its history: the box drawn before is a copy without its script; draw it anew
+      var stale = select.nextElementSibling;
+      if (stale && stale.classList.contains("ts-wrapper")) stale.remove();
+      select.classList.remove("tomselected", "ts-hidden-accessible");
+    }
     var data = select.dataset;
     var multiple = select.multiple;
     // The empty choice ("Choose…") is not an option to pick but the empty box; a select that may stay empty gets

@@ -70,6 +70,8 @@
       sort: false,
       draggable: ".board-card[data-moves]",
       animation: 150,
+      delay: 200, // on a touch screen a card is held a moment before it moves: a quick swipe scrolls the board
+      delayOnTouchOnly: true,
       chosenClass: "board-dragging",
       onStart: function (event) {
         markTargets(event.item, true);
