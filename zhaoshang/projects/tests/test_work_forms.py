@@ -190,3 +190,11 @@ def test_the_stalled_badges_cost_no_query_per_row(thresholds, officer_a, outpost
         html = client.get(LIST).content.decode()
     assert html.count('data-testid="badge-stalled"') == 8
     assert len(many) == len(few)
+
+
+def test_the_public_matching_forms_industry_select_is_searchable_too(db):
+    from zhaoshang.portal.forms.matching import MatchForm
+
+    html = MatchForm().as_p()
+    assert "data-searchable" in select_tag(html, "industry")  # the industries, grouped by section
+    assert "data-searchable" not in select_tag(html, "kind")
