@@ -178,6 +178,16 @@ VENDOR_FILES = {
     "vendor/htmx": (NODE_MODULES / "htmx.org" / "dist", ["htmx.min.js"]),
     "vendor/leaflet": (NODE_MODULES / "leaflet" / "dist", ["leaflet.css", "leaflet.js", "leaflet.js.map", "images/*"]),
     "vendor/echarts": (NODE_MODULES / "echarts" / "dist", ["echarts.min.js"]),
+    "vendor/tom-select": (
+        NODE_MODULES / "tom-select" / "dist",
+        [
+            "css/tom-select.bootstrap5.min.css",
+            "css/tom-select.bootstrap5.min.css.map",
+            "js/tom-select.complete.min.js",
+            "js/tom-select.complete.min.js.map",
+        ],
+    ),
+    "vendor/sortable": (NODE_MODULES / "sortablejs", ["Sortable.min.js"]),
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

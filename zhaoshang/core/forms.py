@@ -34,14 +34,64 @@ def label_empty_choices(fields, label=EMPTY_CHOICE) -> None:
                 field.choices = [(value, label if text == BLANK_DASHES else text) for value, text in choices]
 
 
+# A drop-down of more options than this, and every multiple choice drawn as a list, can be searched by typing
+# (core/searchable.js, on Tom Select); shorter ones stay plain selects.
+SEARCHABLE_MIN_OPTIONS = 15
+
+
+class SearchableMixin:
+    """A select that asks core/searchable.js to make it searchable when it has many options, or chooses several.
+
+    The options are counted as they are rendered (no extra query); the texts the script shows come translated
+    with the select, in data attributes."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        options = sum(len(group_options) for _group, group_options, _index in widget["optgroups"])
+        if widget["attrs"].get("multiple") or options > SEARCHABLE_MIN_OPTIONS:
+            widget["attrs"] = {
+                **widget["attrs"],
+                "data-searchable": "",
+                "data-searchable-placeholder": _("Type to search…"),
+                "data-searchable-no-results": _("No results"),
+                "data-searchable-remove": _("Remove"),
+                "data-searchable-clear": _("Clear"),
+            }
+        return context
+
+
+class SearchableSelect(SearchableMixin, forms.Select):
+    pass
+
+
+class SearchableSelectMultiple(SearchableMixin, forms.SelectMultiple):
+    pass
+
+
+SEARCHABLE = {forms.Select: SearchableSelect, forms.SelectMultiple: SearchableSelectMultiple}
+
+
+def make_searchable(fields) -> None:
+    """Let the plain selects among ``fields`` become searchable (SearchableMixin). The widget keeps its state and
+    only changes class, so a queryset set on the field later still reaches it; other widgets (radio buttons,
+    checkbox pills, a form's own select classes) are left as they are."""
+    for field in fields:
+        searchable = SEARCHABLE.get(type(field.widget))
+        if searchable is not None:
+            field.widget.__class__ = searchable
+
+
 class EmptyChoices:
-    """Mix into a form: its empty choices read ``empty_choice_label`` (translated) instead of "---------"."""
+    """Mix into a form: its empty choices read ``empty_choice_label`` (translated) instead of "---------", and its
+    long selects and multiple choices can be searched by typing (``make_searchable``)."""
 
     empty_choice_label = EMPTY_CHOICE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         label_empty_choices(self.fields.values(), self.empty_choice_label)
+        make_searchable(self.fields.values())
 
 
 class BaseForm(EmptyChoices, forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,14 +83,22 @@ class ProjectForm(BaseModelForm):
             self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user).defer("search_text")
             self.fields["lead_on"].initial = timezone.localdate()
             self.order_fields(["name", *self.NEW_ONLY])
+        own = scope.teams(Action.ADD)  # the teams the user files projects for as a member
         writable = set(scope.teams(Action.CHANGE))
         if self.instance.owner_team_id:
             writable.add(self.instance.owner_team_id)
         everyone = scope.is_admin or scope.in_centre(Action.CHANGE)
         teams = Team.objects.filter(active=True) if everyone else Team.objects.filter(pk__in=sorted(writable))
+        if own:  # the user's own teams first, then the others in their usual order
+            first = Case(When(pk__in=sorted(own), then=Value(0)), default=Value(1))
+            teams = teams.annotate(own_first=first).order_by("own_first", *Team._meta.ordering)
         self.fields["owner_team"].queryset = teams
-        if self.instance.pk is None and len(writable) == 1 and not everyone:
-            self.fields["owner_team"].initial = next(iter(writable))
+        if self.instance.pk is None:
+            # a new project is filed for the user's team when they work in one that may own it; with several,
+            # none is chosen for them (they are listed first)
+            mine = list(teams.filter(pk__in=sorted(own), active=True).values_list("pk", flat=True)[:2])
+            if len(mine) == 1:
+                self.fields["owner_team"].initial = mine[0]
         self.fields["owner"].queryset = User.objects.filter(memberships__team__in=teams, is_active=True).distinct()
         self.fields["supporting_teams"].queryset = Team.objects.filter(active=True)
         self.fields["district"].queryset = Region.objects.filter(level=RegionLevel.DISTRICT).defer("boundary")

@@ -1,7 +1,24 @@
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core import formatting
 from zhaoshang.core.tables import Column, Table
+
+from .choices import StallRule
+
+
+def stall_badge(project):
+    """ "Stalled" in a badge, its rule as the badge's title, for a project read with ``with_stall`` (the list
+    annotates it: no query per row); nothing for one that is not stalled."""
+    rule = getattr(project, "stall_rule", None)
+    if not rule:
+        return None
+    return format_html(
+        '<span class="badge bg-orange-lt" title="{}" data-testid="badge-stalled">{}</span>',
+        StallRule(rule).label,
+        _("Stalled"),
+    )
+
 
 PROJECT_TABLE = Table(
     columns=(
@@ -10,6 +27,7 @@ PROJECT_TABLE = Table(
             "enterprise", _("Investor"), accessor=lambda p: p.enterprise.display_name, order_by=("enterprise__name",)
         ),
         Column("stage", _("Stage"), order_by=("stage",), nowrap=True),
+        Column("stall", _("Stalled"), accessor=stall_badge, nowrap=True),
         Column(
             "owner_team", _("Owning team"), accessor=lambda p: p.owner_team.display_name, order_by=("owner_team__name",)
         ),

@@ -91,7 +91,8 @@ class ProjectListView(ObjectListView):
     )
 
     def get_queryset(self):
-        return super().get_queryset().only(*self.LIST_FIELDS)
+        # with_stall: the stalled badge of each row, from the same query
+        return super().get_queryset().only(*self.LIST_FIELDS).with_stall()
 
     def get_template_names(self):
         if is_fragment(self.request):
@@ -347,15 +348,16 @@ def board(request):
             "query_string": query.urlencode(),
             "per_column": services.BOARD_CARDS_PER_COLUMN,
             "labels": _board_labels(),
+            "today": timezone.localdate(),
         },
     )
 
 
 @login_required
 def board_move_form(request, pk: int):
-    """The move form of one card (htmx): the stage preset from ``?to_stage=`` (a card dropped on a column), else the
-    next allowed one. The legal moves are offered; a stage that is not one of them is refused at once, in the
-    service's words."""
+    """The move form of one card (htmx; the card's Move button, the board's keyboard path): the stage preset from
+    ``?to_stage=``, else the next allowed one; a card dragged onto a column posts its move directly. The legal
+    moves are offered; a stage that is not one of them is refused at once, in the service's words."""
     project = visible_project(request, pk, Action.CHANGE)
     moves = services.allowed_moves(project)
     to_stage = request.GET.get("to_stage") or (moves[0] if moves else None)
