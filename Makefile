@@ -70,7 +70,7 @@ check: install messages-check
 
 pytest: install messages browser
 	env -u DATABASE_URL $(PY) -m pytest -q
-	@case "$$DATABASE_URL" in postgres*) echo "== the suite again on PostgreSQL ($$DATABASE_URL)"; $(PY) -m pytest -q ;; *) echo "DATABASE_URL is not PostgreSQL: suite ran on SQLite only" ;; esac
+	@case "$$DATABASE_URL" in postgres*) echo "== the suite again on PostgreSQL ($$DATABASE_URL), less the browser tests"; $(PY) -m pytest -q -m "not browser" ;; *) echo "DATABASE_URL is not PostgreSQL: suite ran on SQLite only" ;; esac
 
 test: lint check pytest
 
