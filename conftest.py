@@ -7,6 +7,8 @@ and an administrator, and an anonymous investor (a client that is not logged
 in). Regions of the city (440700) are loaded from the boundary data.
 """
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -214,3 +216,20 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         with transaction.atomic():
             yield load_demo(DEMO_CITY)
             transaction.set_rollback(True)
+
+
+@pytest.fixture
+def browser(live_server):
+    """Debian's chromium driven by Playwright (tests marked ``browser``), beside the live server."""
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -4,13 +4,11 @@ proposal and downloads its PDF; the tray holds at most four sites; the compariso
 languages.
 """
 
-import os
 import re
 
 import pytest
 from django.urls import reverse
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory, district
 from zhaoshang.portal.models import Proposal
 from zhaoshang.portal.services.compare import compare_url
@@ -18,19 +16,6 @@ from zhaoshang.portal.services.compare import compare_url
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def browser(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@ by their names with the search box's suggestions, pick them for comparison on th
 by side (photos included), save the comparison as a proposal whose page shows the sites' photos, and open its PDF,
 which embeds them. No JavaScript error on the way."""
 
-import io
 import os
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+from zhaoshang.core.testing import pdf_image_widths
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +36,6 @@ def photographed_sites(count: int):
     sites = list(Carrier.objects.restrict(AnonymousUser(), "view").filter(pk__in=with_photo).order_by("reference"))
     assert len(sites) >= count, "the demo gives photos to at least three public sites"
     return sites[:count]
-
-
-def image_widths(pdf: bytes) -> list[int]:
-    return [
-        xobject.get_object()["/Width"]
-        for page in PdfReader(io.BytesIO(pdf)).pages
-        for xobject in (page["/Resources"].get("/XObject") or {}).values()
-        if xobject.get_object().get("/Subtype") == "/Image"
-    ]
 
 
 def test_an_investor_lands_searches_compares_three_sites_saves_a_proposal_with_photos_and_opens_its_pdf(
@@ -117,7 +107,7 @@ def test_an_investor_lands_searches_compares_three_sites_saves_a_proposal_with_p
         response = page.request.get(live_server.url + href)
         assert response.status == 200
         assert response.headers["content-type"] == "application/pdf"
-        widths = image_widths(response.body())
+        widths = pdf_image_widths(response.body())
         assert widths.count(480) == 3, widths  # the three covers' thumbnails, beside the QR code
         assert errors == []
         browser.close()

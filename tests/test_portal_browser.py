@@ -8,7 +8,6 @@ and finds that inquiry in the inbox with its response clock, opens it and accept
 """
 
 import io
-import os
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -17,7 +16,6 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from zhaoshang.accounts.tests.factories import PASSWORD
 from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory, district
 from zhaoshang.industry.choices import ProjectType
@@ -45,20 +43,6 @@ BOUNDARIES_PAINTED = """(districts) => {
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) painted += 1;
   return painted > pixels.length / 4 / 10;
 }"""
-
-
-@pytest.fixture
-def browser(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

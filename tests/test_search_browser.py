@@ -1,29 +1,13 @@
 """The public search box in Debian's chromium: suggestions as one types (an ARIA combobox), the arrow keys and
 Enter open a site; on a phone the city's page fits the screen."""
 
-import os
-
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory, district
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def browser(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -329,9 +329,10 @@ def to_pdf(document: Document) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Paragraph, Spacer
 
-    from .pdf import NumberedCanvas, rich, styles
+    from . import pdf
+    from .pdf import rich, styles
     from .pdf import table as pdf_table
 
     style = styles()
@@ -383,18 +384,7 @@ def to_pdf(document: Document) -> bytes:
                 story.append(Paragraph(rich(table.note), style["small"]))
     if document.footer:
         story += [Spacer(1, 4 * mm), Paragraph(rich(document.footer), style["small"])]
-    buffer = io.BytesIO()
-    template = SimpleDocTemplate(
-        buffer,
-        pagesize=pagesize,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=document.title,
-    )
-    template.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return pdf.build(story, title=document.title, pagesize=pagesize)
 
 
 WRITERS = {

@@ -153,3 +153,26 @@ def grid(rows, widths, styles, header=False) -> Table:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f0f3f7")))
     laid.setStyle(TableStyle(commands))
     return laid
+
+
+def build(story, *, title, pagesize=None, top: float = 16 * mm, bottom: float = 16 * mm, author: str = "") -> bytes:
+    """The PDF bytes of ``story`` laid out on pages (A4 unless ``pagesize``) with 18 mm side margins, the given top
+    and bottom margins, and the page numbers of ``NumberedCanvas``."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    buffer = io.BytesIO()
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize or A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=str(title),
+        author=author,
+    )
+    template.build(story, canvasmaker=NumberedCanvas)
+    return buffer.getvalue()

@@ -104,6 +104,35 @@ def file_database(path):
         connections.settings["default"] = settings
 
 
+def pdf_image_widths(data: bytes) -> list[int]:
+    """The pixel widths of the images a PDF's pages draw (photos, QR codes), page by page."""
+    import io
+
+    from pypdf import PdfReader
+
+    return [
+        xobject.get_object()["/Width"]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for xobject in (page["/Resources"].get("/XObject") or {}).values()
+        if xobject.get_object().get("/Subtype") == "/Image"
+    ]
+
+
+def listing_photo(listing, alt_text: str = "园区外景", alt_text_en: str = "The park from outside", cover: bool = True):
+    """A photo of a park or site saved as an upload is (turned upright, thumbnail made), stored under the
+    settings' ``PRIVATE_MEDIA_ROOT`` (point it at a temporary folder)."""
+    from zhaoshang.geo.models import Carrier, ListingPhoto
+    from zhaoshang.geo.services import prepare_photo, save_photo
+
+    field = "carrier" if isinstance(listing, Carrier) else "park"
+    photo = ListingPhoto(
+        **{field: listing}, image=image_upload("photo.jpg"), alt_text=alt_text, alt_text_en=alt_text_en, cover=cover
+    )
+    prepare_photo(photo)
+    save_photo(photo)
+    return photo
+
+
 def pdf_fonts(data: bytes) -> dict[str, bool]:
     """Every font the pages of a PDF use, by name, and whether the file carries its glyphs.
 

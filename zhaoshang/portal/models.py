@@ -33,7 +33,25 @@ def bilingual(obj, field: str) -> str:
     return getattr(obj, field)
 
 
-class Guide(BaseModel):
+class KeptByCentre:
+    """Access of the city's own public texts (guides, the city's page): everyone reads them, the public included;
+    the centre keeps them."""
+
+    @classmethod
+    def public_q(cls):
+        return Q()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        return Q() if action == Action.VIEW or scope.in_centre(action) else None
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return scope.is_admin or scope.in_centre(Action.ADD)
+
+
+class Guide(KeptByCentre, BaseModel):
     """How to land (如何落) a project of one type: ordered steps, in the spirit of UNCTAD's eRegulations."""
 
     project_type = models.CharField(_("project type"), max_length=30, choices=ProjectType.choices, unique=True)
@@ -52,20 +70,6 @@ class Guide(BaseModel):
 
     def get_absolute_url(self):
         return reverse("portal:guide-detail", args=[self.project_type])
-
-    @classmethod
-    def public_q(cls):
-        return Q()
-
-    @classmethod
-    def scope_q(cls, scope: Scope, action: str):
-        """Every member of staff reads the guides; the centre keeps them (they are the city's)."""
-        return Q() if action == Action.VIEW or scope.in_centre(action) else None
-
-    @classmethod
-    def can_add(cls, user) -> bool:
-        scope = user_scope(user)
-        return scope.is_admin or scope.in_centre(Action.ADD)
 
     @property
     def total_days(self) -> int:
@@ -235,7 +239,7 @@ class PolicyIndustry(IndustryLink):
         constraints = [models.UniqueConstraint(fields=["policy", "code"], name="portal_policy_industry_unique")]
 
 
-class CityProfile(BaseModel):
+class CityProfile(KeptByCentre, BaseModel):
     """Who the city is, for the portal's landing page: one per deployment, kept by the centre.
 
     The city's name is not here: it is the configured region's (``ZHAOSHANG_CITY_ADCODE``).
@@ -269,18 +273,8 @@ class CityProfile(BaseModel):
         return cls.objects.order_by("pk").first()
 
     @classmethod
-    def public_q(cls):
-        return Q()
-
-    @classmethod
-    def scope_q(cls, scope: Scope, action: str):
-        """Everyone reads the city's page; the centre keeps it."""
-        return Q() if action == Action.VIEW or scope.in_centre(action) else None
-
-    @classmethod
     def can_add(cls, user) -> bool:
-        scope = user_scope(user)
-        return (scope.is_admin or scope.in_centre(Action.ADD)) and not cls.objects.exists()
+        return super().can_add(user) and not cls.objects.exists()  # one per deployment
 
 
 def new_token() -> str:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, TableStyle
 
 from zhaoshang.core.documents import local_day
-from zhaoshang.core.pdf import NumberedCanvas, grid, rich, table
+from zhaoshang.core.pdf import build, grid, rich, table
 from zhaoshang.core.pdf import styles as pdf_styles
 
 from .compare import from_comparison
@@ -175,19 +175,7 @@ def proposal_pdf(proposal, url: str) -> bytes:
         rows = [[team, "; ".join(sorted(line for line in lines if line)) or "—"] for team, lines in contacts.items()]
         story.append(grid(rows, [70 * mm, width - 70 * mm], styles))
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        title=str(title),
-        author="Zhaoshang",
-    )
-    document.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return build(story, title=title, bottom=18 * mm, author="Zhaoshang")
 
 
 def comparison_pdf(comparison, url: str) -> bytes:
@@ -249,16 +237,4 @@ def comparison_pdf(comparison, url: str) -> bytes:
     laid.setStyle(TableStyle(commands))
     story.append(laid)
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=pagesize,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=str(title),
-        author="Zhaoshang",
-    )
-    document.build(story, canvasmaker=NumberedCanvas)
-    return buffer.getvalue()
+    return build(story, title=title, pagesize=pagesize, top=14 * mm, author="Zhaoshang")

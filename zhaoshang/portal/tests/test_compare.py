@@ -345,21 +345,12 @@ def test_ties_for_the_best_are_all_marked_and_a_row_of_equal_values_marks_none()
 def test_cover_photos_and_location_facts_are_compared_on_the_page_and_in_the_pdf(
     investor, sites, park, settings, tmp_path
 ):
-    from zhaoshang.core.testing import image_upload
+    from zhaoshang.core.testing import listing_photo, pdf_image_widths
     from zhaoshang.geo.choices import FactKind
-    from zhaoshang.geo.models import ListingPhoto, LocationFact
-    from zhaoshang.geo.services import prepare_photo, save_photo
+    from zhaoshang.geo.models import LocationFact
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    photo = ListingPhoto(
-        carrier=sites["cheap"],
-        image=image_upload("hall.jpg"),
-        alt_text="电池地块全景",
-        alt_text_en="The battery parcel from above",
-        cover=True,
-    )
-    prepare_photo(photo)
-    save_photo(photo)
+    photo = listing_photo(sites["cheap"], "电池地块全景", "The battery parcel from above")
     source = {"source": "演示来源", "source_en": "Demo source", "as_of": date(2026, 6, 30)}
     LocationFact.objects.create(park=park, kind=FactKind.TO_PORT, value=Decimal("0.5"), **source)
     LocationFact.objects.create(
@@ -380,12 +371,6 @@ def test_cover_photos_and_location_facts_are_compared_on_the_page_and_in_the_pdf
 
     pdf = investor.get(url(sites["cheap"], far, name="portal:compare-pdf"))
     assert pdf.status_code == 200
-    reader = PdfReader(io.BytesIO(pdf.content))
-    widths = [
-        xobject.get_object()["/Width"]
-        for pdf_page in reader.pages
-        for xobject in (pdf_page["/Resources"].get("/XObject") or {}).values()
-        if xobject.get_object().get("/Subtype") == "/Image"
-    ]
+    widths = pdf_image_widths(pdf.content)
     assert 480 in widths  # the cover's thumbnail, beside the QR code
     assert "演示来源" in pdf_text(pdf.content)

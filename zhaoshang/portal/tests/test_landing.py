@@ -324,20 +324,10 @@ def test_all_kinds_show_the_first_ten_of_each_with_a_link_to_the_whole_kind(city
 
 
 def test_a_park_card_shows_the_park_cover_photo_with_its_description(city, investor, listings, settings, tmp_path):
-    from zhaoshang.core.testing import image_upload
-    from zhaoshang.geo.models import ListingPhoto
-    from zhaoshang.geo.services import prepare_photo, save_photo
+    from zhaoshang.core.testing import listing_photo
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-    photo = ListingPhoto(
-        park=listings["park"],
-        image=image_upload("gate.jpg"),
-        alt_text="园区大门",
-        alt_text_en="The park's gate",
-        cover=True,
-    )
-    prepare_photo(photo)
-    save_photo(photo)
+    photo = listing_photo(listings["park"], "园区大门", "The park's gate")
     page = investor.get(reverse("portal:home")).content.decode()
     assert f'src="{photo.thumbnail_url}" alt="园区大门"' in page
     assert investor.get(photo.thumbnail_url).status_code == 200
