@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from tests.test_names_as_text import typed  # noqa: F401 - the records with typed names
-from tests.test_portal_browser import browser  # noqa: F401 - the chromium browser fixture
 from tests.test_projects_browser import log_in
 
 pytestmark = pytest.mark.browser
@@ -82,7 +81,7 @@ TRACES = """() => ({
 class Visitor:
     """A page in a context watching maps and dialogs."""
 
-    def __init__(self, browser, live_server, locale):  # noqa: F811
+    def __init__(self, browser, live_server, locale):
         self.live_server = live_server
         self.context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
         self.context.add_init_script(WATCH_MAPS)
@@ -116,7 +115,7 @@ def read_literally(text: str, typed, tags) -> list[str]:  # noqa: F811
 @pytest.mark.parametrize(("locale", "suffix"), [("zh-CN", "z"), ("en-US", "e")])
 def test_a_visitor_reads_typed_names_as_text_on_every_public_page(
     live_server,
-    browser,  # noqa: F811
+    browser,
     typed,  # noqa: F811
     locale,
     suffix,
@@ -153,7 +152,7 @@ def test_a_visitor_reads_typed_names_as_text_on_every_public_page(
 
 def test_staff_read_typed_names_as_text_on_the_dashboard_board_and_project(
     live_server,
-    browser,  # noqa: F811
+    browser,
     typed,  # noqa: F811
     centre_officer,
 ):
