@@ -813,6 +813,7 @@ class SiteBuilder:
         self.sequence: dict[str, int] = {}
         self.names: dict[tuple[str, str], int] = {}
         self.carriers: list[Carrier] = []
+        self.on_road: dict[str, int] = {}  # sites given an address on each park's road
         self.codes: list[list[str]] = []
 
     def reference(self, region: Region) -> str:
@@ -978,7 +979,8 @@ class SiteBuilder:
         carrier.contact_name, carrier.contact_name_en, carrier.contact_phone = contact(self.rng)
         if park is not None:
             # sites of a park: a number on the park's road (sites outside parks are known by their position)
-            carrier.address, carrier.address_en = street_address(park.name, 200 + 2 * len(self.carriers))
+            self.on_road[park.name] = self.on_road.get(park.name, 0) + 1
+            carrier.address, carrier.address_en = street_address(park.name, 200 + 2 * self.on_road[park.name])
         self.status(carrier)
         self.distances(carrier)
         carrier.search_text = search_text(*carrier.search_values())
