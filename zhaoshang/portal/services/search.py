@@ -5,7 +5,8 @@ Only what the public may see is searched (``restrict`` as an anonymous visitor: 
 policies in force), whoever asks: the portal's search box is the investor's, staff search their own lists.
 Names, descriptions, districts, addresses (a road, a town) and issuers are matched through the records'
 ``search_text`` (``core.search``: jieba words, two-character runs, pinyin in full and as initials, English words
-as prefixes); a site's listing number (地块编号) also as a plain substring, so that ``JM-0703`` and ``0703-012`` both find it.
+as prefixes); a site's listing number (地块编号) also as a plain substring, so that ``JM-0703`` and ``0703-012``
+both find it.
 """
 
 from __future__ import annotations
