@@ -144,6 +144,13 @@ class Listing(Mapped, SearchableModel):
         related_name="+",
         help_text=_("The team that keeps this listing current and answers its inquiries."),
     )
+    address = models.CharField(
+        _("address"),
+        max_length=200,
+        blank=True,
+        help_text=_("The street address in Chinese, e.g. 江门市蓬江区堡棠路123号."),
+    )
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     description_en = models.TextField(_("English description"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -169,6 +176,12 @@ class Listing(Mapped, SearchableModel):
         if get_language() == "en" and self.description_en:
             return self.description_en
         return self.description
+
+    @property
+    def display_address(self) -> str:
+        if get_language() == "en" and self.address_en:
+            return self.address_en
+        return self.address
 
     @property
     def display_contact_name(self) -> str:
@@ -207,7 +220,14 @@ class Listing(Mapped, SearchableModel):
         return scope.is_admin or bool(scope.teams(Action.ADD))
 
     def search_values(self):
-        return [self.name, self.name_en, self.description, self.region.name if self.region_id else ""]
+        return [
+            self.name,
+            self.name_en,
+            self.description,
+            self.region.name if self.region_id else "",
+            self.address,
+            self.address_en,
+        ]
 
 
 class Park(Listing):

@@ -509,6 +509,89 @@ PLATFORM_ROWS = [
 ]
 PLATFORMS = [Platform(*row) for row in PLATFORM_ROWS]
 
+# Demo street addresses of the parks: (town, road, number) in Chinese and English; a park's sites lie on the same
+# road (demo values, not real addresses).
+PARK_ADDRESSES = {
+    "江门国家高新区": (
+        "江门市江海区外海街道",
+        "金瓯路",
+        "Waihai Subdistrict, Jianghai District, Jiangmen",
+        "Jin'ou Road",
+        288,
+    ),
+    "中欧（江门）中小企业国际合作区": (
+        "江门市蓬江区棠下镇",
+        "堡棠路",
+        "Tangxia Town, Pengjiang District, Jiangmen",
+        "Baotang Road",
+        123,
+    ),
+    "深江产业园": ("江门市新会区大鳌镇", "沿江路", "Da'ao Town, Xinhui District, Jiangmen", "Yanjiang Road", 1),
+    "广海湾片区（南组团）": ("台山市广海镇", "海滨路", "Guanghai Town, Taishan", "Haibin Road", 18),
+    "银湖湾片区（南组团）": (
+        "江门市新会区崖门镇",
+        "银湖大道",
+        "Yamen Town, Xinhui District, Jiangmen",
+        "Yinhu Avenue",
+        68,
+    ),
+    "大广海湾经济区（台山起步区）": ("台山市赤溪镇", "滨海大道", "Chixi Town, Taishan", "Binhai Avenue", 99),
+    "台山工业新城": ("台山市水步镇", "工业大道", "Shuibu Town, Taishan", "Gongye Avenue", 8),
+    "新会新能源电池特色产业园": (
+        "江门市新会区司前镇",
+        "新能源大道",
+        "Siqian Town, Xinhui District, Jiangmen",
+        "Xinnengyuan Avenue",
+        18,
+    ),
+    "鹤山硅能源产业园": ("鹤山市共和镇", "硅谷路", "Gonghe Town, Heshan", "Guigu Road", 6),
+    "开平水暖卫浴产业园": ("开平市水口镇", "卫浴大道", "Shuikou Town, Kaiping", "Weiyu Avenue", 28),
+    "恩平智能装备产业园": ("恩平市恩城街道", "智造路", "Encheng Subdistrict, Enping", "Zhizao Road", 16),
+    "蓬江健康食品产业园": (
+        "江门市蓬江区杜阮镇",
+        "食品路",
+        "Duruan Town, Pengjiang District, Jiangmen",
+        "Shipin Road",
+        38,
+    ),
+    "江海安全应急产业园": (
+        "江门市江海区礼乐街道",
+        "应急路",
+        "Lile Subdistrict, Jianghai District, Jiangmen",
+        "Yingji Road",
+        9,
+    ),
+    "台山汽车零部件产业园": ("台山市大江镇", "汽配路", "Dajiang Town, Taishan", "Qipei Road", 12),
+    "开平翠山湖科技产业园": ("开平市沙塘镇", "翠山湖大道", "Shatang Town, Kaiping", "Cuishanhu Avenue", 1),
+    "鹤山工业城": ("鹤山市鹤城镇", "工业城大道", "Hecheng Town, Heshan", "Gongyecheng Avenue", 33),
+    "恩平工业园": ("恩平市圣堂镇", "工业大道", "Shengtang Town, Enping", "Gongye Avenue", 20),
+    "新会经济开发区": (
+        "江门市新会区会城街道",
+        "今古洲大道",
+        "Huicheng Subdistrict, Xinhui District, Jiangmen",
+        "Jinguzhou Avenue",
+        88,
+    ),
+    "蓬江数字经济产业园（示例）": (
+        "江门市蓬江区白沙街道",
+        "建设路",
+        "Baisha Subdistrict, Pengjiang District, Jiangmen",
+        "Jianshe Road",
+        56,
+    ),
+}
+
+
+def street_address(park_name: str, number: int | None = None) -> tuple[str, str]:
+    """A demo address (Chinese, English) on the road of the park ``park_name`` (at the park's own number when
+    ``number`` is None); empty for a park without one."""
+    if park_name not in PARK_ADDRESSES:
+        return "", ""
+    town, road, town_en, road_en, own = PARK_ADDRESSES[park_name]
+    number = own if number is None else number
+    return f"{town}{road}{number}号", f"{number} {road_en}, {town_en}"
+
+
 # Approximate transport nodes for the demo distances (示例; straight line × 1.3 for the road).
 PORTS = [
     (113.14, 22.56),  # 江门港高新港区
@@ -688,6 +771,8 @@ def load_parks(ctx, districts, today):
             team=teams["centre"] if spec.centre else teams[f"district:{adcode}"],
             description=spec.description,
             description_en=spec.description_en,
+            address=street_address(spec.name)[0],
+            address_en=street_address(spec.name)[1],
             contact_name=contact_name,
             contact_name_en=contact_name_en,
             contact_phone=contact_phone,
@@ -728,6 +813,7 @@ class SiteBuilder:
         self.sequence: dict[str, int] = {}
         self.names: dict[tuple[str, str], int] = {}
         self.carriers: list[Carrier] = []
+        self.on_road: dict[str, int] = {}  # sites given an address on each park's road
         self.codes: list[list[str]] = []
 
     def reference(self, region: Region) -> str:
@@ -891,6 +977,10 @@ class SiteBuilder:
                 carrier.name_en = f"{label_en} office space {number}"
                 codes = self.office(carrier, codes, label, label_en)
         carrier.contact_name, carrier.contact_name_en, carrier.contact_phone = contact(self.rng)
+        if park is not None:
+            # sites of a park: a number on the park's road (sites outside parks are known by their position)
+            self.on_road[park.name] = self.on_road.get(park.name, 0) + 1
+            carrier.address, carrier.address_en = street_address(park.name, 200 + 2 * self.on_road[park.name])
         self.status(carrier)
         self.distances(carrier)
         carrier.search_text = search_text(*carrier.search_values())

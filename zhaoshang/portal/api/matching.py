@@ -103,6 +103,7 @@ class MatchSiteSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text=KIND_HELP)
     district = serializers.CharField()
     park = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True, help_text="In the language asked for; empty when not recorded")
     lon = serializers.FloatField()
     lat = serializers.FloatField()
     url = serializers.CharField()
@@ -125,6 +126,7 @@ class SavedSiteSerializer(serializers.Serializer):
     name = serializers.CharField()
     name_en = serializers.CharField(allow_blank=True)
     district = serializers.CharField()
+    address = serializers.CharField(allow_blank=True, help_text="As saved with the proposal; empty when not recorded")
     score = serializers.IntegerField()
     available = serializers.BooleanField(help_text="Still on offer now")
     url = serializers.CharField(allow_blank=True)
@@ -172,6 +174,7 @@ def _match_payload(request, match) -> dict:
             "kind": site.kind,
             "district": str(site.region),
             "park": str(match.park) if match.park else "",
+            "address": site.display_address,
             "lon": site.lon,
             "lat": site.lat,
             "url": request.build_absolute_uri(site.get_absolute_url()),
@@ -207,6 +210,7 @@ def _proposal_payload(request, proposal, with_sites: bool) -> dict:
                 "name": site.name_zh,
                 "name_en": site.name_en,
                 "district": site.district,
+                "address": site.address,
                 "score": site.score,
                 "available": site.available,
                 "url": request.build_absolute_uri(site.url) if site.url else "",

@@ -25,8 +25,8 @@ class SuggestionsSerializer(serializers.Serializer):
 
 
 class SuggestView(APIView):
-    """Up to 8 published parks, sites and policies whose name (Chinese, English or pinyin), listing number or
-    district matches ``q``; a listing number that matches comes first."""
+    """Up to 8 published parks, sites and policies whose name (Chinese, English or pinyin), listing number,
+    district or address matches ``q``; a listing number that matches comes first."""
 
     permission_classes = [AllowAny]
     throttle_scope = "portal"

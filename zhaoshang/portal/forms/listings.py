@@ -241,7 +241,19 @@ TEXT_WIDGET = forms.Textarea(attrs={"rows": 3})
 
 
 class CarrierForm(ListingForm):
-    field_order = ["kind", "reference", "name", "name_en", "region", "park", "team", "lon", "lat"]
+    field_order = [
+        "kind",
+        "reference",
+        "name",
+        "name_en",
+        "region",
+        "park",
+        "address",
+        "address_en",
+        "team",
+        "lon",
+        "lat",
+    ]
 
     class Meta:
         model = Carrier
@@ -252,6 +264,8 @@ class CarrierForm(ListingForm):
             "name_en",
             "region",
             "park",
+            "address",
+            "address_en",
             "team",
             "lon",
             "lat",
@@ -304,6 +318,8 @@ class ParkForm(ListingForm):
             "name",
             "name_en",
             "region",
+            "address",
+            "address_en",
             "level",
             "team",
             "area_mu",
@@ -368,6 +384,8 @@ def listing_columns(model) -> list[excel.Column]:
             required=True,
             help=_("The date the team last confirmed these facts (YYYY-MM-DD)."),
         ),
+        excel.Column("address", _label(model, "address"), help=_("The street address in Chinese."), width=30),
+        excel.Column("address_en", _label(model, "address_en"), help=_("The address in English."), width=30),
         excel.Column("contact_name", _label(model, "contact_name"), help=_("Text.")),
         excel.Column("contact_name_en", _label(model, "contact_name_en"), help=_("Text in English.")),
         excel.Column("contact_phone", _label(model, "contact_phone"), help=_("Text.")),

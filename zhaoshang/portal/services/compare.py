@@ -297,6 +297,7 @@ def site_rows(sites: Sequence[Compared]) -> list[Row]:
             ],
         ),
         text_row("district", _("District"), GROUP_SITE, c, lambda s: s.region.display_name),
+        text_row("address", _("Address"), GROUP_SITE, c, lambda s: s.display_address),
         text_row("availability", _("Availability"), GROUP_SITE, sites, _availability),
         Row(
             "industries",

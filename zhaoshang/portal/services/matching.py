@@ -1303,6 +1303,7 @@ def snapshot(match: Match) -> dict:
         "kind": site.kind,
         "region": {"adcode": site.region.adcode, **names_of(site.region)},
         "park": names_of(match.park) if match.park is not None else None,
+        "address": {"zh": site.address, "en": site.address_en},
         "lon": site.lon,
         "lat": site.lat,
         "facts": facts,
@@ -1370,6 +1371,12 @@ class SavedSite:
     @property
     def park(self) -> str:
         return pick(self.data["park"]) if self.data.get("park") else ""
+
+    @property
+    def address(self) -> str:
+        """The site's address when the proposal was saved ("" when it recorded none)."""
+        names = self.data.get("address") or {}
+        return pick(names) if names.get("zh") or names.get("en") else ""
 
     @property
     def kind_label(self) -> str:

@@ -110,6 +110,8 @@ def proposal_pdf(proposal, url: str) -> bytes:
                 styles["base"],
             ),
         ]
+        if site.address:
+            block.append(Paragraph(rich(site.address), styles["base"]))
         cover = _cover_image(site.cover, width / 3)
         if cover is not None:
             block.append(cover)

@@ -1,10 +1,12 @@
-"""The public search of the portal: parks, sites and policies by name (Chinese, English, pinyin), listing number.
+"""The public search of the portal: parks, sites and policies by name (Chinese, English, pinyin), listing number,
+address.
 
 Only what the public may see is searched (``restrict`` as an anonymous visitor: published, current, not taken;
 policies in force), whoever asks: the portal's search box is the investor's, staff search their own lists.
-Names, descriptions, districts and issuers are matched through the records' ``search_text`` (``core.search``:
-jieba words, two-character runs, pinyin in full and as initials, English words as prefixes); a site's listing
-number (地块编号) also as a plain substring, so that ``JM-0703`` and ``0703-012`` both find it.
+Names, descriptions, districts, addresses (a road, a town) and issuers are matched through the records'
+``search_text`` (``core.search``: jieba words, two-character runs, pinyin in full and as initials, English words
+as prefixes); a site's listing number (地块编号) also as a plain substring, so that ``JM-0703`` and ``0703-012``
+both find it.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ SEARCHES = {"park": parks, "site": sites, "policy": policies}
 
 
 def label(kind: str, obj) -> str:
-    """How a result reads in the page's language."""
+    """How a result reads in the page's language: its name (also when the query matched its address)."""
     if kind == "site":
         return f"{obj.reference} {obj.display_name}"
     if kind == "policy":

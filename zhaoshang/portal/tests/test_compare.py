@@ -241,6 +241,40 @@ def test_the_english_page_reads_english(investor, sites):
     assert not CJK.search(text), CJK.findall(text)[:20]
 
 
+def test_the_site_group_has_an_address_row_in_the_page_language(investor, sites):
+    cheap, dear = sites["cheap"], sites["dear"]
+    cheap.address, cheap.address_en = "江门市江海区礼乐街道应急路9号", "9 Yingji Road, Lile Subdistrict"
+    cheap.save()
+    dear.address = "江门市蓬江区杜阮镇食品路38号"  # no English form
+    dear.save()
+    page = page_of(investor.get(url(cheap, dear, sites["factory"])))
+    cells = re.findall(r"<td(.*?)</td>", row_of(page, "address"), re.S)
+    assert "江门市江海区礼乐街道应急路9号" in cells[0] and "Yingji" not in cells[0]
+    assert "江门市蓬江区杜阮镇食品路38号" in cells[1]
+    assert "—" in cells[2]  # the factory records none
+    english = page_of(investor.get(url(cheap, dear), HTTP_ACCEPT_LANGUAGE="en"))
+    cells = re.findall(r"<td(.*?)</td>", row_of(english, "address"), re.S)
+    assert "9 Yingji Road, Lile Subdistrict" in cells[0] and "江门市蓬江区杜阮镇食品路38号" in cells[1]
+    assert "9 Yingji Road, Lile Subdistrict" in pdf_text(
+        investor.get(url(cheap, dear, name="portal:compare-pdf"), HTTP_ACCEPT_LANGUAGE="en").content
+    )
+    # no site records an address: no row
+    assert 'data-row="address"' not in page_of(investor.get(url(sites["factory"], sites["other"])))
+
+
+def test_a_proposal_saved_from_a_comparison_keeps_the_addresses_of_its_sites(investor, sites):
+    cheap = sites["cheap"]
+    cheap.address, cheap.address_en = "江门市江海区礼乐街道应急路9号", "9 Yingji Road, Lile Subdistrict"
+    cheap.save()
+    proposal = service.save_as_proposal([cheap.pk, sites["dear"].pk], language="zh-hans")
+    page = page_of(investor.get(proposal.get_absolute_url()))
+    assert re.findall(r'data-testid="site-address">([^<]*)<', page) == ["江门市江海区礼乐街道应急路9号"]
+    english = page_of(investor.get(proposal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"))
+    assert re.findall(r'data-testid="site-address">([^<]*)<', english) == ["9 Yingji Road, Lile Subdistrict"]
+    pdf = investor.get(reverse("portal:proposal-pdf", args=[proposal.token]))
+    assert "江门市江海区礼乐街道应急路9号" in pdf_text(pdf.content)
+
+
 # --- the PDF -----------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from pyproj import Geod
 from shapely.geometry import Point, shape
 
+from zhaoshang.core import search
 from zhaoshang.core.demo import DEMO_CITY, load_demo
 from zhaoshang.core.search import build_search_text
 from zhaoshang.core.units import SQM_PER_MU
@@ -239,6 +240,23 @@ def test_bulk_created_sites_have_the_search_text_a_save_would_give(demo, db):
     for site in Carrier.objects.select_related("region").order_by("reference")[::20]:
         assert site.search_text == build_search_text(*site.search_values()), site.reference
     assert Carrier.objects.filter(search_text__contains=" 深江 ").exists()
+
+
+def test_parks_and_their_sites_have_street_addresses_in_chinese_and_english_and_are_found_by_them(demo, db):
+    parks = list(Park.objects.all())
+    assert all(park.address and park.address_en.isascii() for park in parks)
+    assert len({park.address for park in parks}) == len(parks)
+    in_parks = Carrier.objects.filter(park__isnull=False)
+    assert in_parks.exists() and not in_parks.filter(address="").exists()
+    assert not in_parks.filter(address_en="").exists()
+    site = in_parks.select_related("park").order_by("reference").first()
+    road = re.search(r"[镇道]([^镇道]+路|[^镇道]+大道)", site.park.address).group(1)
+    assert road in site.address
+    assert Park.objects.filter(search.query_q("棠下镇")).get().name == "中欧（江门）中小企业国际合作区"
+    assert (
+        Carrier.objects.filter(search.query_q(road)).filter(park=site.park).count()
+        == in_parks.filter(park=site.park).count()
+    )
 
 
 def test_chains_lead_to_their_parks(demo, db):

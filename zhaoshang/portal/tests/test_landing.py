@@ -274,6 +274,68 @@ def test_suggestions_are_at_most_eight_and_read_in_english_on_english_pages(city
     }
 
 
+@pytest.fixture
+def addressed(city):
+    """A park and a site known by their addresses (their names say nothing of the place), and unpublished ones
+    on the same road and in the same town."""
+    return {
+        "park": ParkFactory(
+            name="智造创新园",
+            name_en="Smart Manufacturing Park",
+            address="江门市蓬江区棠下镇桐井路8号",
+            address_en="8 Tongjing Road, Tangxia Town, Pengjiang District, Jiangmen",
+        ),
+        "hidden_park": ParkFactory(name="未发布创新园", address="江门市蓬江区棠下镇桐井路10号", published=False),
+        "site": CarrierFactory(
+            reference="JM-0703-021",
+            name="滨河地块",
+            name_en="Riverside plot",
+            address="江门市蓬江区荷塘镇堡棠路123号",
+            address_en="123 Baotang Road, Hetang Town, Pengjiang District, Jiangmen",
+        ),
+        "hidden_site": CarrierFactory(
+            reference="JM-0703-022", name="未发布滨河地块", address="江门市蓬江区荷塘镇堡棠路125号", published=False
+        ),
+        "stale_site": CarrierFactory(
+            reference="JM-0703-023",
+            name="过期滨河地块",
+            address="江门市蓬江区荷塘镇堡棠路127号",
+            last_verified=stale_date(),
+        ),
+    }
+
+
+@pytest.mark.parametrize("query", ["堡棠路", "堡棠", "Baotang Road", "baotang", "荷塘镇堡棠路123号"])
+def test_a_site_is_found_by_a_road_of_its_address_and_not_an_unpublished_one(city, investor, addressed, query):
+    assert labels(suggested(investor, query)) == ["JM-0703-021 滨河地块"]
+    page = investor.get(reverse("portal:search"), {"q": query})
+    groups = {group["key"]: group for group in page.context["groups"]}
+    assert [item["label"] for item in groups["site"]["items"]] == ["JM-0703-021 滨河地块"]
+    assert groups["park"]["count"] == 0
+    assert "江门市蓬江区荷塘镇堡棠路123号" in page.content.decode()
+    assert "未发布" not in page.content.decode() and "过期" not in page.content.decode()
+
+
+@pytest.mark.parametrize("query", ["棠下镇", "棠下", "Tangxia", "tangxia"])
+def test_a_park_is_found_by_its_town_and_not_an_unpublished_one(city, investor, addressed, query):
+    found = suggested(investor, query)
+    assert [(item["kind"], item["label"]) for item in found] == [("park", "智造创新园")]
+    assert found[0]["url"] == addressed["park"].get_absolute_url()
+    english = suggested(investor, query, HTTP_ACCEPT_LANGUAGE="en")
+    assert labels(english) == ["Smart Manufacturing Park"]  # the name: the address is not repeated
+    page = investor.get(reverse("portal:search"), {"q": query}, HTTP_ACCEPT_LANGUAGE="en")
+    assert [item["label"] for item in page.context["groups"][0]["items"]] == ["Smart Manufacturing Park"]
+    assert "8 Tongjing Road, Tangxia Town" in page.content.decode()
+
+
+def test_an_address_changed_by_staff_is_searched_at_once(city, investor, addressed):
+    site = addressed["site"]
+    site.address = "江门市蓬江区杜阮镇龙榜路5号"
+    site.save()
+    assert labels(suggested(investor, "龙榜路")) == ["JM-0703-021 滨河地块"]
+    assert labels(suggested(investor, "堡棠路")) == []
+
+
 def test_an_empty_or_wordless_query_suggests_nothing(city, investor, listings):
     assert suggested(investor, "") == []
     assert suggested(investor, "   ") == []

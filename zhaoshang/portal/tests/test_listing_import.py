@@ -98,6 +98,8 @@ def sites(city, outpost_a):
             port_km=Decimal("12.5"),
             description="紧邻高速出口",
             contact_email="zhao@example.cn",
+            address="江门市蓬江区棠下镇堡棠路123号",
+            address_en="123 Baotang Road, Tangxia Town",
         ),
         CarrierFactory(
             reference="XH-002",
@@ -147,6 +149,11 @@ def test_an_exported_workbook_imported_again_yields_the_same_sites(sites, centre
     assert response.context["result"].created == 3
     after = {c.reference: facts(c) for c in Carrier.objects.all()}
     assert after == before
+    assert (after["PJ-001"]["address"], after["PJ-001"]["address_en"]) == (
+        "江门市蓬江区棠下镇堡棠路123号",
+        "123 Baotang Road, Tangxia Town",
+    )
+    assert list(Carrier.objects.filter(search.query_q("堡棠路")).values_list("reference", flat=True)) == ["PJ-001"]
 
 
 def test_importing_the_same_workbook_again_changes_nothing_and_writes_no_audit_record(sites, officer_a, client_for):
@@ -417,10 +424,19 @@ def test_an_update_by_import_records_only_what_changed_and_bumps_the_version(sit
 
 def test_parks_round_trip_through_excel(city, centre_officer, outpost_a, client_for):
     ParkFactory(name="新会新能源电池产业园", team=outpost_a, codes=["38"], website="https://xh.example.cn")
-    ParkFactory(name="鹤山工业城", team=outpost_a, region=district("440784"), published=False)
+    ParkFactory(
+        name="鹤山工业城",
+        team=outpost_a,
+        region=district("440784"),
+        published=False,
+        address="鹤山市鹤城镇工业城大道33号",
+        address_en="33 Gongyecheng Avenue, Hecheng Town, Heshan",
+    )
     client = client_for(centre_officer)
     before = {p.name: facts(p) for p in Park.objects.all()}
     exported = client.get(PARK_EXPORT_URL).content
+    headers = sheet_rows(exported)[0]
+    assert zh(Park._meta.get_field("address").verbose_name) in " ".join(str(h) for h in headers)
 
     Park.objects.all().delete()
     result = post_import(client, SimpleUploadedFile("parks.xlsx", exported), PARK_IMPORT_URL).context["result"]
@@ -431,3 +447,18 @@ def test_parks_round_trip_through_excel(city, centre_officer, outpost_a, client_
     assert {n: {k: v for k, v in f.items() if k not in ignore} for n, f in after.items()} == {
         n: {k: v for k, v in f.items() if k not in ignore} for n, f in before.items()
     }
+    assert after["鹤山工业城"]["address_en"] == "33 Gongyecheng Avenue, Hecheng Town, Heshan"
+    assert Park.objects.get(search.query_q("鹤城镇")).name == "鹤山工业城"
+
+
+def test_an_address_column_imports_in_chinese_or_english_headers(city, officer_a, outpost_a, client_for):
+    rows = [
+        [*SITE_HEADERS, "地址", "address (English)"],
+        [*site_row("S-1", outpost_a), "江门市蓬江区杜阮镇龙榜路5号", "5 Longbang Road, Duruan Town"],
+    ]
+    result = post_import(client_for(officer_a), upload(rows)).context["result"]
+    assert result.ok and result.created == 1, result.errors
+    site = Carrier.objects.get(reference="S-1")
+    assert (site.address, site.address_en) == ("江门市蓬江区杜阮镇龙榜路5号", "5 Longbang Road, Duruan Town")
+    assert Carrier.objects.filter(search.query_q("龙榜路")).get() == site
+    assert Carrier.objects.filter(search.query_q("Longbang")).get() == site

@@ -312,6 +312,24 @@ def test_the_proposal_api_saves_public_sites_and_returns_the_links(sites, office
     assert any(c["explanation"] == "needs 5,000 kVA, has 8,000 kVA" for c in read["sites"][0]["criteria"])
 
 
+def test_the_match_and_proposal_apis_give_the_address_in_the_language_asked(sites, officer_a, api_for, investor):
+    battery = sites["battery"]
+    battery.address, battery.address_en = "江门市江海区礼乐街道应急路9号", "9 Yingji Road, Lile Subdistrict"
+    battery.save()
+    english = investor.post(API_MATCH, NEEDS, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [r["site"]["address"] for r in english["results"]] == ["9 Yingji Road, Lile Subdistrict", ""]
+    chinese = investor.post(API_MATCH, NEEDS, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese["results"][0]["site"]["address"] == "江门市江海区礼乐街道应急路9号"
+
+    body = api_for(officer_a).post(API_PROPOSALS, NEEDS, format="json").json()
+    read = investor.get(body["api_url"], HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [s["address"] for s in read["sites"]] == ["9 Yingji Road, Lile Subdistrict", ""]
+    battery.address = "别处"  # a proposal keeps the address it was saved with
+    battery.save()
+    read = investor.get(body["api_url"], HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert read["sites"][0]["address"] == "江门市江海区礼乐街道应急路9号"
+
+
 def test_the_proposal_api_refuses_bad_needs_and_saves_nothing(city, investor):
     response = investor.post(API_PROPOSALS, {"power": 0}, content_type="application/json")
     assert response.status_code == 400

@@ -212,6 +212,40 @@ def test_a_parcel_page_shows_land_facts_cost_infrastructure_and_the_industrial_g
     assert IndustryCode.objects.get(code="38").name_en in page
 
 
+def address_shown(page: str) -> str | None:
+    found = re.search(r'data-testid="address">([^<]*)<', page)
+    return found.group(1) if found else None
+
+
+def test_a_site_page_shows_its_address_in_chinese_and_the_english_page_the_english_form(city, investor):
+    site = CarrierFactory(address="江门市蓬江区棠下镇堡棠路123号", address_en="123 Baotang Road, Tangxia Town")
+    chinese = investor.get(site.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert address_shown(chinese) == "江门市蓬江区棠下镇堡棠路123号"
+    assert "Baotang Road" not in chinese
+    english = investor.get(site.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert address_shown(english) == "123 Baotang Road, Tangxia Town"
+    assert "堡棠路" not in english
+    # without an English form the English page gives the Chinese one; without an address there is no line
+    only_chinese = CarrierFactory(address="台山市广海镇海滨路18号")
+    english = investor.get(only_chinese.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert address_shown(english) == "台山市广海镇海滨路18号"
+    bare = investor.get(CarrierFactory().get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert address_shown(bare) is None and ">Address<" not in bare
+
+
+def test_a_park_page_and_the_api_give_the_address(city, investor):
+    park = ParkFactory(address="江门市蓬江区棠下镇桐井路8号", address_en="8 Tongjing Road, Tangxia Town")
+    site = CarrierFactory(park=park, address="江门市蓬江区棠下镇桐井路20号")
+    chinese = investor.get(park.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert address_shown(chinese) == "江门市蓬江区棠下镇桐井路8号"
+    english = investor.get(park.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert address_shown(english) == "8 Tongjing Road, Tangxia Town"
+    data = investor.get(reverse("api:portal-park-detail", args=[park.pk])).json()
+    assert (data["address"], data["address_en"]) == ("江门市蓬江区棠下镇桐井路8号", "8 Tongjing Road, Tangxia Town")
+    data = investor.get(reverse("api:portal-site-detail", args=[site.pk])).json()
+    assert (data["address"], data["address_en"]) == ("江门市蓬江区棠下镇桐井路20号", "")
+
+
 def test_an_office_page_shows_floor_facts_and_the_services_guide(city, investor, guides):
     site = CarrierFactory(
         kind=CarrierKind.OFFICE,

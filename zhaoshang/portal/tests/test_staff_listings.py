@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoshang.core import search
 from zhaoshang.core.choices import ChangeKind
 from zhaoshang.core.models import ChangeRecord
 from zhaoshang.core.testing import form_data
@@ -349,3 +350,32 @@ def test_the_park_page_counts_its_sites(city, officer_a, outpost_a, client_for):
     page = client_for(officer_a).get(park_url("detail", park))
 
     assert page.context["site_count"] == 2
+
+
+def test_staff_edit_the_address_of_a_site_and_a_park_and_read_it_on_the_detail_pages(
+    site_a, officer_a, officer_b, client_for
+):
+    client = client_for(officer_a)
+    page = client.get(url("edit", site_a))
+    assert 'name="address"' in page.content.decode() and 'name="address_en"' in page.content.decode()
+    data = form_data(page, address="江门市蓬江区棠下镇堡棠路123号", address_en="123 Baotang Road, Tangxia Town")
+    response = client.post(url("edit", site_a), data)
+    assert response.status_code == 302
+    site_a.refresh_from_db()
+    assert (site_a.address, site_a.address_en) == ("江门市蓬江区棠下镇堡棠路123号", "123 Baotang Road, Tangxia Town")
+    [record] = records_of(site_a, action=ChangeKind.UPDATE)
+    assert sorted(record.changed_fields) == ["address", "address_en"]
+    assert Carrier.objects.filter(search.query_q("堡棠路")).get() == site_a
+    detail = client_for(officer_b).get(url("detail", site_a)).content.decode()  # every member of staff reads it
+    assert "江门市蓬江区棠下镇堡棠路123号" in detail and "123 Baotang Road, Tangxia Town" in detail
+    # another outpost may not change it
+    assert client_for(officer_b).post(url("edit", site_a), {**data, "address": "别处"}).status_code == 403
+    site_a.refresh_from_db()
+    assert site_a.address == "江门市蓬江区棠下镇堡棠路123号"
+
+    park = ParkFactory(team=site_a.team)
+    page = client.get(park_url("edit", park))
+    assert client.post(park_url("edit", park), form_data(page, address="鹤山市共和镇硅谷路6号")).status_code == 302
+    park.refresh_from_db()
+    assert park.address == "鹤山市共和镇硅谷路6号" and park.address_en == ""
+    assert "鹤山市共和镇硅谷路6号" in client.get(park_url("detail", park)).content.decode()

@@ -44,7 +44,7 @@ def home(request):
 
 
 def search_page(request):
-    """Parks, sites and policies by name, listing number or district, grouped by kind with their counts."""
+    """Parks, sites and policies by name, listing number, district or address, grouped by kind with their counts."""
     query = public_search.clean_query(request.GET.get("q"))
     kind = request.GET.get("kind", "")
     if kind not in public_search.SEARCHES:
