@@ -46,11 +46,11 @@ def test_an_investor_lands_searches_compares_three_sites_saves_a_proposal_with_p
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import expect, sync_playwright
 
+    from zhaoshang.geo.services import configured_city
     from zhaoshang.portal.models import Proposal
-    from zhaoshang.portal.services.landing import city_region
 
     sites = photographed_sites(3)
-    city = city_region()
+    city = configured_city()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="zh-CN", viewport=DESKTOP)

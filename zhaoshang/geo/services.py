@@ -182,6 +182,13 @@ def load_regions(city_adcode: str) -> dict[str, int]:
     return counts
 
 
+def configured_city() -> Region | None:
+    """The city this deployment serves (the region of ``ZHAOSHANG_CITY_ADCODE``), without its boundary."""
+    from django.conf import settings
+
+    return Region.objects.filter(adcode=settings.ZHAOSHANG_CITY_ADCODE).defer("boundary").first()
+
+
 def districts_of(city: Region):
     return Region.objects.filter(parent=city, level=RegionLevel.DISTRICT)
 
@@ -247,6 +254,18 @@ def save_photo(photo) -> None:
             other.cover = False
             other.save(update_fields=["cover"])
     photo.save()
+
+
+def add_media(record) -> None:
+    """Save a new photo (prepared: upright, without metadata, with its thumbnail; a cover replaces the former) or
+    document of a listing."""
+    from .models import ListingPhoto
+
+    if isinstance(record, ListingPhoto):
+        prepare_photo(record)
+        save_photo(record)
+    else:
+        record.save()
 
 
 def delete_media(record) -> None:

@@ -107,9 +107,9 @@ def dated(day: date) -> str:
 
 def city_name() -> str:
     """The city's name in the page language."""
-    from zhaoshang.geo.models import Region
+    from zhaoshang.geo.services import configured_city
 
-    region = Region.objects.filter(adcode=settings.ZHAOSHANG_CITY_ADCODE).defer("boundary").first()
+    region = configured_city()
     return region.display_name if region else ""
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Sum
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.geo.choices import Availability, CarrierKind
-from zhaoshang.geo.models import Carrier, Park, Region
+from zhaoshang.geo.models import Carrier, Park
 
 from ..filtersets import CarrierFilterSet
 from ..models import Policy
@@ -32,11 +31,6 @@ class Figure:
     unit: str
     url: str
     filters: str = ""  # the query string of the map (and the public site API) the figure counts
-
-
-def city_region() -> Region | None:
-    """The configured city (``ZHAOSHANG_CITY_ADCODE``)."""
-    return Region.objects.filter(adcode=settings.ZHAOSHANG_CITY_ADCODE).defer("boundary").first()
 
 
 def public_sites(filters: str):

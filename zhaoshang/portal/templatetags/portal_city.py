@@ -8,12 +8,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def city_name(context) -> str:
-    from ..services.landing import city_region
+    from zhaoshang.geo.services import configured_city
 
     request = context.get("request")
     cache = getattr(request, "_portal_city", None) if request is not None else None
     if cache is None:
-        region = city_region()
+        region = configured_city()
         cache = region if region is not None else False
         if request is not None:
             request._portal_city = cache

@@ -25,7 +25,8 @@ from ..services.pdf import comparison_pdf
 THROTTLE_SCOPE = "matching"  # the rate of saving a proposal (the API's proposal save)
 
 
-def _context(request, comparison=None, form=None, **extra) -> dict:
+def _context(request, comparison=None, form=None, suggest_for=None, **extra) -> dict:
+    """The page's context; sites to add are offered for ``suggest_for`` (the compared sites by default)."""
     sites = comparison.sites if comparison is not None else []
     return {
         "comparison": comparison,
@@ -35,7 +36,7 @@ def _context(request, comparison=None, form=None, **extra) -> dict:
         "min_sites": service.MIN_SITES,
         "save_form": form or ComparisonSaveForm(),
         "pdf_url": comparison.url("portal:compare-pdf") if comparison is not None else "",
-        "suggestions": _suggestions(request, sites),
+        "suggestions": _suggestions(request, sites if suggest_for is None else suggest_for),
         **extra,
     }
 
@@ -58,11 +59,11 @@ def _problem(request, error: service.ComparisonError, status: int | None = None)
     ids = [site.pk for site in kept]
     context = _context(
         request,
+        suggest_for=kept,
         error=error.message,
         kept=[{"site": site, "without": service.compare_url([pk for pk in ids if pk != site.pk])} for site in kept],
         kept_url=service.compare_url(ids) if len(ids) >= service.MIN_SITES else "",
     )
-    context["suggestions"] = _suggestions(request, kept)
     return render(request, "portal/compare.html", context, status=status or error.status)
 
 

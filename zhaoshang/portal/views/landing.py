@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import ObjectUpdateView
+from zhaoshang.geo.services import configured_city
 
 from ..forms.city import CityProfileForm
 from ..models import CityProfile
@@ -21,7 +22,7 @@ from ..services import search as public_search
 
 def city_context() -> dict:
     """The city's name (the configured region's) and its profile, for the landing page and the public header."""
-    region = landing.city_region()
+    region = configured_city()
     profile = CityProfile.current()
     return {
         "city": region,

@@ -87,11 +87,7 @@ def _upload(request, pk, model, form_class, what):
     )
     if request.method == "POST" and form.is_valid():
         record = form.instance
-        if isinstance(record, ListingPhoto):
-            services.prepare_photo(record)
-            services.save_photo(record)
-        else:
-            record.save()
+        services.add_media(record)
         messages.success(request, _("Added %(object)s.") % {"object": record})
         return redirect(_staff_url(listing))
     return render(

@@ -73,13 +73,12 @@ def map_view(request):
     form.fields["district"].empty_label = _("All districts")
     if request.GET:
         form.is_valid()  # shows a malformed value's message beside its field; the map then ignores it
-    city = settings.ZHAOSHANG_CITY_ADCODE
-    city_region = Region.objects.filter(adcode=city).defer("boundary").first()
+    city_region = geo_services.configured_city()
     bbox = city_region.bbox if city_region else None
     config = {
         "lang": get_language(),
         "bounds": [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else None,
-        "regions": reverse("api:region-geojson") + f"?parent={city}",
+        "regions": reverse("api:region-geojson") + f"?parent={settings.ZHAOSHANG_CITY_ADCODE}",
         "sites": reverse("api:portal-site-geojson"),
         "parks": reverse("api:portal-park-geojson"),
         "tiles": settings.ZHAOSHANG_ONLINE_TILES,
