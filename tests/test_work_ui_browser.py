@@ -92,6 +92,8 @@ def test_a_card_dragged_to_a_legal_column_is_moved_and_an_illegal_column_takes_n
     officer_a,
     outpost_a,
 ):
+    from playwright.sync_api import expect
+
     tab = watched
     today = timezone.localdate()
     project = ProjectFactory(
@@ -115,7 +117,8 @@ def test_a_card_dragged_to_a_legal_column_is_moved_and_an_illegal_column_takes_n
     tab.locator("[data-testid=move-message]").wait_for()
     tab.locator(f"#cards-signed #card-{project.pk}").wait_for()
     assert tab.locator(f"#card-{project.pk}").count() == 1
-    assert tab.locator("#count-signed").inner_text() == "1"
+    # the counts follow once htmx has settled the answer in (after the message appears)
+    expect(tab.locator("#count-signed")).to_have_text("1")
     project.refresh_from_db()
     assert (project.stage, project.signed_on) == (Stage.SIGNED, today)
 
