@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "zhaoshang.geo",
     "zhaoshang.industry",
     "zhaoshang.projects",
+    "zhaoshang.review",
     "zhaoshang.portal",
     "zhaoshang.stats",
 ]

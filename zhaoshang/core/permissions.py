@@ -153,6 +153,20 @@ class ScopedModelMixin:
         return user_scope(user).is_admin
 
 
+class CentreKeptMixin(ScopedModelMixin):
+    """Reference data a city keeps itself (standards, methods): read by all staff, kept by the centre's writing
+    members and administrators."""
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str) -> Q | None:
+        return Q() if action in (Action.VIEW, Action.LOOKUP) or scope.in_centre(action) else None
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return scope.is_admin or scope.in_centre(Action.ADD)
+
+
 def can(user, obj, action: str) -> bool:
     """Whether ``user`` may ``action`` this saved object (re-checked against the database)."""
     return type(obj)._default_manager.restrict(user, action).filter(pk=obj.pk).exists()

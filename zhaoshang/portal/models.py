@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
-from zhaoshang.core.permissions import Scope, user_scope
+from zhaoshang.core.permissions import CentreKeptMixin, Scope, user_scope
 from zhaoshang.geo.models import Carrier, IndustryLink, Park, Region
 from zhaoshang.industry.choices import ProjectType
 
@@ -33,22 +33,13 @@ def bilingual(obj, field: str) -> str:
     return getattr(obj, field)
 
 
-class KeptByCentre:
+class KeptByCentre(CentreKeptMixin):
     """Access of the city's own public texts (guides, the city's page): everyone reads them, the public included;
     the centre keeps them."""
 
     @classmethod
     def public_q(cls):
         return Q()
-
-    @classmethod
-    def scope_q(cls, scope: Scope, action: str):
-        return Q() if action == Action.VIEW or scope.in_centre(action) else None
-
-    @classmethod
-    def can_add(cls, user) -> bool:
-        scope = user_scope(user)
-        return scope.is_admin or scope.in_centre(Action.ADD)
 
 
 class Guide(KeptByCentre, BaseModel):

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+REVIEW_AREA = {"area": "review", "area_label": _("Admission review"), "area_order": 30}
+
+
+class ReviewConfig(AppConfig):
+    name = "zhaoshang.review"
+    label = "review"
+    verbose_name = _("Admission review and per-mu evaluation")
+
+    navigation = [
+        {**REVIEW_AREA, "label": _("Standards"), "url": "review:standard-list"},
+    ]
+    home_panels = []
+    work_panels = []
+    # Grants that reviewers and chairs get on the projects and reviews assigned to them (core.access).
+    access_grants = []

@@ -1,0 +1,19 @@
+"""Models of the review app, split by concern: standards (versioned rules), cases (reviews and their workflow)."""
+
+from .cases import Assignment, Commitment, Criterion, Review, Score, YearResult
+from .standards import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
+
+__all__ = [
+    "Assignment",
+    "CodeMapping",
+    "Commitment",
+    "Criterion",
+    "RejectionEntry",
+    "Review",
+    "Score",
+    "SourceDocument",
+    "StandardSet",
+    "Threshold",
+    "YearResult",
+    "Zone",
+]
