@@ -81,6 +81,19 @@ class Zone(BilingualNameMixin, CentreKeptMixin, BaseModel):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    parks = models.ManyToManyField(
+        "geo.Park", verbose_name=_("parks"), blank=True, related_name="+", help_text=_("Parks that lie in this zone.")
+    )
+    regions = models.ManyToManyField(
+        "geo.Region",
+        verbose_name=_("districts"),
+        blank=True,
+        related_name="+",
+        help_text=_("Districts whose land lies in this zone unless a park says otherwise."),
+    )
+    is_default = models.BooleanField(
+        _("default zone"), default=False, help_text=_("The zone of land that no park or district names.")
+    )
     sort = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -93,6 +106,20 @@ class Zone(BilingualNameMixin, CentreKeptMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("review:standard-list")
+
+    @classmethod
+    def for_place(cls, park_id: int | None, region_adcode: str | None) -> Zone | None:
+        """The zone of land in ``park_id`` / the district ``region_adcode``: the park's zone, else the district's,
+        else the default zone."""
+        if park_id:
+            found = cls.objects.filter(parks=park_id).first()
+            if found:
+                return found
+        if region_adcode:
+            found = cls.objects.filter(regions__adcode=region_adcode).first()
+            if found:
+                return found
+        return cls.objects.filter(is_default=True).first()
 
 
 class Threshold(CentreKeptMixin, BaseModel):
