@@ -421,6 +421,8 @@ EXEMPT = {
     "api:stats-figures": "aggregate figures",
     "api:stats-headline": "aggregate headline figures",
     "None": "uploaded files in development (DEBUG only)",
+    "review:allocation": "a land allocation proposal computed from restricted querysets, no record of its own; the "
+    "centre and administrators only, others 403 (review's test_allocation)",
 }
 
 # Roots of the site left out of the walk: Django's admin has its own permissions (staff users only).

@@ -11,6 +11,12 @@ class ReviewConfig(AppConfig):
 
     navigation = [
         {**REVIEW_AREA, "label": _("Standards"), "url": "review:standard-list"},
+        {
+            **REVIEW_AREA,
+            "label": _("Land allocation"),
+            "url": "review:allocation",
+            "visible": "zhaoshang.review.services.allocation.allocation_readable",
+        },
     ]
     home_panels = []
     work_panels = []

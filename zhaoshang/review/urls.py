@@ -1,9 +1,10 @@
 from django.urls import path
 
-from .views import standards
+from .views import allocation, standards
 
 app_name = "review"
 
 urlpatterns = [
     path("standards/", standards.standard_list, name="standard-list"),
+    path("allocation/", allocation.allocation_page, name="allocation"),
 ]

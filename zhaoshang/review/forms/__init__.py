@@ -1,0 +1,1 @@
+"""Forms of the review app, split by concern like its models, views and services."""
