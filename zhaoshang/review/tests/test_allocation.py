@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from zhaoshang.core.testing import form_data
 from zhaoshang.geo.choices import Availability, CarrierKind
 from zhaoshang.geo.models import Park, Region
 from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory
@@ -428,6 +429,16 @@ def test_a_tolerance_out_of_range_is_refused_by_name(world, client_for, centre_o
     assert response.status_code == 200
     assert response.context["proposal"] is None
     assert "tolerance" in response.context["form"].errors
+
+
+def test_the_form_sent_back_as_the_page_shows_it_proposes_again(world, client_for, centre_officer):
+    client = client_for(centre_officer)
+    first = client.get(URL)
+    again = client.get(URL, form_data(first))
+    assert again.context["form"].errors == {}
+    assert [r.parcel.id for r in again.context["proposal"].rows] == [
+        r.parcel.id for r in first.context["proposal"].rows
+    ]
 
 
 def test_a_district_filter_limits_the_land_on_offer(world, client_for, centre_officer):

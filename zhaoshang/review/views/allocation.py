@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.core import formatting
 from zhaoshang.core.excel import Column, export_workbook, sheet_title, sheet_value, workbook_response
 
-from ..forms.allocation import AllocationForm
+from ..forms import AllocationForm
 from ..services import allocation
 
 

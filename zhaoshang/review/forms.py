@@ -1,4 +1,5 @@
-"""The land allocation's parameters: the area tolerance and the districts and parks whose land is allocated."""
+"""Forms of the review app. The land allocation's parameters: the area tolerance and the districts and parks whose land
+is allocated."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from zhaoshang.core.forms import BaseForm, widget_css
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Park, Region
 
-from ..services.allocation import DEFAULT_TOLERANCE
+from .services.allocation import DEFAULT_TOLERANCE
 
 
 class AllocationForm(BaseForm):
@@ -20,8 +21,8 @@ class AllocationForm(BaseForm):
         label=_("Area tolerance (%)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
-        decimal_places=1,
-        initial=DEFAULT_TOLERANCE * 100,
+        decimal_places=2,
+        initial=int(DEFAULT_TOLERANCE * 100),
         help_text=_("A parcel fits when its area lies between the need and the need plus this share."),
     )
     districts = forms.ModelMultipleChoiceField(label=_("Districts"), queryset=Region.objects.none(), required=False)
