@@ -475,3 +475,12 @@ def test_nothing_is_saved_to_the_projects(world, client_for, centre_officer):
     after = list(world["reviews"]["rich"].project.__class__.objects.values_list("pk", "stage", "land_on", "carrier"))
     assert before == after
     assert Park.objects.exists() and timezone.localdate()
+
+
+def test_the_page_reads_in_english(world, client_for, centre_officer):
+    response = client_for(centre_officer, language="en").get(URL)
+    html = response.content.decode()
+    assert "Land allocation" in html and "First come, first served" in html
+    row = response.context["proposal"].rows[0]
+    assert row.area_reason.startswith("needs 30 mu")
+    assert "Test parcel" in row.parcel.label
