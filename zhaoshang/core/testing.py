@@ -305,6 +305,8 @@ EXPLICIT = {
     "stats:event-record-stages": ("stats.Event", ACTION),
     "stats:event-print": ("stats.Event", DOWNLOAD),
     "stats:event-export": ("stats.Event", DOWNLOAD),
+    "review:allocation-save": ("review.SavedAllocation", CREATE),
+    "review:allocation-record": ("review.SavedAllocation", DETAIL),
     "core:object-history": ("*", HISTORY),
     "core:import-jobs": ("core.ImportJob", LIST),
     "core:import-job": ("core.ImportJob", DETAIL),
@@ -557,6 +559,7 @@ def build_world() -> World:
         MilestoneFactory,
         ProjectFactory,
     )
+    from zhaoshang.review.models import SavedAllocation
     from zhaoshang.stats.event_choices import EventKind, EventRole
     from zhaoshang.stats.models import ComparisonFigure, Event, EventProject, EventVenue, FDIRecord
     from zhaoshang.stats.reports import last_complete_month, publish
@@ -684,6 +687,14 @@ def build_world() -> World:
             name="矩阵全省平均增速", period=str(today.year), value=Decimal("3.5")
         ),
         "stats.Report": publish(*last_complete_month(today), users["centre"], today),
+        "review.SavedAllocation": SavedAllocation.objects.create(
+            title="矩阵供地建议",
+            tolerance=Decimal("0.2"),
+            objective=Decimal("900"),
+            baseline_objective=Decimal("800"),
+            upper_bound=Decimal("900"),
+            created_by=users["centre"],
+        ),
         "core.ImportJob": ImportJob.objects.create(
             user=owner,
             importer="zhaoshang.projects.importers.ProjectImporter",

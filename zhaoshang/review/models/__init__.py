@@ -1,5 +1,6 @@
 """Models of the review app, split by concern: standards (versioned rules), cases (reviews and their workflow)."""
 
+from .allocation import SavedAllocation
 from .cases import Assignment, Commitment, Criterion, Review, Score, YearResult
 from .standards import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
 
@@ -10,6 +11,7 @@ __all__ = [
     "Criterion",
     "RejectionEntry",
     "Review",
+    "SavedAllocation",
     "Score",
     "SourceDocument",
     "StandardSet",

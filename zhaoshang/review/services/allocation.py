@@ -708,3 +708,60 @@ def propose(instance: Instance, method: str = Method.ASSIGNMENT) -> Proposal:
     rows, left = explain(instance, allocation)
     timings["reasons"] = perf_counter() - started
     return Proposal(instance, allocation, baseline, bound, rows, left, timings)
+
+
+# --- keeping a proposal -----------------------------------------------------------------------------------------
+
+
+def save_proposal(proposal: Proposal, user, *, title: str, districts=(), parks=()):
+    """Keep the proposal as it was shown (its figures and every reason, in the user's language); nothing else
+    changes."""
+    from ..models import SavedAllocation
+
+    def figure(value):
+        return None if value is None else str(value)
+
+    rows = [
+        {
+            "review_id": r.applicant.review_id,
+            "project_id": r.applicant.project_id,
+            "project": r.applicant.label,
+            "project_url": r.applicant.url,
+            "parcel_id": r.parcel.id,
+            "parcel": r.parcel.label,
+            "parcel_url": r.parcel.url,
+            "need_mu": figure(r.applicant.need_mu),
+            "area_mu": figure(r.parcel.area_mu),
+            "tax_per_mu": figure(r.applicant.tax_per_mu),
+            "expected_tax": figure(r.expected_tax),
+            "reasons": [str(reason) for reason in r.reasons],
+        }
+        for r in proposal.rows
+    ]
+    left = [
+        {
+            "review_id": item.applicant.review_id,
+            "project": item.applicant.label,
+            "project_url": item.applicant.url,
+            "need_mu": figure(item.applicant.need_mu),
+            "cause": str(item.cause),
+            "cause_label": str(item.cause_label),
+            "reason": str(item.reason),
+        }
+        for item in proposal.left
+    ]
+    record = SavedAllocation(
+        title=title,
+        tolerance=proposal.instance.tolerance,
+        filters={"districts": [str(d) for d in districts], "parks": [str(p) for p in parks]},
+        objective=proposal.objective,
+        baseline_objective=proposal.baseline_objective,
+        upper_bound=quantize(proposal.bound),
+        projects_waiting=len(proposal.instance.applicants),
+        parcels_on_offer=len(proposal.instance.parcels),
+        rows=rows,
+        left=left,
+        created_by=user,
+    )
+    record.save()
+    return record

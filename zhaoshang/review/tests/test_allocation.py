@@ -484,3 +484,43 @@ def test_the_page_reads_in_english(world, client_for, centre_officer):
     row = response.context["proposal"].rows[0]
     assert row.area_reason.startswith("needs 30 mu")
     assert "Test parcel" in row.parcel.label
+
+
+# --- saved proposals --------------------------------------------------------------------------------------------
+
+
+def test_the_centre_saves_the_proposal_as_shown_and_reads_it_again(world, client_for, centre_officer):
+    from zhaoshang.projects.models import Project
+    from zhaoshang.review.models import SavedAllocation
+
+    client = client_for(centre_officer)
+    before = list(Project.objects.order_by("pk").values_list("pk", "stage", "land_on", "carrier", "version"))
+    shown = client.get(URL, {"tolerance": "20"}).context["proposal"]
+    response = client.post(reverse("review:allocation-save") + "?tolerance=20")
+    record = SavedAllocation.objects.get()
+    assert response.status_code == 302 and response["Location"] == record.get_absolute_url()
+    assert [(r["review_id"], r["parcel_id"]) for r in record.rows] == [
+        (r.applicant.review_id, r.parcel.id) for r in shown.rows
+    ]
+    assert record.objective == shown.objective and record.created_by == centre_officer
+    assert list(Project.objects.order_by("pk").values_list("pk", "stage", "land_on", "carrier", "version")) == before
+    page = client.get(record.get_absolute_url())
+    assert page.status_code == 200
+    assert shown.rows[0].applicant.label in page.content.decode()
+    assert record.title in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("who", ["officer_a", "district_officer"])
+def test_others_can_neither_save_nor_read_a_saved_proposal(world, client_for, centre_officer, who, request):
+    from zhaoshang.review.models import SavedAllocation
+
+    client_for(centre_officer).post(reverse("review:allocation-save"))
+    record = SavedAllocation.objects.get()
+    client = client_for(request.getfixturevalue(who))
+    assert client.post(reverse("review:allocation-save")).status_code == 403
+    assert SavedAllocation.objects.count() == 1
+    assert client.get(record.get_absolute_url()).status_code == 403
+
+
+def test_saving_asks_for_a_post(world, client_for, centre_officer):
+    assert client_for(centre_officer).get(reverse("review:allocation-save")).status_code == 405

@@ -3,16 +3,21 @@ first served, with its Excel export. Nothing is saved. The centre and administra
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zhaoshang.core import formatting
+from zhaoshang.core.choices import Action
 from zhaoshang.core.excel import Column, export_workbook, sheet_title, sheet_value, workbook_response
 
 from ..forms import AllocationForm
+from ..models import SavedAllocation
 from ..services import allocation
 
 
@@ -90,4 +95,36 @@ def allocation_page(request):
             allocated=formatting.mu(proposal.allocated_mu),
             query_string=request.GET.urlencode(),
         )
+    context["saved"] = SavedAllocation.objects.restrict(request.user, Action.VIEW)[:10]
+    context["can_save"] = SavedAllocation.can_add(request.user)
     return render(request, "review/allocation/proposal.html", context)
+
+
+@login_required
+@require_POST
+def allocation_save(request):
+    """Keep the proposal of the page's parameters (in the address) as a record; the projects are not changed."""
+    if not allocation.allocation_readable(request.user) or not SavedAllocation.can_add(request.user):
+        raise PermissionDenied
+    form = AllocationForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("The parameters are not valid; nothing was saved."))
+        return redirect("review:allocation")
+    parameters = form.parameters()
+    instance = allocation.load_instance(request.user, **parameters)
+    proposal = allocation.propose(instance)
+    title = _("Land allocation of %(day)s") % {"day": formatting.day(timezone.localdate())}
+    with transaction.atomic():
+        record = allocation.save_proposal(
+            proposal, request.user, title=title, districts=parameters["districts"], parks=parameters["parks"]
+        )
+    messages.success(request, _("The proposal is saved; the projects are not changed."))
+    return redirect(record)
+
+
+@login_required
+def allocation_record(request, pk: int):
+    if not allocation.allocation_readable(request.user):
+        raise PermissionDenied
+    record = get_object_or_404(SavedAllocation.objects.restrict(request.user, Action.VIEW), pk=pk)
+    return render(request, "review/allocation/record.html", {"record": record})
