@@ -1,7 +1,7 @@
 """The land allocation on the demo city in Debian's chromium: the centre's officer opens the page on the demo's
 admitted projects and parcels (review.demo_allocation), sees a proposal that beats first come, first served with
-projects left out for each reason, narrows it to a district, downloads the Excel export; axe-core finds no serious
-violation in either language."""
+projects left out, narrows it to a district, downloads the Excel export and saves the proposal; axe-core finds no
+serious violation on either page in either language."""
 
 import io
 
@@ -68,4 +68,11 @@ def test_the_centre_reads_the_proposal_of_the_demo_narrows_it_and_downloads_it(l
             page.locator("[data-testid=export-link]").click()
         wb = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
         assert len(wb.worksheets) == 3
+
+        # Saved as shown: the record's page lists the same grants.
+        shown = page.locator("[data-testid=allocation-proposal] tbody tr[data-review]").count()
+        page.locator("[data-testid=save-form] [type=submit]").click()
+        page.wait_for_url("**/allocation/*/")
+        assert page.locator("[data-testid=allocation-proposal] tbody tr[data-review]").count() == shown
+        assert blocking(page) == []
         context.close()
