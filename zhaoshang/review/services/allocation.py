@@ -40,7 +40,8 @@ bound equals the optimum up to rounding and the gap printed beside the objective
 The baseline is first come, first served: applicants in the order of their decision date (then review number) each
 take the smallest allowed parcel still free (ties by parcel number).
 
-Nothing is saved: the proposal is computed when asked.
+Nothing is written to the projects: the proposal is computed when asked, and the centre may keep it as it was shown
+(``save_proposal``, a ``SavedAllocation`` record).
 """
 
 from __future__ import annotations
