@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from zhaoshang.core.formatting import UNKNOWN, number
 from zhaoshang.core.units import SQM_PER_MU
 
 from ..choices import Comparison, Indicator, RejectionList, ReviewKind
-from ..models import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
+from ..models import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Zone
 
 HUNDRED = Decimal(100)
 
@@ -222,7 +223,25 @@ def industry_code_of(review) -> str:
     return code.code if code is not None else ""
 
 
-def best_threshold(thresholds, indicator: str, kind: str, zone_id, division: str | None) -> Threshold | None:
+class Limit(NamedTuple):
+    """A threshold as the table needs it (read as plain values: a set holds dozens of them)."""
+
+    indicator: str
+    kind: str
+    zone_id: int | None
+    division_2002: str
+    comparison: str
+    value: Decimal
+    source_id: int
+
+
+def limits_of(standard_set: StandardSet | None) -> list[Limit]:
+    if standard_set is None:
+        return []
+    return [Limit(*values) for values in standard_set.thresholds.order_by().values_list(*Limit._fields)]
+
+
+def best_threshold(thresholds, indicator: str, kind: str, zone_id, division: str | None):
     """The most specific threshold of ``indicator`` that fits (kind 4, zone 2, division 1)."""
     best, best_score = None, -1
     for threshold in thresholds:
@@ -293,14 +312,21 @@ def indicator_table(review) -> IndicatorTable:
     by_divisions = kind not in WITHOUT_DIVISIONS
     mapping = CodeMapping.division_for(code) if code and by_divisions else None
     division = mapping.division_2002 if mapping else None
-    thresholds = list(standard_set.thresholds.select_related("source")) if standard_set else []
-    rows = []
+    thresholds = limits_of(standard_set)
+    chosen = []
     for indicator in INDICATORS_OF_KIND.get(kind, INDUSTRIAL):
+        chosen.append(
+            (indicator, best_threshold(thresholds, indicator, kind, zone_id, division if by_divisions else None))
+        )
+    sources = SourceDocument.objects.in_bulk({limit.source_id for _indicator, limit in chosen if limit})
+    rows = []
+    for indicator, threshold in chosen:
         formula, inputs, value, unit = compute(indicator, review)
-        threshold = best_threshold(thresholds, indicator, kind, zone_id, division if by_divisions else None)
         label = str(Indicator(indicator).label)
         if indicator == Indicator.PLOT_RATIO:
             label = plot_ratio_label(mapping, code, by_divisions and not (threshold and threshold.kind))
+        comparison = threshold.comparison if threshold else None
+        limit = threshold.value if threshold else None
         rows.append(
             IndicatorRow(
                 indicator=indicator,
@@ -309,15 +335,13 @@ def indicator_table(review) -> IndicatorTable:
                 inputs=inputs,
                 value=value,
                 unit=unit,
-                comparison=threshold.comparison if threshold else None,
-                threshold=threshold.value if threshold else None,
-                source=threshold.source if threshold else None,
-                passed=judge(
-                    value, threshold.comparison if threshold else None, threshold.value if threshold else None
-                ),
+                comparison=comparison,
+                threshold=limit,
+                source=sources.get(threshold.source_id) if threshold else None,
+                passed=judge(value, comparison, limit),
             )
         )
-    entries = standard_set.rejections.select_related("source") if standard_set else []
+    entries = standard_set.rejections.select_related("source").order_by("list_kind", "title") if standard_set else []
     hits = rejection_hits(entries, code, review.products or "", review.investor_uscc or "")
     results = [row.passed for row in rows]
     if hits or False in results:
