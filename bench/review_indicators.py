@@ -40,8 +40,11 @@ def generate(reviews: int, versions: int) -> None:
     teams = city_and_teams(PREFIX, 2)
     seed(apps)
     current = StandardSet.objects.order_by("-effective_from").first()
-    for i in range(versions - StandardSet.objects.count() + 2):
-        new_version(current, date(2000, 1, 1) + timedelta(days=i + 1), f"{PREFIX}v{i}")
+    used = set(StandardSet.objects.values_list("effective_from", flat=True))
+    for i in range(versions):  # half-yearly revisions from mid-2011 on
+        day = date(2011, 7, 1) + timedelta(days=182 * i)
+        if day not in used and day < date(2024, 1, 1):
+            new_version(current, day, f"{PREFIX}v{i}")
     IndustryCode.objects.get_or_create(
         code="2921",
         defaults={"name": "塑料薄膜制造", "level": CodeLevel.CLASS, "parent": IndustryCode.objects.get(code="29")},
