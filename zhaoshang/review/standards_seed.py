@@ -19,7 +19,9 @@ What is published and what is not (see DOMAIN.md, "Admission review"):
 - The older rule (2011): only "15/12 万元 tax and 3,000/2,000万 investment" is known. We read them as two tiers:
   the higher one (15 万元 tax, 3,000 万元 total investment) for the national high-tech zone and the core
   districts, the lower one (12 / 2,000) for the rest; the 2011 rule names no investment intensity, so the 2011
-  set has none. Both the reading and the tiers are to be confirmed by the centre.
+  set has none. Both the reading and the tiers are to be confirmed by the centre. The 2011 set also carries the
+  national table, but no warehouse, energy or industrial-real-estate limits (those rows read "no applicable
+  threshold" for a review judged by it).
 - Warehouses (a local planning code, title and number to be confirmed): general warehouse plot ratio ≥ 0.8,
   green ratio ≤ 20%, building coefficient ≥ 40%; logistics warehouse ≥ 1.0, ≤ 15%, ≥ 50%.
 - Demo values, marked "演示 demo" in their note: the energy benchmark (the city sets it every year from the

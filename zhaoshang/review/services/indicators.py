@@ -24,6 +24,7 @@ from typing import NamedTuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhaoshang.core import formatting
 from zhaoshang.core.formatting import UNKNOWN, number
 from zhaoshang.core.units import SQM_PER_MU
 
@@ -83,6 +84,23 @@ class IndicatorRow:
     def comparison_sign(self) -> str:
         return {Comparison.AT_LEAST: "≥", Comparison.AT_MOST: "≤"}.get(self.comparison, "")
 
+    def _show(self, value) -> str:
+        if value is None:
+            return UNKNOWN
+        if self.indicator == Indicator.TOTAL_INVESTMENT:
+            return formatting.money(value)
+        return f"{number(value, self.places)} {self.unit}".strip()
+
+    @property
+    def shown_value(self) -> str:
+        """The value as pages and prints read it (rounded for display only)."""
+        return self._show(self.value)
+
+    @property
+    def shown_threshold(self) -> str:
+        """The threshold with its sign (≥ / ≤), or "" when none applies."""
+        return "" if self.threshold is None else f"{self.comparison_sign} {self._show(self.threshold)}"
+
 
 @dataclass(frozen=True)
 class RejectionHit:
@@ -127,6 +145,16 @@ def _q(value, unit: str = "", places: int = 2) -> str:
     return f"{text} {unit}".strip()
 
 
+def _wan(value) -> str:
+    """An amount in 万元 as the formula substitutes it: in 万元 in Chinese (the unit of the per-亩 figures, so that
+    the division reads as it is done), as people say it in English."""
+    if value is None:
+        return UNKNOWN
+    if formatting.counts_in_wan():
+        return _("%(value)s ten thousand yuan") % {"value": number(value)}
+    return formatting.money(value)
+
+
 def _div(numerator, denominator, scale: Decimal = Decimal(1)) -> Decimal | None:
     if numerator is None or denominator is None or denominator == 0:
         return None
@@ -139,18 +167,18 @@ def compute(indicator: str, review) -> tuple[str, str, Decimal | None, str]:
     r = review
     site_m2 = r.site_area_mu * SQM_PER_MU if r.site_area_mu is not None else None
     if indicator == Indicator.TOTAL_INVESTMENT:
-        return _("Total investment as declared"), _q(r.total_investment, u["wan"]), r.total_investment, u["wan"]
+        return _("Total investment as declared"), _wan(r.total_investment), r.total_investment, u["wan"]
     if indicator == Indicator.INVESTMENT_INTENSITY:
         return (
             _("Fixed-asset investment (buildings, equipment and land price) ÷ site area"),
-            f"{_q(r.fixed_asset_investment, u['wan'])} ÷ {_q(r.site_area_mu, u['mu'])}",
+            f"{_wan(r.fixed_asset_investment)} ÷ {formatting.mu(r.site_area_mu)}",
             _div(r.fixed_asset_investment, r.site_area_mu),
             u["intensity"],
         )
     if indicator == Indicator.TAX_PER_MU:
         return (
             _("Expected annual tax ÷ site area"),
-            f"{_q(r.annual_tax, u['wan'])} ÷ {_q(r.site_area_mu, u['mu'])}",
+            f"{_wan(r.annual_tax)} ÷ {formatting.mu(r.site_area_mu)}",
             _div(r.annual_tax, r.site_area_mu),
             u["tax"],
         )
@@ -159,7 +187,7 @@ def compute(indicator: str, review) -> tuple[str, str, Decimal | None, str]:
         counted = None if floor is None else floor + (high or 0)
         return (
             _("(Total floor area + floor area of storeys over 8 m, counted twice) ÷ site area"),
-            f"({_q(floor, u['sqm'])} + {_q(high or 0, u['sqm'])}) ÷ {_q(site_m2, u['sqm'])}",
+            f"({formatting.sqm(floor, 2)} + {formatting.sqm(high or 0, 2)}) ÷ {formatting.sqm(site_m2, 2)}",
             _div(counted, site_m2),
             u["ratio"],
         )
@@ -178,19 +206,19 @@ def compute(indicator: str, review) -> tuple[str, str, Decimal | None, str]:
         formula, part, whole = shares[indicator]
         return (
             f"{formula} × 100%",
-            f"{_q(part, u['sqm'])} ÷ {_q(whole, u['sqm'])}",
+            f"{formatting.sqm(part, 2)} ÷ {formatting.sqm(whole, 2)}",
             _div(part, whole, HUNDRED),
             u["percent"],
         )
     if indicator == Indicator.ENERGY_PER_OUTPUT:
         return (
             _("Expected annual energy use ÷ expected annual output"),
-            f"{_q(r.annual_energy_tce, u['tce'], 4)} ÷ {_q(r.annual_output, u['wan'])}",
+            f"{_q(r.annual_energy_tce, u['tce'], 4)} ÷ {_wan(r.annual_output)}",
             _div(r.annual_energy_tce, r.annual_output),
             u["energy"],
         )
     if indicator == Indicator.MIN_UNIT_AREA:
-        return _("Smallest unit sold, as declared"), _q(r.min_unit_m2, u["sqm"]), r.min_unit_m2, u["sqm"]
+        return _("Smallest unit sold, as declared"), formatting.sqm(r.min_unit_m2, 2), r.min_unit_m2, u["sqm"]
     raise ValueError(f"unknown indicator {indicator!r}")
 
 
@@ -284,10 +312,12 @@ def plot_ratio_label(mapping: CodeMapping | None, code: str, applies: bool) -> s
     label = str(Indicator.PLOT_RATIO.label)
     if not applies:
         return label
+    if not code:
+        return _("%(label)s (industry code missing)") % {"label": label}
     if mapping is None:
         return _("%(label)s (no GB/T 4754-2002 division for code %(code)s: no applicable threshold)") % {
             "label": label,
-            "code": code or UNKNOWN,
+            "code": code,
         }
     return _("%(label)s (GB/T 4754-2002 division %(division)s %(name)s)") % {
         "label": label,

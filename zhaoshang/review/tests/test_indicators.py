@@ -56,8 +56,8 @@ def test_each_formula_gives_the_hand_computed_value(make_review, standards):
     assert found[Indicator.ADMIN_SHARE].value.quantize(Decimal("0.0001")) == Decimal("6.0000")
     assert found[Indicator.GREEN_RATIO].value.quantize(Decimal("0.0001")) == Decimal("15.0000")
     assert found[Indicator.ENERGY_PER_OUTPUT].value == Decimal("0.05")  # 100 tce ÷ 2,000 万元
-    assert "30,000" in found[Indicator.INVESTMENT_INTENSITY].inputs
-    assert "100" in found[Indicator.INVESTMENT_INTENSITY].inputs
+    assert found[Indicator.INVESTMENT_INTENSITY].inputs == "30,000 万元 ÷ 100 亩"
+    assert found[Indicator.PLOT_RATIO].inputs == "(60,000 平方米 + 6,000 平方米) ÷ 66,666.67 平方米"
 
 
 def test_storeys_over_8_m_count_twice_in_the_plot_ratio(make_review, standards):
