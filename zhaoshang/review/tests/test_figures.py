@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from zhaoshang.core.testing import form_data, xlsx_upload
 from zhaoshang.review.services.figures import figure_rows
 
-from .conftest import FIGURES
+from .standards_fixtures import FIGURES, make_review_fixture, standards_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

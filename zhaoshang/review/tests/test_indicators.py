@@ -26,7 +26,7 @@ from zhaoshang.review.standards_seed import (
     PLOT_RATIO_2002,
 )
 
-from .conftest import FIGURES
+from .standards_fixtures import FIGURES, make_review_fixture, standards_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 

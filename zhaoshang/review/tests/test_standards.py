@@ -13,6 +13,8 @@ from zhaoshang.review.choices import Indicator
 from zhaoshang.review.models import CodeMapping, Criterion, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
 from zhaoshang.review.standards_seed import CORE, HIGH_TECH, OTHER
 
+from .standards_fixtures import make_review_fixture, standards_fixture  # noqa: F401 (fixtures)
+
 pytestmark = pytest.mark.django_db
 
 

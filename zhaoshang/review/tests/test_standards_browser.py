@@ -13,7 +13,7 @@ from zhaoshang.review.choices import Indicator
 from zhaoshang.review.models import StandardSet
 from zhaoshang.review.standards_seed import HIGH_TECH
 
-from .conftest import FIGURES
+from .standards_fixtures import FIGURES, make_review_fixture, standards_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 

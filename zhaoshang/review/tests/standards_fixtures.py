@@ -1,4 +1,5 @@
-"""Fixtures of the review app's tests: the seeded standards, a project and a review with figures."""
+"""Fixtures of the standards tests (imported by each test module, so the app keeps no shared conftest): the
+seeded standards, a project and a review with figures."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ import pytest
 from zhaoshang.projects.tests.factories import ProjectFactory
 
 
-@pytest.fixture
-def standards(city):
+@pytest.fixture(name="standards")
+def standards_fixture(city):
     """The standards as the data migration leaves them (seeded again after a test that emptied the tables)."""
     from django.apps import apps
 
@@ -25,8 +26,8 @@ def standards(city):
     }
 
 
-@pytest.fixture
-def make_review(standards, city, outpost_a):
+@pytest.fixture(name="make_review")
+def make_review_fixture(standards, city, outpost_a):
     """A draft review of a project of ``outpost_a`` in 蓬江区 with the given figures."""
     from zhaoshang.geo.models import Region
     from zhaoshang.review.choices import ReviewKind
