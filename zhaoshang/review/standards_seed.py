@@ -419,7 +419,8 @@ def _threshold_rows(version: str):
 
 
 def seed(apps, schema_editor=None) -> dict:
-    """Create whatever of the standards is missing (models from ``apps``); counts of what was created."""
+    """Create whatever of the standards is missing (models from ``apps``) and put the districts and parks that
+    exist into their zones; counts of what was created or added."""
     get = apps.get_model
     SourceDocument, StandardSet, Zone = (
         get("review", "SourceDocument"),
@@ -438,7 +439,7 @@ def seed(apps, schema_editor=None) -> dict:
     for fields in ZONES:
         zones[fields["code"]], new = Zone.objects.get_or_create(code=fields["code"], defaults=fields)
         created["zones"] += new
-    assign_places(apps)
+    created["places"] = assign_places(apps)
 
     for version, fields in (("old", OLD_SET), ("current", CURRENT_SET)):
         standard_set, new = StandardSet.objects.get_or_create(effective_from=fields["effective_from"], defaults=fields)

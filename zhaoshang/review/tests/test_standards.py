@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -58,8 +59,10 @@ def test_load_standards_is_idempotent_and_keeps_edits(standards):
 def test_load_standards_puts_districts_loaded_later_into_their_zone(standards):
     zone = standards["zones"][CORE]
     zone.regions.clear()
-    call_command("load_standards", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("load_standards", stdout=out)
     assert zone.regions.count() == 4
+    assert "places 4" in out.getvalue()
 
 
 def test_the_list_marks_the_set_in_force_today(standards, client_for, officer_a):

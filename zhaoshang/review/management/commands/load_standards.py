@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from zhaoshang.core.context import acting_as
-from zhaoshang.review.standards_seed import assign_places, seed
+from zhaoshang.review.standards_seed import seed
 
 
 class Command(BaseCommand):
@@ -14,6 +14,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with acting_as(None, request_id="load_standards"):
             created = seed(apps)
-            places = assign_places(apps)
         summary = ", ".join(f"{key} {count}" for key, count in created.items())
-        self.stdout.write(f"standards created: {summary}; places put into zones: {places}")
+        self.stdout.write(f"standards created or added: {summary}")
