@@ -186,7 +186,7 @@ def compute(indicator: str, review) -> tuple[str, str, Decimal | None, str]:
         floor, high = r.floor_area_m2, r.high_storey_floor_area_m2
         counted = None if floor is None else floor + (high or 0)
         return (
-            _("(Total floor area + floor area of storeys over 8 m, counted twice) ÷ site area"),
+            _("(Total floor area + floor area of storeys over 8 m once more: those storeys count double) ÷ site area"),
             f"({formatting.sqm(floor, 2)} + {formatting.sqm(high or 0, 2)}) ÷ {formatting.sqm(site_m2, 2)}",
             _div(counted, site_m2),
             u["ratio"],
