@@ -101,6 +101,8 @@ def test_a_failing_row_shows_its_threshold_and_source_on_the_page(make_review, s
     source = rows(review)[Indicator.INVESTMENT_INTENSITY].source
     assert source.title in row
     assert "✗" in row and ("未通过" in row or "Fail" in row)
+    assert 'class="indicator-signature' in page  # the printed table has a line for the reviewer's signature
+    assert "hx-" not in page.split('data-testid="indicator-table-section"', 1)[1].split("</section>", 1)[0]
 
 
 def test_plastic_products_reach_the_2002_plastics_division_through_the_mapping(make_review, standards):
