@@ -385,6 +385,19 @@ EXPLICIT = {
     "api:portal-proposals": ("portal.Proposal", PUBLIC),
     "api:portal-proposal-detail": ("portal.Proposal", PUBLIC),
     "api:event-projects": ("stats.EventProject", LIST, "stats.Event"),
+    "review:standard-list": ("review.StandardSet", LIST),
+    "review:standard-detail": ("review.StandardSet", DETAIL),
+    "review:standard-new-version": ("review.StandardSet", ACTION),
+    "review:threshold-add": ("review.StandardSet", ACTION),
+    "review:criterion-add": ("review.StandardSet", ACTION),
+    "review:rejection-add": ("review.StandardSet", ACTION),
+    "review:source-list": ("review.SourceDocument", LIST),
+    "review:source-detail": ("review.SourceDocument", DETAIL),
+    "review:zone-list": ("review.Zone", LIST),
+    "review:mapping-list": ("review.CodeMapping", LIST),
+    "review:review-figures": ("review.Review", EDIT),
+    "review:review-figures-template": ("review.Review", DOWNLOAD),
+    "review:review-figures-import": ("review.Review", ACTION),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
@@ -705,7 +718,52 @@ def build_world() -> World:
             errors=[[2, "A", "矩阵错误"]],
         ),
     }
+    records.update(_review_standards_records())
     return World(users=users, teams=teams, records=records)
+
+
+def _review_standards_records() -> dict:
+    """Reference records of the admission-review standards (an unused set, so that it may still be changed)."""
+    from zhaoshang.review.choices import Comparison, Indicator, RejectionList
+    from zhaoshang.review.models import (
+        CodeMapping,
+        Criterion,
+        RejectionEntry,
+        SourceDocument,
+        StandardSet,
+        Threshold,
+        Zone,
+    )
+
+    source = SourceDocument.objects.create(title="矩阵准入标准文件", title_en="Matrix standards document")
+    standard_set = StandardSet.objects.create(
+        name="矩阵准入标准", name_en="Matrix standards", effective_from=date(1999, 1, 1)
+    )
+    return {
+        "review.SourceDocument": source,
+        "review.StandardSet": standard_set,
+        "review.Zone": Zone.objects.create(code="matrix", name="矩阵区域", name_en="Matrix zone"),
+        "review.Threshold": Threshold.objects.create(
+            standard_set=standard_set,
+            indicator=Indicator.TAX_PER_MU,
+            comparison=Comparison.AT_LEAST,
+            value=Decimal("12.34"),
+            source=source,
+        ),
+        "review.Criterion": Criterion.objects.create(
+            standard_set=standard_set, name="矩阵评分项", name_en="Matrix criterion", max_points=Decimal("10")
+        ),
+        "review.RejectionEntry": RejectionEntry.objects.create(
+            standard_set=standard_set,
+            list_kind=RejectionList.ELIMINATED,
+            title="矩阵淘汰产品",
+            keywords="矩阵淘汰产品",
+            source=source,
+        ),
+        "review.CodeMapping": CodeMapping.objects.create(
+            code_2017="0199", division_2002="13", name_2002="矩阵大类", source=source
+        ),
+    }
 
 
 # ---------------------------------------------------------------- images

@@ -16,7 +16,7 @@ from zhaoshang.core import formatting
 from zhaoshang.core.choices import Action
 from zhaoshang.core.excel import Column, export_workbook, sheet_title, sheet_value, workbook_response
 
-from ..forms import AllocationForm
+from ..forms.allocation import AllocationForm
 from ..models import SavedAllocation
 from ..services import allocation
 

@@ -13,7 +13,7 @@ from zhaoshang.core.forms import BaseForm, widget_css
 from zhaoshang.geo.choices import RegionLevel
 from zhaoshang.geo.models import Park, Region
 
-from .services.allocation import DEFAULT_TOLERANCE
+from ..services.allocation import DEFAULT_TOLERANCE
 
 
 class AllocationForm(BaseForm):

@@ -1,0 +1,1 @@
+"""Forms of the review app, split by concern: standards and figures, reviews, allocation, per-mu evaluation."""
