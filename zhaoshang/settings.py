@@ -60,8 +60,8 @@ INSTALLED_APPS = [
     "zhaoshang.geo",
     "zhaoshang.industry",
     "zhaoshang.projects",
-    "zhaoshang.review",
     "zhaoshang.portal",
+    "zhaoshang.review",  # after the portal (neither imports the other) so that its demo finds the map's parks and sites
     "zhaoshang.stats",
 ]
 
