@@ -1,6 +1,7 @@
 """Models of the review app, split by concern: standards (versioned rules), cases (reviews and their workflow)."""
 
 from .cases import Assignment, Commitment, Criterion, Review, Score, YearResult
+from .permu import EnterpriseYear, EvaluationMethod, EvaluationResult, EvaluationRun, MethodIndicator
 from .standards import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
 
 __all__ = [
@@ -8,6 +9,11 @@ __all__ = [
     "CodeMapping",
     "Commitment",
     "Criterion",
+    "EnterpriseYear",
+    "EvaluationMethod",
+    "EvaluationResult",
+    "EvaluationRun",
+    "MethodIndicator",
     "RejectionEntry",
     "Review",
     "Score",
