@@ -296,6 +296,17 @@ EXPLICIT = {
     "stats:report-published": ("stats.Report", DETAIL),
     "stats:report-published-download": ("stats.Report", DOWNLOAD),
     "stats:fdi-template": ("stats.FDIRecord", IMPORT),
+    "review:permu-method-list": ("review.EvaluationMethod", LIST),
+    "review:permu-method-detail": ("review.EvaluationMethod", DETAIL),
+    "review:permu-data-list": ("review.EnterpriseYear", LIST),
+    "review:permu-data-template": ("review.EnterpriseYear", IMPORT),
+    "review:permu-data-import": ("review.EnterpriseYear", IMPORT),
+    "review:permu-run-list": ("review.EvaluationRun", LIST),
+    "review:permu-run-start": ("review.EvaluationRun", ACTION),
+    "review:permu-run-detail": ("review.EvaluationRun", DETAIL),
+    "review:permu-result-list": ("review.EvaluationResult", LIST),
+    "review:permu-result-detail": ("review.EvaluationResult", DETAIL),
+    "review:permu-result-export": ("review.EvaluationResult", EXPORT),
     "stats:fdi-import": ("stats.FDIRecord", IMPORT),
     "stats:event-add": ("stats.Event", CREATE),
     "stats:event-detail": ("stats.Event", DETAIL),
@@ -682,6 +693,7 @@ def build_world() -> World:
             name="矩阵全省平均增速", period=str(today.year), value=Decimal("3.5")
         ),
         "stats.Report": publish(*last_complete_month(today), users["centre"], today),
+        **permu_records(enterprise),
         "core.ImportJob": ImportJob.objects.create(
             user=owner,
             importer="zhaoshang.projects.importers.ProjectImporter",
@@ -693,6 +705,35 @@ def build_world() -> World:
         ),
     }
     return World(users=users, teams=teams, records=records)
+
+
+def permu_records(enterprise) -> dict:
+    """The per-mu evaluation's reference records: the enterprise's figures of a year, scored by a run of the
+    county's methods (seeded for that year by the review app's data migration)."""
+    from zhaoshang.review.models import EnterpriseYear, EvaluationMethod, EvaluationResult
+    from zhaoshang.review.services.permu import run_evaluation
+
+    method = EvaluationMethod.objects.order_by("-year", "size_class").first()
+    figures = EnterpriseYear.objects.create(
+        enterprise=enterprise,
+        year=method.year,
+        size_class=method.size_class,
+        land_mu=Decimal("50"),
+        tax=Decimal("1500"),
+        value_added=Decimal("8000"),
+        revenue=Decimal("20000"),
+        energy_tce=Decimal("2500"),
+        power_10k_kwh=Decimal("1800"),
+        employees=Decimal("400"),
+    )
+    run = run_evaluation(method.year)
+    return {
+        "review.EnterpriseYear": figures,
+        "review.EvaluationMethod": method,
+        "review.MethodIndicator": method.indicators.first(),
+        "review.EvaluationRun": run,
+        "review.EvaluationResult": EvaluationResult.objects.get(run=run, enterprise_year=figures),
+    }
 
 
 # ---------------------------------------------------------------- images

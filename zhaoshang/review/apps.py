@@ -11,6 +11,7 @@ class ReviewConfig(AppConfig):
 
     navigation = [
         {**REVIEW_AREA, "label": _("Standards"), "url": "review:standard-list"},
+        {**REVIEW_AREA, "label": _("Per-mu evaluation"), "url": "review:permu-result-list"},
     ]
     home_panels = []
     work_panels = []
