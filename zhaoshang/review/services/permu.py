@@ -53,7 +53,6 @@ FIGURES = (
     "rd_spending",
 )
 SCORE_PLACES = 4
-WRITE_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -385,7 +384,8 @@ def evaluate(data: dict, specs: list[dict]) -> dict:
 def run_evaluation(year: int, user=None):
     """Score, rank and class every enterprise-year of ``year`` with the methods of that year; the run and its
     results are saved together. ``NoMethod`` when the year has no method."""
-    from ..models import EvaluationMethod, EvaluationResult, EvaluationRun
+    from ..models import EvaluationMethod, EvaluationRun
+    from .permu_write import insert_results
 
     started = time.perf_counter()
     methods = list(EvaluationMethod.objects.filter(year=year).prefetch_related("indicators").order_by("size_class"))
@@ -400,36 +400,34 @@ def run_evaluation(year: int, user=None):
         run = EvaluationRun.objects.create(year=year, started_by=user if user and user.pk else None)
         run.methods.set(methods)
         method_ids = [m.pk for m in methods]
-        results = []
         scores = out["score"].tolist()
-        for i, (ey, enterprise, reason, method, rank, grade) in enumerate(
-            zip(
-                data["id"].tolist(),
-                data["enterprise_id"].tolist(),
-                data["not_graded"].tolist(),
-                out["method"].tolist(),
-                out["rank"].tolist(),
-                out["grade"].tolist(),
-                strict=True,
-            )
-        ):
-            score = scores[i]
-            results.append(
-                EvaluationResult(
-                    run_id=run.pk,
-                    enterprise_year_id=ey,
-                    enterprise_id=enterprise,
-                    method_id=method_ids[method] if method >= 0 else None,
-                    year=year,
-                    score=None if score != score else score,
-                    rank=rank or None,
-                    grade=letters[grade] if grade >= 0 else "",
-                    previous_grade=before.get(enterprise, ""),
-                    not_graded=reason,
-                    breakdown=out["breakdown"][i] or {},
+        results = [
+            {
+                "run_id": run.pk,
+                "enterprise_year_id": ey,
+                "enterprise_id": enterprise,
+                "method_id": method_ids[method] if method >= 0 else None,
+                "year": year,
+                "score": None if scores[i] != scores[i] else scores[i],
+                "rank": rank or None,
+                "grade": letters[grade] if grade >= 0 else "",
+                "previous_grade": before.get(enterprise, ""),
+                "not_graded": reason,
+                "breakdown": out["breakdown"][i] or {},
+            }
+            for i, (ey, enterprise, reason, method, rank, grade) in enumerate(
+                zip(
+                    data["id"].tolist(),
+                    data["enterprise_id"].tolist(),
+                    data["not_graded"].tolist(),
+                    out["method"].tolist(),
+                    out["rank"].tolist(),
+                    out["grade"].tolist(),
+                    strict=True,
                 )
             )
-        EvaluationResult.objects.bulk_create(results, batch_size=WRITE_BATCH)
+        ]
+        insert_results(results)
         graded = int((out["grade"] >= 0).sum())
         EvaluationRun.objects.filter(pk=run.pk).update(
             graded=graded,
