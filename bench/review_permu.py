@@ -205,7 +205,8 @@ def main():
     lower = measure(lambda: rolled_back(floor), repeat=args.repeat, warmup=1)
     target = 10_000
     print(
-        f"run_evaluation, end to end: {mine:,.0f} ms median (target ≤ {target:,} ms: {'ok' if mine <= target else 'MISSED'})"
+        f"run_evaluation, end to end: {mine:,.0f} ms median "
+        f"(target ≤ {target:,} ms: {'ok' if mine <= target else 'MISSED'})"
     )
     print(f"floor (raw SQL + NumPy):   {lower:,.0f} ms median")
     print(f"ratio: {mine / lower:.2f}")

@@ -187,3 +187,33 @@ class EnterpriseYearImporter(excel.ModelImporter):
         if earlier != id(form):
             return {"year": _("An earlier row has this enterprise's figures of %(year)s.") % {"year": record.year}}
         return {}
+
+
+def csv_as_workbook(upload):
+    """A CSV upload (UTF-8, with or without its mark, or GB 18030 as Chinese spreadsheets save it) as the .xlsx
+    upload the import reads: the same rows, every cell as text (the import's fields read the numbers)."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    raw = upload.read(excel.MAX_BYTES + 1)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any bytes
+        text = raw.decode("utf-8", errors="replace")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    for count, row in enumerate(csv.reader(io.StringIO(text))):
+        if count > excel.MAX_ROWS + 1:
+            break
+        sheet.append([excel.sheet_value(sheet, cell.strip()) if cell.strip() else None for cell in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    name = (upload.name or "data.csv").rsplit(".", 1)[0] + ".xlsx"
+    return SimpleUploadedFile(name, out.getvalue(), excel.XLSX_CONTENT_TYPE)

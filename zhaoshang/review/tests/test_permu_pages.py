@@ -72,6 +72,22 @@ def test_an_import_with_an_unknown_or_foreign_enterprise_saves_nothing(client_fo
     assert not EnterpriseYear.objects.exists()
 
 
+def test_a_csv_file_imports_like_a_workbook(client_for, officer_a, firms):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lines = [",".join(str(cell) for cell in row) for row in rows_for(firms)]
+    upload = SimpleUploadedFile("figures.csv", "\n".join(lines).encode("gb18030"), "text/csv")
+    response = client_for(officer_a).post(reverse("review:permu-data-import"), {"file": upload})
+    assert response.status_code == 200
+    assert EnterpriseYear.objects.get(enterprise=firms["ours"], year=YEAR).tax == Decimal("1500")
+    bad = SimpleUploadedFile(
+        "bad.csv", f"uscc,year,size_class\n{firms['ours'].uscc},二〇二五,large\n".encode(), "text/csv"
+    )
+    response = client_for(officer_a).post(reverse("review:permu-data-import"), {"file": bad})
+    assert response.status_code == 422
+    assert [e.row for e in response.context["result"].errors] == [2]
+
+
 def test_the_template_downloads_with_every_column(client_for, officer_a):
     response = client_for(officer_a).get(reverse("review:permu-data-template"))
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]

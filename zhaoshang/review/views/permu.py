@@ -24,7 +24,7 @@ from zhaoshang.core.views import ObjectUpdateView
 from ..choices import PerMuClass, SizeClass
 from ..models import EnterpriseYear, EvaluationMethod, EvaluationResult, EvaluationRun, MethodIndicator
 from ..services import permu
-from ..services.permu_import import PERMU_COLUMNS, PERMU_EXAMPLE, EnterpriseYearImporter
+from ..services.permu_import import PERMU_COLUMNS, PERMU_EXAMPLE, EnterpriseYearImporter, csv_as_workbook
 
 PAGE_SIZE = 50
 
@@ -106,9 +106,17 @@ class DataTemplateView(LoginRequiredMixin, View):
 
 
 class DataImportView(excel.ImportView):
+    """The figures from a workbook, or from a CSV file (read as a workbook of the same rows)."""
+
     importer_class = EnterpriseYearImporter
     list_url_name = "review:permu-data-list"
     template_url_name = "review:permu-data-template"
+
+    def post(self, request, *args, **kwargs):
+        upload = request.FILES.get("file")
+        if upload is not None and (upload.name or "").lower().endswith(".csv"):
+            request.FILES["file"] = csv_as_workbook(upload)
+        return super().post(request, *args, **kwargs)
 
 
 # --- runs -------------------------------------------------------------------------------------------------------
