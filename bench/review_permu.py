@@ -6,7 +6,7 @@ the ``BENCH_DATABASE_URL`` database's name with ``_permu``), generated once with
 generators, and the county's two methods for the year.
 Target: ``services.permu.run_evaluation`` end to end (read the figures, score, rank, grade, previous classes,
 write the run and every result with its breakdown) ≤ 10 s median. The floor does the same with raw SQL and plain
-NumPy (the same scores, ranks and classes, checked equal before timing; the breakdown written as the same JSON).
+NumPy (the same scores, ranks, classes and breakdowns, checked equal before timing).
 Each measurement runs in a transaction rolled back afterwards, so every run writes into the same tables.
 """
 
@@ -125,24 +125,16 @@ def floor():
         r, g = rank_and_grade(scored.score[graded], spec["shares"])
         rank[rows_of[graded]] = r
         grade[rows_of[graded]] = g
-        keys = [item["key"] for item in spec["indicators"]]
         parts = [
             (
-                np.round(scored.values[k], 6).tolist(),
-                np.round(np.nan_to_num(scored.ratios[k]), 6).tolist(),
-                np.round(scored.points[k], 6).tolist(),
-                scored.missing[k].tolist(),
-                scored.capped[k].tolist(),
+                np.round(scored.values[item["key"]], 6).tolist(),
+                np.round(scored.points[item["key"]], 6).tolist(),
+                scored.missing[item["key"]].tolist(),
             )
-            for k in keys
+            for item in spec["indicators"]
         ]
         for j, position in enumerate(rows_of.tolist()):
-            breakdown[position] = json.dumps(
-                {
-                    k: [None if p[3][j] else p[0][j], p[1][j], p[2][j], p[3][j], p[4][j]]
-                    for k, p in zip(keys, parts, strict=True)
-                }
-            )
+            breakdown[position] = json.dumps([[None if gone[j] else v[j], p[j]] for v, p, gone in parts])
     run = EvaluationRun.objects.create(year=YEAR)
     letters = "ABCD"
     method_ids = [m.pk for m in methods]
@@ -158,13 +150,18 @@ def floor():
             letters[grade[i]] if grade[i] >= 0 else "",
             before.get(int(enterprise_ids[i]), ""),
             reasons[i],
-            breakdown[i] or "{}",
+            breakdown[i] or "[]",
         )
         for i in range(n)
     ]
     with connection.cursor() as cursor:
         cursor.executemany(FLOOR_INSERT, values)
-    return ids, score, rank, grade
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT breakdown FROM review_evaluationresult WHERE run_id = %s ORDER BY enterprise_year_id", [run.pk]
+        )
+        written = [json.loads(text) for (text,) in cursor.fetchall()]
+    return ids, score, rank, grade, written
 
 
 def check_equal() -> int:
@@ -183,11 +180,12 @@ def check_equal() -> int:
         return got
 
     mine = rolled_back(read_ours)
-    ids, score, rank, grade = rolled_back(floor)
+    ids, score, rank, grade, written = rolled_back(floor)
     assert [row[0] for row in mine] == ids.tolist(), "the same enterprise-years"
     assert np.allclose([row[1] for row in mine], score, equal_nan=True), "the same scores"
     assert [row[2] or 0 for row in mine] == rank.tolist(), "the same ranks"
     assert ["ABCD".index(row[3]) if row[3] else -1 for row in mine] == grade.tolist(), "the same classes"
+    assert [row[4] for row in mine] == written, "the same breakdowns"
     return len(mine)
 
 

@@ -271,8 +271,10 @@ class EvaluationResult(ScopedModelMixin, models.Model):
     """The score, rank and class of one enterprise-year in one run. Derived data: written by the run, never
     edited, so it has no version or change records of its own (the run is audited).
 
-    ``breakdown`` holds, per indicator key, [value, ratio, points, missing, capped]; ``rank`` is the competition
-    rank among the graded enterprises of the same method (equal scores share the best rank).
+    ``breakdown`` holds [value, points] per indicator of the method, in the order the run recorded it
+    (``EvaluationRun.spec``; value null: missing); ``services.permu.details`` derives the ratio and the caps.
+    ``rank`` is the competition rank among the graded enterprises of the same method (equal scores share the
+    best rank).
     """
 
     run = models.ForeignKey(EvaluationRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results")
@@ -289,7 +291,7 @@ class EvaluationResult(ScopedModelMixin, models.Model):
     grade = models.CharField(_("class"), max_length=1, choices=PerMuClass.choices, blank=True)
     previous_grade = models.CharField(_("class last year"), max_length=1, choices=PerMuClass.choices, blank=True)
     not_graded = models.CharField(_("not graded because"), max_length=20, choices=NotGradedReason.choices, blank=True)
-    breakdown = models.JSONField(_("breakdown"), default=dict)
+    breakdown = models.JSONField(_("breakdown"), default=list)
 
     objects = RestrictedManager()
 

@@ -301,10 +301,11 @@ def tie_order(scores: np.ndarray, codes: np.ndarray, ids: np.ndarray) -> np.ndar
 def load_year(year: int) -> dict:
     """Every enterprise-year of ``year`` as columns (figures as floats, nan for empty), in one query."""
     from ..models import EnterpriseYear
+    from .permu_sql import fetch_rows
 
     queryset = EnterpriseYear.objects.filter(year=year).order_by("pk")
     casts = {f"f_{name}": Cast(F(name), FloatField()) for name in FIGURES}
-    rows = list(
+    rows = fetch_rows(
         queryset.annotate(**casts).values_list(
             "pk", "enterprise_id", "enterprise__uscc", "size_class", "not_graded", *casts
         )
@@ -361,23 +362,17 @@ def evaluate(data: dict, specs: list[dict]) -> dict:
         ranks, grades = rank_and_grade(scored.score[graded], spec["shares"])
         out["rank"][ranked] = ranks
         out["grade"][ranked] = grades
-        keys = [item["key"] for item in spec["indicators"]]
-        columns = []
-        for key in keys:
-            gone = scored.missing[key]
-            value = np.round(scored.values[key], 6).tolist()
-            columns.append(
-                zip(
-                    [None if g else v for g, v in zip(gone.tolist(), value, strict=True)],
-                    np.round(np.nan_to_num(scored.ratios[key]), 6).tolist(),
-                    np.round(scored.points[key], 6).tolist(),
-                    gone.tolist(),
-                    scored.capped[key].tolist(),
-                    strict=True,
-                )
+        pairs = []
+        for item in spec["indicators"]:
+            key = item["key"]
+            values = np.round(scored.values[key], 6).tolist()
+            points = np.round(scored.points[key], 6).tolist()
+            gone = scored.missing[key].tolist()
+            pairs.append(
+                [f"[null,{p!r}]" if g else f"[{v!r},{p!r}]" for g, v, p in zip(gone, values, points, strict=True)]
             )
-        for position, items in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
-            out["breakdown"][position] = {key: list(item) for key, item in zip(keys, items, strict=True)}
+        for position, items in zip(rows.tolist(), zip(*pairs, strict=True), strict=True):
+            out["breakdown"][position] = "[" + ",".join(items) + "]"
     return out
 
 
@@ -385,7 +380,7 @@ def run_evaluation(year: int, user=None):
     """Score, rank and class every enterprise-year of ``year`` with the methods of that year; the run and its
     results are saved together. ``NoMethod`` when the year has no method."""
     from ..models import EvaluationMethod, EvaluationRun
-    from .permu_write import insert_results
+    from .permu_sql import insert_results
 
     started = time.perf_counter()
     methods = list(EvaluationMethod.objects.filter(year=year).prefetch_related("indicators").order_by("size_class"))
@@ -400,38 +395,26 @@ def run_evaluation(year: int, user=None):
         run = EvaluationRun.objects.create(year=year, started_by=user if user and user.pk else None)
         run.methods.set(methods)
         method_ids = [m.pk for m in methods]
-        scores = out["score"].tolist()
-        results = [
-            {
-                "run_id": run.pk,
-                "enterprise_year_id": ey,
-                "enterprise_id": enterprise,
-                "method_id": method_ids[method] if method >= 0 else None,
-                "year": year,
-                "score": None if scores[i] != scores[i] else scores[i],
-                "rank": rank or None,
-                "grade": letters[grade] if grade >= 0 else "",
-                "previous_grade": before.get(enterprise, ""),
-                "not_graded": reason,
-                "breakdown": out["breakdown"][i] or {},
-            }
-            for i, (ey, enterprise, reason, method, rank, grade) in enumerate(
-                zip(
-                    data["id"].tolist(),
-                    data["enterprise_id"].tolist(),
-                    data["not_graded"].tolist(),
-                    out["method"].tolist(),
-                    out["rank"].tolist(),
-                    out["grade"].tolist(),
-                    strict=True,
-                )
-            )
-        ]
-        insert_results(results)
+        n = len(data["id"])
+        enterprises = data["enterprise_id"].tolist()
+        columns = {
+            "run_id": [run.pk] * n,
+            "enterprise_year_id": data["id"].tolist(),
+            "enterprise_id": enterprises,
+            "method_id": [method_ids[m] if m >= 0 else None for m in out["method"].tolist()],
+            "year": [year] * n,
+            "score": [None if s != s else s for s in out["score"].tolist()],
+            "rank": [r or None for r in out["rank"].tolist()],
+            "grade": [letters[g] if g >= 0 else "" for g in out["grade"].tolist()],
+            "previous_grade": [before.get(e, "") for e in enterprises],
+            "not_graded": data["not_graded"].tolist(),
+            "breakdown": [b or "[]" for b in out["breakdown"]],
+        }
+        insert_results(columns)
         graded = int((out["grade"] >= 0).sum())
         EvaluationRun.objects.filter(pk=run.pk).update(
             graded=graded,
-            not_graded_count=len(results) - graded,
+            not_graded_count=n - graded,
             seconds=time.perf_counter() - started,
             spec={str(s["id"]): s for s in specs},
         )
@@ -474,6 +457,30 @@ def breakdown_by(results, field: str, label_fields: tuple[str, ...]) -> list[dic
     return out
 
 
+def details(result) -> dict:
+    """Per indicator key of the result's method (as the run applied it): (value, ratio, points, missing, capped).
+
+    A result keeps [value, points] per indicator, in the order of the method's indicators; the ratio and whether a
+    cap bit follow from the value and the method (value ÷ benchmark, at most the ratio cap; points over the
+    points cap)."""
+    spec = (result.run.spec or {}).get(str(result.method_id)) if result.method_id else None
+    if spec is None:
+        return {}
+    out = {}
+    for item, (value, points) in zip(spec["indicators"], result.breakdown or (), strict=False):
+        if value is None:
+            out[item["key"]] = (None, None, points, True, False)
+            continue
+        ratio = value / item["benchmark"]
+        capped = False
+        if item["cap_kind"] == CapKind.RATIO and ratio > item["cap_value"]:
+            ratio, capped = item["cap_value"], True
+        elif item["cap_kind"] == CapKind.POINTS and ratio * item["weight"] > item["cap_value"]:
+            capped = True
+        out[item["key"]] = (value, ratio, points, False, capped)
+    return out
+
+
 def score_card(result) -> dict:
     """The lines of an enterprise's score card: per indicator its value, benchmark, ratio, weight, points, the
     cap applied and the missing rule applied, with the formula."""
@@ -483,9 +490,10 @@ def score_card(result) -> dict:
     labels = dict(PerMuIndicator.choices)
     rules = dict(MissingRule.choices)
     caps = dict(CapKind.choices)
+    found = details(result)
     lines = []
     for item in spec["indicators"]:
-        value, ratio, points, missing, capped = result.breakdown.get(item["key"], [None, 0, 0, True, False])
+        value, ratio, points, missing, capped = found.get(item["key"], (None, None, 0, True, False))
         definition = INDICATORS[item["key"]]
         lines.append(
             {
@@ -495,7 +503,7 @@ def score_card(result) -> dict:
                 "unit": definition.unit,
                 "value": value,
                 "benchmark": item["benchmark"],
-                "ratio": None if missing else ratio,
+                "ratio": ratio,
                 "weight": item["weight"],
                 "points": points,
                 "missing": missing,

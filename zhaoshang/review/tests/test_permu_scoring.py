@@ -76,7 +76,7 @@ def test_the_county_example_scores_as_computed_by_hand():
     assert round(result_of(run, large).score, 2) == 113.68
     assert round(result_of(run, large).score, 4) == pytest.approx(113.6803, abs=1e-4)
     assert round(result_of(run, small).score, 2) == 128.47
-    breakdown = result_of(run, large).breakdown
+    breakdown = permu.details(result_of(run, large))
     assert breakdown[PerMuIndicator.TAX_PER_MU][0] == 30  # the value
     assert breakdown[PerMuIndicator.TAX_PER_MU][2] == pytest.approx(37.3490, abs=1e-4)  # the points
 
@@ -86,7 +86,7 @@ def test_a_ratio_cap_limits_an_indicator_and_is_flagged():
     # tax per mu 500 ÷ 5 = 100 → ratio 100 ÷ 24.097 = 4.15, capped at 3 → 90 points (not 124.5)
     figures(firm, **{**LARGE_FIRM, "land_mu": Decimal("5"), "tax": Decimal("500")})
     run = permu.run_evaluation(YEAR)
-    value, ratio, points, missing, capped = result_of(run, firm).breakdown[PerMuIndicator.TAX_PER_MU]
+    value, ratio, points, missing, capped = permu.details(result_of(run, firm))[PerMuIndicator.TAX_PER_MU]
     assert (ratio, points, missing, capped) == (3.0, 90.0, False, True)
 
 
@@ -98,8 +98,8 @@ def test_a_points_cap_limits_the_points():
     firm = EnterpriseFactory()
     figures(firm, size=SizeClass.SMALL, **SMALL_FIRM)  # 64.6931 points on tax per mu, capped at 60
     run = permu.run_evaluation(YEAR)
-    breakdown = result_of(run, firm).breakdown
-    assert breakdown[PerMuIndicator.TAX_PER_MU][2:] == [60.0, False, True]
+    breakdown = permu.details(result_of(run, firm))
+    assert breakdown[PerMuIndicator.TAX_PER_MU][2:] == (60.0, False, True)
     assert round(result_of(run, firm).score, 4) == pytest.approx(60 + 63.7755, abs=1e-4)
 
 
@@ -109,7 +109,9 @@ def test_missing_emission_data_scores_the_average_of_the_others():
     figures(b, **{**LARGE_FIRM, "emissions_t": Decimal("4")})  # 2000 ÷ 4929.81 × 10 = 4.0570
     figures(silent, **{**LARGE_FIRM, "emissions_t": None})
     run = permu.run_evaluation(YEAR)
-    value, ratio, points, missing, capped = result_of(run, silent).breakdown[PerMuIndicator.VALUE_ADDED_PER_EMISSION]
+    value, ratio, points, missing, capped = permu.details(result_of(run, silent))[
+        PerMuIndicator.VALUE_ADDED_PER_EMISSION
+    ]
     assert value is None and missing is True
     assert points == pytest.approx((8.1139 + 4.0570) / 2, abs=1e-4)
     assert result_of(run, silent).score == pytest.approx(113.6803 - 8.1139 + 6.0855, abs=2e-4)
@@ -139,7 +141,7 @@ def test_not_graded_firms_are_listed_but_not_ranked_nor_averaged():
     listed = result_of(run, new)
     assert listed.rank is None and listed.grade == "" and listed.not_graded == NotGradedReason.NEW
     # the new firm's emission figure does not enter the average the silent firm scores
-    points = result_of(run, silent).breakdown[PerMuIndicator.VALUE_ADDED_PER_EMISSION][2]
+    points = permu.details(result_of(run, silent))[PerMuIndicator.VALUE_ADDED_PER_EMISSION][2]
     assert points == pytest.approx(8.1139, abs=1e-4)
     assert run.graded == 2 and run.not_graded_count == 1
 
