@@ -175,7 +175,7 @@ def check_equal() -> int:
         got = list(
             EvaluationResult.objects.filter(run=run)
             .order_by("enterprise_year_id")
-            .values_list("enterprise_year_id", "score", "rank", "grade")
+            .values_list("enterprise_year_id", "score", "rank", "grade", "breakdown")
         )
         return got
 

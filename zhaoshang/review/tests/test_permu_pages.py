@@ -166,3 +166,20 @@ def test_the_centre_edits_a_methods_benchmark(client_for, centre_officer, office
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.benchmark == Decimal("25.5")
+
+
+def test_the_list_filters_the_firms_that_moved_up_a_class(client_for, centre_officer, firms):
+    from zhaoshang.review.models import EvaluationMethod
+
+    seeded_run(firms)  # 2025: ours A, ours_too B, theirs C
+    permu.copy_method(EvaluationMethod.objects.get(year=YEAR, size_class=SizeClass.LARGE), YEAR + 1)
+    for key, tax in (("ours", 300), ("ours_too", 900), ("theirs", 1500)):
+        EnterpriseYear.objects.create(
+            enterprise=firms[key], year=YEAR + 1, size_class=SizeClass.LARGE, land_mu=50, tax=tax, value_added=8000
+        )
+    run = permu.run_evaluation(YEAR + 1)
+    client = client_for(centre_officer)
+    up = client.get(reverse("review:permu-result-list"), {"run": run.pk, "change": "up"}).content.decode()
+    down = client.get(reverse("review:permu-result-list"), {"run": run.pk, "change": "down"}).content.decode()
+    assert "江门丙照明有限公司" in up and "江门甲电池有限公司" not in up and "江门乙电机有限公司" not in up
+    assert "江门甲电池有限公司" in down and "江门丙照明有限公司" not in down

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -217,16 +218,21 @@ def filtered_results(request):
         results = results.filter(enterprise_year__size_class=cleaned["size_class"])
     if cleaned.get("q"):
         results = results.filter(enterprise__name__icontains=cleaned["q"])
-    order = ["method", "rank", "-score", "enterprise__uscc", "pk"]
+    if cleaned.get("change") in ("up", "down"):  # classes are letters: A < B < C < D
+        results = results.exclude(grade="").exclude(previous_grade="")
+        if cleaned["change"] == "up":
+            results = results.filter(grade__lt=F("previous_grade"))
+        else:
+            results = results.filter(grade__gt=F("previous_grade"))
+    # rank order; equal ranks by credit code (none last), then record; the not graded last (services.permu)
+    order = [
+        "method",
+        F("rank").asc(nulls_last=True),
+        F("score").desc(nulls_last=True),
+        F("enterprise__uscc").asc(nulls_last=True),
+        "pk",
+    ]
     results = results.select_related("enterprise", "enterprise__hq_region", "enterprise_year").order_by(*order)
-    if cleaned.get("change") in ("up", "down"):
-        wanted = cleaned["change"]
-        ids = [
-            r.pk
-            for r in results.only("pk", "grade", "previous_grade")
-            if (r.change or 0) and ((r.change > 0) == (wanted == "up"))
-        ]
-        results = results.filter(pk__in=ids)
     return form, run, results
 
 
