@@ -298,6 +298,7 @@ EXPLICIT = {
     "stats:fdi-template": ("stats.FDIRecord", IMPORT),
     "review:permu-method-list": ("review.EvaluationMethod", LIST),
     "review:permu-method-detail": ("review.EvaluationMethod", DETAIL),
+    "review:permu-method-copy": ("review.EvaluationMethod", ACTION),
     "review:permu-data-list": ("review.EnterpriseYear", LIST),
     "review:permu-data-template": ("review.EnterpriseYear", IMPORT),
     "review:permu-data-import": ("review.EnterpriseYear", IMPORT),

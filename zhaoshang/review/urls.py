@@ -9,6 +9,7 @@ urlpatterns = [
     path("permu/methods/", permu.method_list, name="permu-method-list"),
     path("permu/methods/<int:pk>/", permu.method_detail, name="permu-method-detail"),
     path("permu/methods/<int:pk>/edit/", permu.MethodUpdateView.as_view(), name="permu-method-edit"),
+    path("permu/methods/<int:pk>/copy/", permu.method_copy, name="permu-method-copy"),
     path("permu/indicators/<int:pk>/edit/", permu.IndicatorUpdateView.as_view(), name="permu-indicator-edit"),
     path("permu/figures/", permu.data_list, name="permu-data-list"),
     path("permu/figures/template/", permu.DataTemplateView.as_view(), name="permu-data-template"),

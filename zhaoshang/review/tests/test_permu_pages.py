@@ -183,3 +183,19 @@ def test_the_list_filters_the_firms_that_moved_up_a_class(client_for, centre_off
     down = client.get(reverse("review:permu-result-list"), {"run": run.pk, "change": "down"}).content.decode()
     assert "江门丙照明有限公司" in up and "江门甲电池有限公司" not in up and "江门乙电机有限公司" not in up
     assert "江门甲电池有限公司" in down and "江门丙照明有限公司" not in down
+
+
+def test_the_centre_copies_a_method_to_the_next_year(client_for, centre_officer, officer_a):
+    from zhaoshang.review.models import EvaluationMethod
+
+    method = EvaluationMethod.objects.get(year=YEAR, size_class=SizeClass.LARGE)
+    url = reverse("review:permu-method-copy", args=[method.pk])
+    assert client_for(officer_a).post(url, {"year": YEAR + 1}).status_code == 403
+    response = client_for(centre_officer).post(url, {"year": YEAR + 1})
+    copy = EvaluationMethod.objects.get(year=YEAR + 1, size_class=SizeClass.LARGE)
+    assert response["Location"] == copy.get_absolute_url()
+    assert [(i.indicator, i.benchmark) for i in copy.indicators.all()] == [
+        (i.indicator, i.benchmark) for i in method.indicators.all()
+    ]
+    client_for(centre_officer).post(url, {"year": YEAR + 1})  # a second copy of that year is refused
+    assert EvaluationMethod.objects.filter(year=YEAR + 1).count() == 1

@@ -56,6 +56,26 @@ def method_detail(request, pk: int):
     return render(request, "review/permu/method_detail.html", context)
 
 
+@login_required
+@require_POST
+def method_copy(request, pk: int):
+    """The method re-set for another year (benchmarks are re-set every year): the copy opens to be edited."""
+    method = get_object_or_404(EvaluationMethod.objects.restrict(request.user, Action.VIEW), pk=pk)
+    if not EvaluationMethod.can_add(request.user):
+        raise PermissionDenied
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the year to evaluate (2000–2100)."))
+        return redirect(method)
+    year = form.cleaned_data["year"]
+    if EvaluationMethod.objects.filter(year=year, size_class=method.size_class).exists():
+        messages.error(request, _("There is already a method for this year and size class."))
+        return redirect(method)
+    copy = permu.copy_method(method, year)
+    messages.success(request, _("Copied to %(year)s: set this year's benchmarks.") % {"year": year})
+    return redirect(copy)
+
+
 class MethodForm(BaseModelForm):
     class Meta:
         model = EvaluationMethod
