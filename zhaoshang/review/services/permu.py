@@ -481,6 +481,21 @@ def details(result) -> dict:
     return out
 
 
+def breakdown_by_division(results) -> list[dict]:
+    """Counts per class of ``results`` by the industry division (two digits of GB/T 4754-2017) of the enterprise's
+    industry code, whatever its level (a group or class code counts in its division)."""
+    from django.db.models.functions import Substr
+
+    from zhaoshang.industry.models import IndustryCode
+
+    groups = breakdown_by(results.annotate(division=Substr("enterprise__industry__code", 1, 2)), "division", ())
+    names = {c.code: (c.name, c.name_en) for c in IndustryCode.objects.filter(code__in=[g["key"] for g in groups])}
+    for group in groups:
+        name, name_en = names.get(group["key"], ("", ""))
+        group["labels"] = [f"{group['key']} {name}".strip(), f"{group['key']} {name_en}".strip()]
+    return groups
+
+
 def score_card(result) -> dict:
     """The lines of an enterprise's score card: per indicator its value, benchmark, ratio, weight, points, the
     cap applied and the missing rule applied, with the formula."""

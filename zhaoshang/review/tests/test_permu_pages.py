@@ -21,14 +21,30 @@ YEAR = 2025
 HEADERS = ["uscc", "enterprise", "year", "size_class", "land_mu", "tax", "value_added", "emissions_t"]
 
 
+def industry(code):
+    from zhaoshang.industry.models import IndustryCode
+
+    found = IndustryCode.objects.filter(code=code).first()
+    if found is None:  # a class below its division
+        division = IndustryCode.objects.get(code=code[:2])
+        found = IndustryCode.objects.create(code=code, name="电机制造", level="class", parent=division)
+    return found
+
+
 @pytest.fixture
 def firms(city, outpost_a, outpost_b):
     pengjiang = Region.objects.get(adcode="440703")
     xinhui = Region.objects.get(adcode="440705")
     return {
-        "ours": EnterpriseFactory(name="江门甲电池有限公司", owner_team=outpost_a, hq_region=pengjiang),
-        "ours_too": EnterpriseFactory(name="江门乙电机有限公司", owner_team=outpost_a, hq_region=xinhui),
-        "theirs": EnterpriseFactory(name="江门丙照明有限公司", owner_team=outpost_b, hq_region=xinhui),
+        "ours": EnterpriseFactory(
+            name="江门甲电池有限公司", owner_team=outpost_a, hq_region=pengjiang, industry=industry("38")
+        ),
+        "ours_too": EnterpriseFactory(
+            name="江门乙电机有限公司", owner_team=outpost_a, hq_region=xinhui, industry=industry("34")
+        ),
+        "theirs": EnterpriseFactory(
+            name="江门丙照明有限公司", owner_team=outpost_b, hq_region=xinhui, industry=industry("3811")
+        ),
     }
 
 
@@ -141,6 +157,9 @@ def test_the_run_page_counts_by_class_district_and_industry(client_for, centre_o
     assert counts == {"A": 1, "B": 1, "C": 1, "D": 0}
     districts = {g["key"]: g["total"] for g in response.context["by_district"]}
     assert districts == {"440703": 1, "440705": 2}
+    industries = {g["key"]: g["total"] for g in response.context["by_industry"]}
+    assert industries == {"38": 2, "34": 1}  # a class code (3811) counts in its division
+    assert "38 " in response.context["by_industry"][1]["labels"][0]
     assert b"permu-chart-data" in response.content
 
 

@@ -185,9 +185,7 @@ def run_detail(request, pk: int):
         "by_district": permu.breakdown_by(
             results, "enterprise__hq_region__adcode", ("enterprise__hq_region__name", "enterprise__hq_region__name_en")
         ),
-        "by_industry": permu.breakdown_by(
-            results, "enterprise__industry__code", ("enterprise__industry__name", "enterprise__industry__name_en")
-        ),
+        "by_industry": permu.breakdown_by_division(results),
         "classes": [c for c in PerMuClass],
         "chart": {
             "labels": [str(label) for _c, label, _n in shown["classes"]],
