@@ -79,10 +79,14 @@ def test_an_import_with_an_unknown_or_foreign_enterprise_saves_nothing(client_fo
     ]
     response = client_for(officer_a).post(reverse("review:permu-data-import"), {"file": xlsx_upload(rows)})
     assert response.status_code == 422
+    from zhaoshang.review.services.permu_import import PERMU_COLUMNS
+
+    headers = {c.key: str(c.header) for c in PERMU_COLUMNS}
     errors = {(e.row, str(e.column)) for e in response.context["result"].errors}
-    assert (4, "企业名称") in errors or (4, "名称") in errors or any(row == 4 for row, _c in errors)
-    assert any(row == 5 for row, _c in errors)  # another team's enterprise
-    assert any(row == 6 for row, _c in errors)  # a figure that is not a number, and the same firm twice
+    assert (4, headers["enterprise"]) in errors  # no enterprise of that name
+    assert (5, headers["enterprise"]) in errors  # another team's enterprise
+    assert (6, headers["tax"]) in errors  # a figure that is not a number
+    assert (6, headers["year"]) in errors  # the same enterprise and year as row 2
     messages = " ".join(str(e.message) for e in response.context["result"].errors)
     assert "江门不存在的公司" in messages
     assert not EnterpriseYear.objects.exists()
