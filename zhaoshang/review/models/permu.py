@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.core import access
@@ -250,7 +251,11 @@ class EvaluationRun(CentreKeptMixin, BaseModel):
         verbose_name_plural = _("evaluation runs")
 
     def __str__(self):
-        return _("Evaluation of %(year)s (%(when)s)") % {"year": self.year, "when": f"{self.created:%Y-%m-%d %H:%M}"}
+        when = timezone.localtime(self.created) if self.created else None
+        return _("Evaluation of %(year)s (%(when)s)") % {
+            "year": self.year,
+            "when": f"{when:%Y-%m-%d %H:%M}" if when else "—",
+        }
 
     @property
     def name(self) -> str:

@@ -21,7 +21,8 @@ Rules, as the code applies them (tests in review/tests/test_permu*.py):
   are ``round_half_up(N × (A)%)``, ``round_half_up(N × (A+B)%)``, ``round_half_up(N × (A+B+C)%)``; an
   enterprise is in the first class whose cumulative count its rank does not exceed, else D. Equal scores share
   a rank, hence the better class. E.g. 1,248 firms with 25/45/25/5 → 312/562/312/62; with 10/40/40/10 →
-  125/499/499/125.
+  125/499/499/125. The one county's published 1,248 → A 134, B 439, C 575, D 100 (10.7%/35.2%/46.1%/8.0%) is
+  not a split of ranks by round shares under any rounding rule, so it is not reproduced.
 - **Class change**: the class of the same enterprise in the latest run of the previous year.
 """
 
@@ -136,7 +137,7 @@ def seed_county_methods(method_model, indicator_model, year: int, *, caps: bool 
                 "share_c": c,
                 "share_d": d,
                 "source": COUNTY_SOURCE,
-                "notes": "Caps (ratio ≤ 3) are demo values, not part of the published formula.",
+                "notes": "各指标比值封顶 3 倍为演示值，不属于公布的计算公式（Caps of a ratio of 3 are demo values).",
             },
         )
         if created:
