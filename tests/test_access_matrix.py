@@ -69,6 +69,8 @@ MARKERS = {
     "stats.EventProject": lambda obj: obj.project.name,
     "core.ImportJob": lambda obj: obj.title,
     "geo.LocationFact": lambda obj: obj.text,
+    "review.EnterpriseYear": lambda obj: obj.enterprise.name,
+    "review.EvaluationResult": lambda obj: obj.enterprise.name,
 }
 # Query strings that bring the reference record onto the first page of a long list.
 LIST_QUERY = {

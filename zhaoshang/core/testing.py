@@ -296,6 +296,18 @@ EXPLICIT = {
     "stats:report-published": ("stats.Report", DETAIL),
     "stats:report-published-download": ("stats.Report", DOWNLOAD),
     "stats:fdi-template": ("stats.FDIRecord", IMPORT),
+    "review:permu-method-list": ("review.EvaluationMethod", LIST),
+    "review:permu-method-detail": ("review.EvaluationMethod", DETAIL),
+    "review:permu-method-copy": ("review.EvaluationMethod", ACTION),
+    "review:permu-data-list": ("review.EnterpriseYear", LIST),
+    "review:permu-data-template": ("review.EnterpriseYear", IMPORT),
+    "review:permu-data-import": ("review.EnterpriseYear", IMPORT),
+    "review:permu-run-list": ("review.EvaluationRun", LIST),
+    "review:permu-run-start": ("review.EvaluationRun", ACTION),
+    "review:permu-run-detail": ("review.EvaluationRun", DETAIL),
+    "review:permu-result-list": ("review.EvaluationResult", LIST),
+    "review:permu-result-detail": ("review.EvaluationResult", DETAIL),
+    "review:permu-result-export": ("review.EvaluationResult", EXPORT),
     "stats:fdi-import": ("stats.FDIRecord", IMPORT),
     "stats:event-add": ("stats.Event", CREATE),
     "stats:event-detail": ("stats.Event", DETAIL),
@@ -708,6 +720,7 @@ def build_world() -> World:
             upper_bound=Decimal("900"),
             created_by=users["centre"],
         ),
+        **permu_records(enterprise),
         "core.ImportJob": ImportJob.objects.create(
             user=owner,
             importer="zhaoshang.projects.importers.ProjectImporter",
@@ -763,6 +776,35 @@ def _review_standards_records() -> dict:
         "review.CodeMapping": CodeMapping.objects.create(
             code_2017="0199", division_2002="13", name_2002="矩阵大类", source=source
         ),
+    }
+
+
+def permu_records(enterprise) -> dict:
+    """The per-mu evaluation's reference records: the enterprise's figures of a year, scored by a run of the
+    county's methods (seeded for that year by the review app's data migration)."""
+    from zhaoshang.review.models import EnterpriseYear, EvaluationMethod, EvaluationResult
+    from zhaoshang.review.services.permu import run_evaluation
+
+    method = EvaluationMethod.objects.order_by("-year", "size_class").first()
+    figures = EnterpriseYear.objects.create(
+        enterprise=enterprise,
+        year=method.year,
+        size_class=method.size_class,
+        land_mu=Decimal("50"),
+        tax=Decimal("1500"),
+        value_added=Decimal("8000"),
+        revenue=Decimal("20000"),
+        energy_tce=Decimal("2500"),
+        power_10k_kwh=Decimal("1800"),
+        employees=Decimal("400"),
+    )
+    run = run_evaluation(method.year)
+    return {
+        "review.EnterpriseYear": figures,
+        "review.EvaluationMethod": method,
+        "review.MethodIndicator": method.indicators.first(),
+        "review.EvaluationRun": run,
+        "review.EvaluationResult": EvaluationResult.objects.get(run=run, enterprise_year=figures),
     }
 
 

@@ -17,6 +17,7 @@ class ReviewConfig(AppConfig):
             "url": "review:allocation",
             "visible": "zhaoshang.review.services.allocation.allocation_readable",
         },
+        {**REVIEW_AREA, "label": _("Per-mu evaluation"), "url": "review:permu-result-list"},
     ]
     home_panels = []
     work_panels = []

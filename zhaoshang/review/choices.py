@@ -60,3 +60,59 @@ class Decision(models.TextChoices):
 
 # Decisions that admit a project to land (the allocation considers these only).
 ADMITTING = frozenset({Decision.APPROVE, Decision.APPROVE_WITH_CONDITIONS})
+
+
+# --- per-mu evaluation (亩均效益综合评价) ---------------------------------------------------------------------
+
+
+class SizeClass(models.TextChoices):
+    """The statistics' size line: enterprises above designated size (规上) and below it (规下)."""
+
+    LARGE = "large", _("Above designated size")
+    SMALL = "small", _("Below designated size")
+
+
+class NotGradedReason(models.TextChoices):
+    """Why an enterprise-year is listed but not ranked or graded (blank: it is graded)."""
+
+    NEW = "new", _("Newly established")
+    START_UP = "start_up", _("Start-up period")
+    PUBLIC_UTILITY = "public_utility", _("Public utility")
+
+
+class PerMuIndicator(models.TextChoices):
+    """What an evaluation indicator measures; the formula and unit of each are in review.services.permu."""
+
+    TAX_PER_MU = "tax_per_mu", _("Tax per mu")
+    VALUE_ADDED_PER_MU = "value_added_per_mu", _("Value added per mu")
+    VALUE_ADDED_PER_ENERGY = "value_added_per_energy", _("Value added per unit of energy")
+    VALUE_ADDED_PER_EMISSION = "value_added_per_emission", _("Value added per unit of emissions")
+    LABOUR_PRODUCTIVITY = "labour_productivity", _("Labour productivity")
+    RD_SHARE = "rd_share", _("R&D share of revenue")
+    TAX_PER_POWER = "tax_per_power", _("Tax per unit of power")
+    REVENUE_PER_MU = "revenue_per_mu", _("Revenue per mu")
+
+
+class MissingRule(models.TextChoices):
+    """What an enterprise scores on an indicator it has no data for."""
+
+    AVERAGE = "average", _("Score the average of the others")
+    ZERO = "zero", _("Score zero")
+    REWEIGHT = "reweight", _("Leave out and re-weight the others")
+
+
+class CapKind(models.TextChoices):
+    """A ceiling on an indicator: on the ratio to the benchmark, or on the points."""
+
+    NONE = "", _("No cap")
+    RATIO = "ratio", _("Ratio to the benchmark at most")
+    POINTS = "points", _("Points at most")
+
+
+class PerMuClass(models.TextChoices):
+    """The classes of the evaluation, best first."""
+
+    A = "A", _("Class A")
+    B = "B", _("Class B")
+    C = "C", _("Class C")
+    D = "D", _("Class D")

@@ -2,6 +2,7 @@
 
 from .allocation import SavedAllocation
 from .cases import Assignment, Commitment, Criterion, Review, Score, YearResult
+from .permu import EnterpriseYear, EvaluationMethod, EvaluationResult, EvaluationRun, MethodIndicator
 from .standards import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
 
 __all__ = [
@@ -9,6 +10,11 @@ __all__ = [
     "CodeMapping",
     "Commitment",
     "Criterion",
+    "EnterpriseYear",
+    "EvaluationMethod",
+    "EvaluationResult",
+    "EvaluationRun",
+    "MethodIndicator",
     "RejectionEntry",
     "Review",
     "SavedAllocation",
