@@ -11,8 +11,18 @@ class ReviewConfig(AppConfig):
 
     navigation = [
         {**REVIEW_AREA, "label": _("Standards"), "url": "review:standard-list"},
+        {**REVIEW_AREA, "label": _("Reviews"), "url": "review:review-list"},
+        {**REVIEW_AREA, "label": _("Supervision"), "url": "review:supervision"},
     ]
     home_panels = []
-    work_panels = []
+    work_panels = [
+        "zhaoshang.review.services.workflow.work_panel",
+    ]
+    # Sections this app adds to a project's page (projects.views: app_panels(user, "project_panels", project)).
+    project_panels = [
+        "zhaoshang.review.services.workflow.project_panel",
+    ]
     # Grants that reviewers and chairs get on the projects and reviews assigned to them (core.access).
-    access_grants = []
+    access_grants = [
+        "zhaoshang.review.access.GRANTS",
+    ]

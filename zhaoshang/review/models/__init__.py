@@ -1,6 +1,6 @@
 """Models of the review app, split by concern: standards (versioned rules), cases (reviews and their workflow)."""
 
-from .cases import Assignment, Commitment, Criterion, Review, Score, YearResult
+from .cases import Assignment, Commitment, Criterion, Review, ReviewEvent, Score, YearResult
 from .standards import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "Criterion",
     "RejectionEntry",
     "Review",
+    "ReviewEvent",
     "Score",
     "SourceDocument",
     "StandardSet",
