@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhaoshang.accounts.choices import Role
+from zhaoshang.accounts.choices import Role, TeamKind
+from zhaoshang.core import notifications as inbox
 from zhaoshang.core.choices import Action
 from zhaoshang.core.conflicts import atomic_write
 from zhaoshang.core.permissions import user_scope
@@ -225,6 +226,8 @@ def assign(review: Review, user, reviewers, chair, meeting_on: date | None = Non
             raise ValidationError({"reviewers": _("Not a reviewer: %(names)s.") % {"names": "、".join(refused)}})
         if chair is None:
             raise ValidationError({"chair": _("Choose the chair of the meeting.")})
+        if not chair.is_active or not chair.memberships.filter(team__kind=TeamKind.CENTRE).exists():
+            raise ValidationError({"chair": _("The chair is a member of the centre.")})
         if not locked.standard_set.criteria.exists():
             raise ValidationError(_("The standard set %(set)s has no scoring criteria.") % {"set": locked.standard_set})
         for reviewer in reviewers:
@@ -233,6 +236,10 @@ def assign(review: Review, user, reviewers, chair, meeting_on: date | None = Non
         locked.meeting_on = meeting_on
         locked.state = ReviewState.SCORING
         locked.save()
+        url = locked.get_absolute_url()
+        for reviewer in reviewers:
+            inbox.notify(reviewer, _("You are assigned to review %(project)s.") % {"project": locked.project}, url)
+        inbox.notify(chair, _("You chair the review of %(project)s.") % {"project": locked.project}, url)
         names = "、".join(str(r) for r in reviewers)
         _event(
             locked,
@@ -325,6 +332,9 @@ def score(assignment: Assignment, user, points: dict, comments: dict | None = No
             locked.submitted_at = timezone.now()
             locked.save()
             _event(review, ReviewEventKind.SCORED, user)
+            if not review.assignments.filter(conflict=False, submitted_at__isnull=True).exists():
+                message = _("Every reviewer of %(project)s has scored: the decision can be recorded.")
+                inbox.notify(review.chair, message % {"project": review.project}, review.get_absolute_url())
     return locked
 
 

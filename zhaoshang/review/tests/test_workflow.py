@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from zhaoshang.core.models import ChangeRecord
+from zhaoshang.core.models import ChangeRecord, Notification
 from zhaoshang.industry.choices import ProjectType
 from zhaoshang.projects.tests.factories import ProjectFactory
 from zhaoshang.review.choices import Decision, ReviewEventKind, ReviewKind, ReviewState
@@ -134,9 +134,14 @@ def test_the_centre_assigns_reviewers_and_a_chair(officer_a, centre_officer, rev
     with pytest.raises(ValidationError) as exc:
         workflow.assign(review, centre_officer, [officer_a], leader)
     assert "Not a reviewer" in messages_of(exc)
+    with pytest.raises(ValidationError) as exc:
+        workflow.assign(review, centre_officer, [reviewer], officer_a)
+    assert "member of the centre" in messages_of(exc)
     review = workflow.assign(review, centre_officer, [reviewer], leader, date(2025, 2, 1))
     assert review.state == ReviewState.SCORING and review.chair == leader
     assert list(review.assignments.values_list("reviewer", flat=True)) == [reviewer.pk]
+    assert Notification.objects.filter(recipient=reviewer, url=review.get_absolute_url()).exists()
+    assert Notification.objects.filter(recipient=leader, url=review.get_absolute_url()).exists()
 
 
 def test_a_reviewer_scores_every_criterion_and_submits(outpost_a, centre, centre_officer, reviewer, leader):
@@ -146,8 +151,10 @@ def test_a_reviewer_scores_every_criterion_and_submits(outpost_a, centre, centre
     workflow.score(assignment, reviewer, {first.pk: Decimal("30")}, {first.pk: "契合"})
     with pytest.raises(ValidationError) as exc:
         workflow.score(assignment, reviewer, {}, submit=True)
-    assert "missing" in messages_of(exc) and "技术水平" in messages_of(exc)
+    assert "missing: Technology" in messages_of(exc)
+    assert not Notification.objects.filter(recipient=leader, message__contains="has scored").exists()
     workflow.score(assignment, reviewer, {first.pk: Decimal("35"), second.pk: Decimal("20")}, submit=True)
+    assert Notification.objects.filter(recipient=leader, message__contains="has scored").exists()
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None
     assert sorted(assignment.scores.values_list("points", flat=True)) == [Decimal("20"), Decimal("35")]
