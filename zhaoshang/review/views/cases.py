@@ -84,6 +84,7 @@ def _detail_context(request, review: Review, forms: dict | None = None) -> dict:
         "quorum": workflow.quorum(),
         "submitted_count": workflow.submitted_count(review),
         "my_assignment": mine,
+        "in_scoring": scoring,
         "figures_url": _figures_url(review) if context_can_edit(review, user) else "",
     }
     if context["commitment"] is not None:
