@@ -52,6 +52,8 @@ def demo_pages(data) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     from zhaoshang.portal.services.inquiries import submit_inquiry
     from zhaoshang.portal.services.matching import Needs, save_proposal
     from zhaoshang.projects.models import Project
+    from zhaoshang.review.choices import ReviewState
+    from zhaoshang.review.models import Review
 
     park = next(iter(data["parks"].values()))
     carrier = Carrier.objects.restrict(AnonymousUser(), "view").order_by("pk").first()
@@ -94,6 +96,9 @@ def demo_pages(data) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         ("dashboard screen", reverse("stats:dashboard") + "?screen=1"),
         ("report", reverse("stats:report")),
         ("inquiry detail", inquiry.get_absolute_url()),
+        ("review list", reverse("review:review-list")),
+        ("review case", Review.objects.filter(state=ReviewState.COMMITTED).order_by("pk").first().get_absolute_url()),
+        ("supervision", reverse("review:supervision")),
     ]
     return public, work
 

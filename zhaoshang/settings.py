@@ -342,6 +342,9 @@ ZHAOSHANG_INQUIRY_RETENTION_DAYS = env_int("ZHAOSHANG_INQUIRY_RETENTION_DAYS", 7
 ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS = env_int("ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS", 90, minimum=1)
 ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS = env_int("ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS", 548, minimum=1)
 ZHAOSHANG_STALL_IDLE_DAYS = env_int("ZHAOSHANG_STALL_IDLE_DAYS", 180, minimum=0)
+# Admission reviews (review.services.workflow): a decision needs at least this many reviewers without a conflict of
+# interest to have submitted their scores.
+ZHAOSHANG_REVIEW_QUORUM = env_int("ZHAOSHANG_REVIEW_QUORUM", 1, minimum=1)
 # The largest project document accepted for upload, in MB.
 ZHAOSHANG_DOCUMENT_MAX_MB = env_int("ZHAOSHANG_DOCUMENT_MAX_MB", 20, minimum=1)
 # The largest photo of a park or site staff may upload (MB); a thumbnail is made of each at upload.

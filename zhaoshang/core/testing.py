@@ -410,6 +410,19 @@ EXPLICIT = {
     "review:review-figures": ("review.Review", EDIT),
     "review:review-figures-template": ("review.Review", DOWNLOAD),
     "review:review-figures-import": ("review.Review", ACTION),
+    "review:review-add": ("review.Review", CREATE),
+    "review:review-detail": ("review.Review", DETAIL),
+    "review:review-submit": ("review.Review", ACTION),
+    "review:review-return": ("review.Review", ACTION),
+    "review:review-assign": ("review.Review", ACTION),
+    "review:review-decide": ("review.Review", ACTION),
+    "review:review-commit": ("review.Review", ACTION),
+    "review:review-result": ("review.Review", ACTION),
+    "review:assignment-score": ("review.Assignment", ACTION),
+    "review:assignment-conflict": ("review.Assignment", ACTION),
+    # the breaches and overdue dates of the yearly results the user reads (page and its workbook)
+    "review:supervision": ("review.YearResult", SUMMARY),
+    "review:supervision-export": ("review.YearResult", SUMMARY),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
@@ -584,7 +597,18 @@ def build_world() -> World:
         MilestoneFactory,
         ProjectFactory,
     )
-    from zhaoshang.review.models import SavedAllocation
+    from zhaoshang.review.choices import ReviewEventKind, ReviewKind, ReviewState
+    from zhaoshang.review.models import (
+        Assignment,
+        Commitment,
+        Criterion,
+        Review,
+        ReviewEvent,
+        SavedAllocation,
+        Score,
+        StandardSet,
+        YearResult,
+    )
     from zhaoshang.stats.event_choices import EventKind, EventRole
     from zhaoshang.stats.models import ComparisonFigure, Event, EventProject, EventVenue, FDIRecord
     from zhaoshang.stats.reports import last_complete_month, publish
@@ -732,6 +756,32 @@ def build_world() -> World:
         ),
     }
     records.update(_review_standards_records())
+    # the reference review: the reference project in scoring, the matrix's reviewer assigned and scoring
+    review_set = StandardSet.objects.create(name="矩阵准入标准", effective_from=date(2001, 1, 1))
+    criterion = Criterion.objects.create(standard_set=review_set, name="矩阵产业契合度", max_points=Decimal("20"))
+    review = Review.objects.create(
+        project=project,
+        kind=ReviewKind.INDUSTRIAL,
+        state=ReviewState.SCORING,
+        standard_set=review_set,
+        submitted_on=today,
+        checked_on=today,
+        site_area_mu=Decimal("100"),
+    )
+    assignment = Assignment.objects.create(review=review, reviewer=users["reviewer"])
+    commitment = Commitment.objects.create(review=review, investment_intensity=Decimal("300"))
+    records.update(
+        {
+            "review.Review": review,
+            "review.Assignment": assignment,
+            "review.Score": Score.objects.create(assignment=assignment, criterion=criterion, points=Decimal("15")),
+            "review.Commitment": commitment,
+            "review.YearResult": YearResult.objects.create(
+                commitment=commitment, year=today.year - 1, land_mu=Decimal("100"), investment=Decimal("20000")
+            ),
+            "review.ReviewEvent": ReviewEvent.objects.create(review=review, kind=ReviewEventKind.ASSIGNED),
+        }
+    )
     return World(users=users, teams=teams, records=records)
 
 

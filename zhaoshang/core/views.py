@@ -55,16 +55,17 @@ def health(request):
     return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
 
 
-def app_panels(user, attribute: str) -> list[dict]:
+def app_panels(user, attribute: str, *about) -> list[dict]:
     """The panels the installed apps offer ``user`` under ``AppConfig.<attribute>`` (a list of dotted paths of
-    ``fn(user) -> dict | None``), in the order of INSTALLED_APPS; a function answering None offers nothing.
+    ``fn(user, *about) -> dict | None``), in the order of INSTALLED_APPS; a function answering None offers nothing.
 
-    ``home_panels`` fill the home page, ``work_panels`` the "my work" page: an app lower in the import order
-    shows what apps above it contribute without importing them."""
+    ``home_panels`` fill the home page, ``work_panels`` the "my work" page, ``project_panels`` a project's page
+    (``fn(user, project)``): an app lower in the import order shows what apps above it contribute without
+    importing them."""
     panels = []
     for config in apps.get_app_configs():
         for path in getattr(config, attribute, ()):
-            panel = import_string(path)(user)
+            panel = import_string(path)(user, *about)
             if panel is not None:
                 panels.append(panel)
     return panels

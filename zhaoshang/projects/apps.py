@@ -25,3 +25,5 @@ class ProjectsConfig(AppConfig):
     ]
     # Panels of the "my work" page offered by this app (others add theirs: core.views.app_panels).
     work_panels = []
+    # Sections of a project's page offered by this app (``fn(user, project)``; apps above add theirs).
+    project_panels = []

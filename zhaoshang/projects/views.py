@@ -161,6 +161,8 @@ def _detail_context(request, project: Project, transition_form=None, correct_for
         "durations": services.project_durations(project),
         "transition_form": transition_form or (TransitionForm(project) if can_change else None),
         "correct_form": correct_form or _correct_form(project, can_change),
+        # sections other apps add to the page (AppConfig.project_panels: admission reviews…)
+        "app_sections": app_panels(request.user, "project_panels", project),
     }
 
 

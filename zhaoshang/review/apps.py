@@ -18,8 +18,18 @@ class ReviewConfig(AppConfig):
             "visible": "zhaoshang.review.services.allocation.allocation_readable",
         },
         {**REVIEW_AREA, "label": _("Per-mu evaluation"), "url": "review:permu-result-list"},
+        {**REVIEW_AREA, "label": _("Reviews"), "url": "review:review-list"},
+        {**REVIEW_AREA, "label": _("Supervision"), "url": "review:supervision"},
     ]
     home_panels = []
-    work_panels = []
+    work_panels = [
+        "zhaoshang.review.services.workflow.work_panel",
+    ]
+    # Sections this app adds to a project's page (projects.views: app_panels(user, "project_panels", project)).
+    project_panels = [
+        "zhaoshang.review.services.workflow.project_panel",
+    ]
     # Grants that reviewers and chairs get on the projects and reviews assigned to them (core.access).
-    access_grants = []
+    access_grants = [
+        "zhaoshang.review.access.GRANTS",
+    ]

@@ -116,3 +116,21 @@ class PerMuClass(models.TextChoices):
     B = "B", _("Class B")
     C = "C", _("Class C")
     D = "D", _("Class D")
+
+
+# The states of a review whose decision is taken (scores are shown to every reader of the review from then on).
+DECIDED_STATES = (ReviewState.DECIDED, ReviewState.COMMITTED)
+
+
+class ReviewEventKind(models.TextChoices):
+    """The steps of a review's workflow, as its history lists them."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    CHECKED = "checked", _("Automatically checked")
+    RETURNED = "returned", _("Returned to draft")
+    ASSIGNED = "assigned", _("Reviewers assigned")
+    CONFLICT = "conflict", _("Conflict of interest declared")
+    SCORED = "scored", _("Scores submitted")
+    DECIDED = "decided", _("Decided")
+    COMMITTED = "committed", _("Commitments recorded")
+    RESULT = "result", _("Yearly result recorded")

@@ -1,7 +1,7 @@
 """Models of the review app, split by concern: standards (versioned rules), cases (reviews and their workflow)."""
 
 from .allocation import SavedAllocation
-from .cases import Assignment, Commitment, Criterion, Review, Score, YearResult
+from .cases import Assignment, Commitment, Criterion, Review, ReviewEvent, Score, YearResult
 from .permu import EnterpriseYear, EvaluationMethod, EvaluationResult, EvaluationRun, MethodIndicator
 from .standards import CodeMapping, RejectionEntry, SourceDocument, StandardSet, Threshold, Zone
 
@@ -18,6 +18,7 @@ __all__ = [
     "RejectionEntry",
     "Review",
     "SavedAllocation",
+    "ReviewEvent",
     "Score",
     "SourceDocument",
     "StandardSet",

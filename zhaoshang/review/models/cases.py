@@ -16,11 +16,25 @@ from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.industry.models import BilingualNameMixin, IndustryCode
 from zhaoshang.projects.models import Project
 
-from ..choices import Decision, ReviewKind, ReviewState
+from ..choices import ADMITTING, DECIDED_STATES, Decision, ReviewEventKind, ReviewKind, ReviewState
 from .standards import StandardSet, Zone
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
 AREA = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+
+
+def review_team_q(scope: Scope, action: str, prefix: str = ""):
+    """The reviews (``prefix`` leads to one from a record that follows it) the teams of ``scope`` reach: the
+    centre's writing members all; the project's owning team and its district's bureau read them and change a
+    draft. Reviewers and chairs are given theirs by the grants of review.access."""
+    if scope.in_centre("write"):
+        return Q()
+    team = scope.team_q(action, f"{prefix}project__owner_team") | scope.region_q(
+        action, f"{prefix}project__district__adcode"
+    )
+    if action in (Action.VIEW, Action.LOOKUP):
+        return team
+    return team & Q(**{f"{prefix}state": ReviewState.DRAFT})
 
 
 class Review(BaseModel):
@@ -122,12 +136,7 @@ class Review(BaseModel):
         """The centre's writing members organise reviews (read and change all); the project's owning team and its
         district's bureau read the reviews of the projects they read; the owning team changes a draft. Assigned
         reviewers and the chair reach their cases through the grants of review.access."""
-        if scope.in_centre("write"):
-            return Q()
-        team = scope.team_q(action, "project__owner_team") | scope.region_q(action, "project__district__adcode")
-        if action in (Action.VIEW, Action.LOOKUP):
-            return team
-        return team & Q(state=ReviewState.DRAFT)
+        return review_team_q(scope, action)
 
     @classmethod
     def can_add(cls, user) -> bool:
@@ -197,6 +206,14 @@ class Assignment(BaseModel):
     def get_absolute_url(self):
         return self.review.get_absolute_url()
 
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Read with the review; changed (assigned, removed) by the centre. The reviewer himself declares a conflict
+        and scores through the grants of review.access."""
+        if action in (Action.VIEW, Action.LOOKUP):
+            return review_team_q(scope, Action.VIEW, "review__")
+        return Q() if scope.in_centre("write") else None
+
 
 class Score(BaseModel):
     """One reviewer's points on one criterion."""
@@ -226,6 +243,17 @@ class Score(BaseModel):
     def get_absolute_url(self):
         return self.assignment.get_absolute_url()
 
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """The centre reads every score; the project's teams read them once the review is decided. Nobody but the
+        reviewer himself (review.access) changes a score."""
+        if action not in (Action.VIEW, Action.LOOKUP):
+            return None
+        if scope.in_centre("write"):
+            return Q()
+        decided = Q(assignment__review__state__in=DECIDED_STATES)
+        return review_team_q(scope, Action.VIEW, "assignment__review__") & decided
+
 
 class Commitment(BaseModel):
     """What the investor commits to after an admitting decision (per 亩 of the site) and by when."""
@@ -249,6 +277,16 @@ class Commitment(BaseModel):
 
     def get_absolute_url(self):
         return self.review.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Read with the review; recorded by the centre, or by the owning team's writers after an admitting
+        decision."""
+        if action in (Action.VIEW, Action.LOOKUP):
+            return review_team_q(scope, Action.VIEW, "review__")
+        if scope.in_centre("write"):
+            return Q()
+        return scope.team_q(action, "review__project__owner_team") & Q(review__decision__in=sorted(ADMITTING))
 
 
 class YearResult(BaseModel):
@@ -280,3 +318,47 @@ class YearResult(BaseModel):
 
     def get_absolute_url(self):
         return self.commitment.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Read with the review; entered by the centre or the owning team's writers."""
+        if action in (Action.VIEW, Action.LOOKUP):
+            return review_team_q(scope, Action.VIEW, "commitment__review__")
+        if scope.in_centre("write"):
+            return Q()
+        return scope.team_q(action, "commitment__review__project__owner_team")
+
+
+class ReviewEvent(BaseModel):
+    """One step of a review's workflow, in a line of its history (who, when, what, and the reason given)."""
+
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=20, choices=ReviewEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["review", "at", "pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def __str__(self):
+        return f"{self.review} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return self.review.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Read with the review; written by the workflow's steps only."""
+        if action in (Action.VIEW, Action.LOOKUP):
+            return review_team_q(scope, Action.VIEW, "review__")
+        return None
