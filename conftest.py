@@ -58,7 +58,7 @@ def empty_caches():
 
 @pytest.fixture(autouse=True)
 def reference_data(request):
-    """GB/T 4754 codes and enterprise tags, as the data migration left them.
+    """GB/T 4754 codes, enterprise tags, admission standards and per-mu methods, as the data migrations left them.
 
     A transactional test (live server, backup/restore) empties every table when it ends;
     the tests after it find the reference data again.
@@ -72,6 +72,18 @@ def reference_data(request):
 
     if not IndustryCode.objects.exists() or not EnterpriseTag.objects.exists():
         load_reference_data(IndustryCode, EnterpriseTag)
+    from django.apps import apps
+
+    from zhaoshang.review.models import EvaluationMethod, StandardSet
+
+    if not StandardSet.objects.exists():  # the admission standards and the county's per-mu methods, seeded by data
+        from zhaoshang.review.standards_seed import seed
+
+        seed(apps)
+    if not EvaluationMethod.objects.exists():
+        from importlib import import_module
+
+        import_module("zhaoshang.review.migrations.0005_permu_county_methods").seed(apps, None)
 
 
 @pytest.fixture

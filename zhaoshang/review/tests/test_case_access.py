@@ -18,6 +18,8 @@ from zhaoshang.review.services import workflow
 
 from .cases import another_reviewer, full_marks, in_scoring
 
+pytestmark = pytest.mark.usefixtures("own_standards")
+
 
 @pytest.fixture
 def case(outpost_a, centre, centre_officer, reviewer, leader):

@@ -15,6 +15,8 @@ from zhaoshang.review.services import workflow
 
 from .cases import draft, in_scoring, standard_set
 
+pytestmark = pytest.mark.usefixtures("own_standards")
+
 
 @pytest.fixture(autouse=True)
 def in_english():

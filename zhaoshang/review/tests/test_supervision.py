@@ -18,6 +18,8 @@ from zhaoshang.review.services import supervision, workflow
 
 from .cases import full_marks, in_scoring
 
+pytestmark = pytest.mark.usefixtures("own_standards")
+
 
 @pytest.fixture
 def committed(outpost_a, officer_a, centre_officer, reviewer, leader):

@@ -19,6 +19,8 @@ from zhaoshang.review.services.indicators import indicator_table
 
 from .cases import another_reviewer, draft, full_marks, in_scoring, standard_set
 
+pytestmark = pytest.mark.usefixtures("own_standards")
+
 
 @pytest.fixture(autouse=True)
 def in_english():
