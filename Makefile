@@ -79,6 +79,9 @@ bench: install
 	$(PY) bench/portal_map.py
 	$(PY) bench/projects.py
 	$(PY) bench/stats.py
+	$(PY) bench/review_indicators.py
+	$(PY) bench/review_permu.py
+	$(PY) bench/review_allocation.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static
