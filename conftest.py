@@ -87,6 +87,14 @@ def reference_data(request):
 
 
 @pytest.fixture
+def own_standards(db):
+    """Admission standards of a test's own, in place of those the data migration seeds."""
+    from zhaoshang.review.models import StandardSet
+
+    StandardSet.objects.all().delete()
+
+
+@pytest.fixture
 def city(db):
     from zhaoshang.geo.models import Region
     from zhaoshang.geo.services import load_regions

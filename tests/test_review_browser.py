@@ -12,7 +12,7 @@ from django.urls import reverse
 from zhaoshang.accounts.choices import Role, TeamKind
 from zhaoshang.accounts.tests.factories import PASSWORD, TeamFactory, member
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("own_standards")]
 
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -49,6 +49,7 @@ def test_a_reviewer_scores_an_assigned_case_and_the_chair_records_the_decision(l
     from tests.test_accessibility_browser import violations_of
     from zhaoshang.review.models import Assignment, Review
     from zhaoshang.review.services import workflow
+    from zhaoshang.review.services.indicators import indicator_table
 
     review, reviewer, chair = case
     criteria = list(workflow.criteria_of(review))
@@ -67,7 +68,9 @@ def test_a_reviewer_scores_an_assigned_case_and_the_chair_records_the_decision(l
     page.locator("#object-table a", has_text="动力电池基地项目").click()
     page.wait_for_url(live_server.url + review.get_absolute_url())
     expect(page.locator("[data-testid=indicator-table]")).to_be_visible()
-    expect(page.locator("[data-testid=indicator-row]")).to_have_count(2)
+    expect(page.locator("[data-testid=indicator-row]")).to_have_count(len(indicator_table(review).rows))
+    intensity = page.locator("[data-testid=indicator-row][data-indicator=investment_intensity]")
+    expect(intensity).to_contain_text("300")  # the threshold of the set in force on the submission date
     problems = violations_of(page, "review case with the score form", live_server.url + review.get_absolute_url())
     assert not problems, "\n".join(problems)
     for criterion in criteria:

@@ -1,7 +1,7 @@
 """Demo of the land allocation: parcels being prepared for supply and admitted projects waiting for them.
 
-``load(ctx)`` is called from the review app's demo. The review app loads before the portal, whose demo places the
-map's sites, so the allocation brings its own land: ten parcels being prepared for supply (收储待供, not yet
+``load(ctx)`` is called from the review app's demo, after the portal's demo placed the map's sites. Beside them the
+allocation brings land of its own: ten parcels being prepared for supply (收储待供, not yet
 published on the map) in the city's districts, and admitting reviews (decided, some with their commitments) of
 nine signed projects of the demo pipeline that wait for land and have no review yet. Their figures are chosen so
 that the page shows every case: projects competing for the same parcel (the one paying more per 亩 gets it, first

@@ -10,7 +10,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.test_accessibility_browser import AXE, BLOCKING, DESKTOP, RUN_AXE, log_in
-from zhaoshang.review import demo_allocation
 from zhaoshang.review.services import allocation
 
 pytestmark = pytest.mark.browser
@@ -23,9 +22,7 @@ def demo_city(transactional_db, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     settings.ZHAOSHANG_ONLINE_TILES = ""
-    ctx = load_demo(DEMO_CITY)
-    demo_allocation.load(ctx)
-    return ctx
+    return load_demo(DEMO_CITY)  # the review demo loads the allocation's part (review.demo_allocation)
 
 
 def blocking(page) -> list[str]:
