@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStageEnum": "zhaoshang.projects.choices.Stage",
         "ReachedStageEnum": "zhaoshang.projects.choices.FORWARD_CHOICES",
         "EventKindEnum": "zhaoshang.stats.event_choices.EventKind",
+        "ReviewKindEnum": "zhaoshang.review.choices.ReviewKind",
     },
 }
 
