@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from ..choices import Decision
 from ..models import Review
 
 
@@ -9,6 +10,9 @@ class ReviewSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    decision = serializers.ChoiceField(
+        choices=Decision.choices, allow_blank=True, read_only=True, help_text="Empty until the review is decided."
+    )
     decision_display = serializers.CharField(source="get_decision_display", read_only=True)
 
     class Meta:
