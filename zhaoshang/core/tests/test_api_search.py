@@ -33,6 +33,16 @@ def projects(users):
     return project("新会区动力电池基地"), project("蓬江储能项目")
 
 
+def reviews(users):
+    from zhaoshang.review.models import Review
+
+    def review(name):
+        project = ProjectFactory(name=name, owner_team=users.outpost_a, owner=users.officer_a)
+        return Review.objects.create(project=project, kind="industrial").pk
+
+    return review("新会区动力电池基地"), review("蓬江储能项目")
+
+
 def enterprises(users):
     return EnterpriseFactory(name="江门市新会区某某电池有限公司").pk, EnterpriseFactory(name="蓬江精密制造有限公司").pk
 
@@ -109,6 +119,7 @@ SEARCHABLE = {
     "/api/portal/sites/": (sites, "admin_user", "id"),
     "/api/stats/fdi/": (fdi, "centre_officer", "id"),
     "/api/stats/events/": (events, "officer_a", "id"),
+    "/api/review/reviews/": (reviews, "officer_a", "id"),
 }
 
 

@@ -58,6 +58,12 @@ class Loaded:
     second: str
 
 
+def map_sites():
+    """The sites the portal's demo places on the map; the land reserve the review demo adds for the land allocation
+    (numbered GD<year>-NNN, being prepared for supply: unpublished, in no park, no buildings) is not among them."""
+    return Carrier.objects.exclude(reference__regex=r"^GD\d{4}-\d{3}$")
+
+
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     fast_hasher = override_settings(
@@ -139,7 +145,7 @@ def test_every_site_lies_inside_its_district_and_inside_its_park(districts):
     parks = {p.pk: geometry(p).buffer(TOLERANCE_DEG) for p in Park.objects.all()}
     regions = {code: geometry(r).buffer(TOLERANCE_DEG) for code, r in districts.items()}
     outside_parks = 0
-    for site in Carrier.objects.select_related("region"):
+    for site in map_sites().select_related("region"):
         point = Point(site.lon, site.lat)
         assert regions[site.region.adcode].contains(point), site.reference
         if site.park_id:
@@ -151,7 +157,7 @@ def test_every_site_lies_inside_its_district_and_inside_its_park(districts):
 
 
 def test_land_parcels_are_small_polygons_of_their_area_inside_their_park(demo, db):
-    parcels = Carrier.objects.filter(kind=CarrierKind.PARCEL).select_related("park")
+    parcels = map_sites().filter(kind=CarrierKind.PARCEL).select_related("park")
     assert parcels.count() > Carrier.objects.count() / 2
     for parcel in parcels:
         boundary = geometry(parcel)
@@ -175,7 +181,7 @@ def test_sites_come_in_all_kinds_and_availabilities(demo, db):
 
 
 def test_site_figures_are_in_realistic_ranges(demo, db):
-    for site in Carrier.objects.prefetch_related("industries"):
+    for site in map_sites().prefetch_related("industries"):
         assert 630 <= site.power_kva <= 20000, site.reference
         assert site.port_km > 0 and site.rail_km > 0 and 0 < site.highway_km < 10, site.reference
         assert 20 <= site.airport_km <= 200, site.reference
@@ -206,7 +212,7 @@ def test_southern_group_sites_are_close_to_the_port(demo, db):
 def test_sites_belong_to_their_parks_team_and_carry_a_district_reference(districts):
     abbreviations = {"440703": "PJ", "440704": "JH", "440705": "XH", "440781": "TS", "440783": "KP", "440784": "HS"}
     year = timezone.localdate().year
-    for site in Carrier.objects.select_related("park", "region", "team"):
+    for site in map_sites().select_related("park", "region", "team"):
         if site.park_id:
             assert site.team_id == site.park.team_id, site.reference
             assert set(site.industry_codes) <= set(site.park.industry_codes) | {"65", "72", "73"}, site.reference
