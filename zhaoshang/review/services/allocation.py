@@ -714,10 +714,9 @@ def propose(instance: Instance, method: str = Method.ASSIGNMENT) -> Proposal:
 # --- keeping a proposal -----------------------------------------------------------------------------------------
 
 
-def save_proposal(proposal: Proposal, user, *, title: str, districts=(), parks=()):
-    """Keep the proposal as it was shown (its figures and every reason, in the user's language); nothing else
-    changes."""
-    from ..models import SavedAllocation
+def proposal_tables(proposal: Proposal) -> tuple[list[dict], list[dict]]:
+    """The grants and the projects left without land as plain rows (their figures as text, every reason in the
+    user's language): what the page shows and what a saved proposal keeps."""
 
     def figure(value):
         return None if value is None else str(value)
@@ -751,6 +750,15 @@ def save_proposal(proposal: Proposal, user, *, title: str, districts=(), parks=(
         }
         for item in proposal.left
     ]
+    return rows, left
+
+
+def save_proposal(proposal: Proposal, user, *, title: str, districts=(), parks=()):
+    """Keep the proposal as it was shown (its figures and every reason, in the user's language); nothing else
+    changes."""
+    from ..models import SavedAllocation
+
+    rows, left = proposal_tables(proposal)
     record = SavedAllocation(
         title=title,
         tolerance=proposal.instance.tolerance,

@@ -94,6 +94,7 @@ def allocation_page(request):
             gap=formatting.number(proposal.gap * 100, 4),
             allocated=formatting.mu(proposal.allocated_mu),
             query_string=request.GET.urlencode(),
+            tables=allocation.proposal_tables(proposal),
         )
     context["saved"] = SavedAllocation.objects.restrict(request.user, Action.VIEW)[:10]
     context["can_save"] = SavedAllocation.can_add(request.user)
