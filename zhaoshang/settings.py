@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhaoshang.projects",
     "zhaoshang.portal",
     "zhaoshang.review",  # after the portal (neither imports the other) so that its demo finds the map's parks and sites
+    "zhaoshang.chains",
     "zhaoshang.stats",
 ]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("industry/", include("zhaoshang.industry.urls")),
     path("work/projects/", include("zhaoshang.projects.urls")),
     path("work/review/", include("zhaoshang.review.urls")),
+    path("work/chains/", include("zhaoshang.chains.urls")),
     path("work/stats/", include("zhaoshang.stats.urls")),
     path("work/my/", project_views.my_work, name="my-work"),
     path("api/", include((api_patterns, "api"))),

@@ -782,7 +782,49 @@ def build_world() -> World:
             "review.ReviewEvent": ReviewEvent.objects.create(review=review, kind=ReviewEventKind.ASSIGNED),
         }
     )
+    records.update(_chain_records(chain, enterprise, teams, users, today))
     return World(users=users, teams=teams, records=records)
+
+
+def _chain_records(chain, enterprise, teams, users, today) -> dict:
+    """The reference chain's segment and node, the reference enterprise's place at the node (kept by an outpost: the
+    task force does not read it), a target given to that outpost, the task force's activity and a monthly figure."""
+    from zhaoshang.chains.choices import ChainActivityKind, TargetState
+    from zhaoshang.chains.models import ChainActivity, ChainValueAdded, Target
+    from zhaoshang.industry.choices import SegmentPosition
+    from zhaoshang.industry.models import ChainNode, ChainSegment, NodeClassification
+
+    segment = ChainSegment.objects.create(chain=chain, position=SegmentPosition.UPSTREAM, name="矩阵材料")
+    node = ChainNode.objects.create(chain=chain, segment=segment, name="矩阵正极材料", keywords="矩阵正极")
+    target = Target.objects.create(
+        node=node,
+        chain=chain,
+        enterprise=enterprise,
+        state=TargetState.DISMISSED,
+        team=teams["outpost_a"],
+        acted_by=users["task_force"],
+        acted_on=today,
+        note="矩阵已在本地",
+    )
+    return {
+        "industry.ChainSegment": segment,
+        "industry.ChainNode": node,
+        "industry.NodeClassification": NodeClassification.objects.create(
+            enterprise=enterprise, node=node, chain=chain, reason={"rule": "words", "words": ["矩阵正极"]}, local=True
+        ),
+        "chains.Target": target,
+        "chains.ChainActivity": ChainActivity.objects.create(
+            chain=chain,
+            team=teams["task_force"],
+            author=users["task_force"],
+            happened_on=today,
+            kind=ChainActivityKind.RESEARCH,
+            summary="矩阵产业链调研",
+        ),
+        "chains.ChainValueAdded": ChainValueAdded.objects.create(
+            chain=chain, year=today.year, month=1, value_added=Decimal("12345.67"), growth=Decimal("3.5")
+        ),
+    }
 
 
 def _review_standards_records() -> dict:

@@ -26,3 +26,39 @@ class EnterpriseSize(models.TextChoices):
     MEDIUM = "medium", _("Medium")
     SMALL = "small", _("Small")
     MICRO = "micro", _("Micro")
+
+
+class SegmentPosition(models.TextChoices):
+    """Where a segment sits in its chain (上游 raw materials and parts, 中游 making, 下游 applications and after)."""
+
+    UPSTREAM = "upstream", _("Upstream")
+    MIDSTREAM = "midstream", _("Midstream")
+    DOWNSTREAM = "downstream", _("Downstream")
+
+
+class RevenueBand(models.TextChoices):
+    """Annual operating revenue (营业收入) in bands, as enterprise lists give it."""
+
+    UNDER_20M = "lt20m", _("Under 20 million yuan")
+    TO_100M = "20m-100m", _("20–100 million yuan")
+    TO_1B = "100m-1b", _("100 million – 1 billion yuan")
+    TO_10B = "1b-10b", _("1–10 billion yuan")
+    OVER_10B = "gt10b", _("10 billion yuan or more")
+
+
+# A representative revenue of each band (万元), for figures that add up output: the geometric middle of the band,
+# the lower bound of the open top band.
+REVENUE_BAND_WAN = {
+    RevenueBand.UNDER_20M: 1_000,
+    RevenueBand.TO_100M: 4_500,
+    RevenueBand.TO_1B: 30_000,
+    RevenueBand.TO_10B: 300_000,
+    RevenueBand.OVER_10B: 1_000_000,
+}
+
+
+class ClassificationSource(models.TextChoices):
+    """How an enterprise came to a chain node: the rules (industry code, product keywords) or a member of staff."""
+
+    RULES = "rules", _("Rules")
+    STAFF = "staff", _("Staff")

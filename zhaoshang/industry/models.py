@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -9,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.choices import TeamKind
 from zhaoshang.accounts.models import Team
+from zhaoshang.core import access
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import Scope, user_scope
 from zhaoshang.geo.models import Park, Region
 
-from .choices import CodeLevel, EnterpriseSize
+from .choices import ClassificationSource, CodeLevel, EnterpriseSize, RevenueBand, SegmentPosition
 from .services import name_key, normalize_name
 from .validators import clean_uscc, validate_uscc
 
@@ -69,6 +72,13 @@ class Chain(BilingualNameMixin, BaseModel):
         related_name="chains",
         limit_choices_to={"kind": TeamKind.TASK_FORCE},
     )
+    chief = models.CharField(
+        _("chain chief"),
+        max_length=100,
+        blank=True,
+        help_text=_("The city leader who heads the chain (链长), by office."),
+    )
+    chief_en = models.CharField(_("chain chief (English)"), max_length=150, blank=True)
     industry_codes = models.ManyToManyField(
         IndustryCode, verbose_name=_("industry codes"), blank=True, related_name="chains"
     )
@@ -201,6 +211,17 @@ class Enterprise(BilingualNameMixin, SearchableModel):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    main_products = models.TextField(
+        _("main products"),
+        blank=True,
+        help_text=_(
+            "What the company makes or does, in its own words (e.g. 正极材料、锂电池隔膜): chain nodes are "
+            "found from these words and the industry code."
+        ),
+    )
+    revenue_band = models.CharField(_("annual revenue"), max_length=10, choices=RevenueBand.choices, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
 
     # Derived from the name like the search index: no change record of its own.
     audit_exclude = ("search_text", "name_key")
@@ -249,7 +270,7 @@ class Enterprise(BilingualNameMixin, SearchableModel):
 
     def search_values(self):
         region = self.hq_region.name if self.hq_region_id else ""
-        return [self.name, self.name_en, self.uscc, self.hq_city, self.hq_country, region]
+        return [self.name, self.name_en, self.uscc, self.hq_city, self.hq_country, region, self.address]
 
     def owner_team_error(self, user, team) -> str | None:
         """Why ``user`` may not file this record under ``team`` (None when allowed).
@@ -286,3 +307,224 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         if action == Action.VIEW:
             return q | Q(owner_team__isnull=True)
         return q
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """``q`` with every lookup moved under ``prefix`` (an empty ``Q()`` stays everything)."""
+    if not q:
+        return Q()
+    children = [
+        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1]) for child in q.children
+    ]
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+def enterprise_q(scope: Scope, action: str, prefix: str = "enterprise__") -> Q | None:
+    """The records whose enterprise (at ``prefix``) the scope may ``action``: the enterprise's own rule
+    (``Enterprise.scope_q``) and the grants registered on enterprises, reached through the prefix."""
+    own = Enterprise.scope_q(scope, action)
+    found = []
+    if own is not None:
+        found.append(_prefixed(own, prefix))
+    granted = access.granted_q(Enterprise, scope, action, prefix)
+    if granted is not None:
+        found.append(granted)
+    if not found:
+        return None
+    if any(not q for q in found):  # an empty Q() lets every record through
+        return Q()
+    result = found[0]
+    for q in found[1:]:
+        result |= q
+    return result
+
+
+# ---------------------------------------------------------------- a chain's segments and nodes
+
+
+class ChainPart(BilingualNameMixin, BaseModel):
+    """A segment or node of a chain: public with an active chain, kept up to date by the chain's task force."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def public_q(cls):
+        return Q(chain__active=True)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        if action == Action.VIEW:
+            return Q()
+        return scope.team_q(action, "chain__task_force")
+
+    @classmethod
+    def can_add(cls, user) -> bool:
+        scope = user_scope(user)
+        return scope.is_admin or Chain.objects.restrict(user, Action.CHANGE).exists()
+
+
+class ChainSegment(ChainPart):
+    """A segment of a chain (上游 / 中游 / 下游 and a name, e.g. 材料, 电芯制造, 应用与回收)."""
+
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("industry chain"), on_delete=models.CASCADE, related_name="segments"
+    )
+    position = models.CharField(_("position"), max_length=12, choices=SegmentPosition.choices)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["chain", "sort", "pk"]
+        verbose_name = _("chain segment")
+        verbose_name_plural = _("chain segments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "name"],
+                name="industry_segment_unique_name",
+                violation_error_message=_("This chain already has a segment of this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chain} · {self.display_name}"
+
+    def get_absolute_url(self):
+        return self.chain.get_absolute_url()
+
+
+class ChainNode(ChainPart):
+    """A link of a chain (e.g. 正极材料 of 新能源电池): the enterprises of its industry codes and product words
+    belong to it (``industry.classify``)."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("industry chain"), on_delete=models.CASCADE, related_name="nodes")
+    segment = models.ForeignKey(ChainSegment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="nodes")
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    industry_codes = models.ManyToManyField(
+        IndustryCode,
+        verbose_name=_("industry codes"),
+        blank=True,
+        related_name="chain_nodes",
+        help_text=_("Codes of any level: an enterprise whose code lies under one of them belongs to the node."),
+    )
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Product words separated by commas or 、 (e.g. 正极材料、磷酸铁锂、cathode): an enterprise whose "
+            "main products name one belongs to the node."
+        ),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sort = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["chain", "segment__sort", "sort", "pk"]
+        verbose_name = _("chain node")
+        verbose_name_plural = _("chain nodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "name"],
+                name="industry_node_unique_name",
+                violation_error_message=_("This chain already has a node of this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chain} · {self.display_name}"
+
+    def get_absolute_url(self):
+        return f"{self.chain.get_absolute_url()}#node-{self.pk}"
+
+    def clean(self):
+        if self.segment_id and self.chain_id and self.segment.chain_id != self.chain_id:
+            raise ValidationError({"segment": _("The segment belongs to another chain.")})
+
+    def keyword_list(self) -> list[str]:
+        from .services import split_words
+
+        return split_words(self.keywords)
+
+
+class NodeClassification(BaseModel):
+    """An enterprise's place at a chain node, with the reason.
+
+    Rows of the rules (``source=rules``) are rewritten whenever the enterprise or the node changes
+    (``industry.classify``); a member of staff's decision (``source=staff``) — the enterprise belongs to the node,
+    or (``excluded``) it does not — is kept through every reclassification and re-import. ``local``, ``output_wan``
+    and ``score`` are copied from the enterprise when the row is written, so that a chain's figures and a node's
+    targets are read from one indexed table.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="node_links"
+    )
+    node = models.ForeignKey(
+        ChainNode, verbose_name=_("chain node"), on_delete=models.CASCADE, related_name="classifications"
+    )
+    chain = models.ForeignKey(Chain, verbose_name=_("industry chain"), on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(
+        _("source"), max_length=10, choices=ClassificationSource.choices, default=ClassificationSource.RULES
+    )
+    excluded = models.BooleanField(
+        _("excluded"), default=False, help_text=_("Staff decided that the enterprise does not belong to this node.")
+    )
+    # Why the rules put the enterprise here: {"rule": …, "words": [...], "code": "38", "node_codes": [...]} (read by
+    # ``reason_text``), or the member of staff's note.
+    reason = models.JSONField(_("reason"), default=dict, blank=True)
+    local = models.BooleanField(_("in the city"), default=False)
+    output_wan = models.PositiveBigIntegerField(_("estimated revenue (10,000 yuan)"), default=0)
+    score = models.PositiveIntegerField(_("fit score"), default=0)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["node", "-score", "pk"]
+        verbose_name = _("chain node classification")
+        verbose_name_plural = _("chain node classifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "node"],
+                name="industry_classification_unique",
+                violation_error_message=_("The enterprise is already classified to this node."),
+            ),
+        ]
+        indexes = [
+            # serves a node's targets: enterprises outside the city, best fit first (chains.services.rank_targets)
+            models.Index(fields=["node", "local", "excluded", "-score"], name="industry_cls_node_rank_idx"),
+            # serves a chain map's figures: local enterprises and their output by node, read from the index alone
+            models.Index(
+                fields=["chain", "local", "excluded", "node", "output_wan"], name="industry_cls_chain_fig_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.node}"
+
+    def get_absolute_url(self):
+        return self.enterprise.get_absolute_url()
+
+    def reason_text(self) -> str:
+        from .classify import explain
+
+        return explain(self)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, action: str):
+        """Read with the enterprise; staff corrections by the chain's task force and the centre, on enterprises
+        they read."""
+        readable = enterprise_q(scope, Action.VIEW)
+        if action == Action.VIEW or readable is None:
+            return readable
+        keeps = scope.team_q(action, "chain__task_force")
+        if scope.in_centre(action):
+            return readable
+        return readable & keeps

@@ -127,12 +127,18 @@ TAGS = [
     ("high-tech", "高新技术企业", "High-tech enterprise"),
     ("specialized-innovative", "专精特新", "Specialized and innovative SME"),
     ("foreign", "外资", "Foreign-invested"),
+    ("expanding", "近期扩产", "Expanding"),
 ]
 
 
 def load_reference_data(code_model, tag_model) -> None:
     """GB/T 4754-2017 codes and the standard enterprise tags (models may be a migration's)."""
     load_industry_codes(code_model)
+    load_tags(tag_model)
+
+
+def load_tags(tag_model) -> None:
+    """The standard enterprise tags, added or renamed (a migration's model, or the app's)."""
     for order, (slug, name, name_en) in enumerate(TAGS):
         tag_model.objects.update_or_create(slug=slug, defaults={"name": name, "name_en": name_en, "sort": order})
 
@@ -340,3 +346,17 @@ def save_tags(changes) -> None:
         through.objects.filter(pairs).delete()
     through.objects.bulk_create(added, batch_size=500)
     ChangeRecord.objects.bulk_create(records, batch_size=500)
+
+
+WORD_SEPARATORS = re.compile(r"[,，、;；/\n]+")
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a keyword list (separated by commas, 、, semicolons, slashes or lines), lower case, in order,
+    each once."""
+    words = []
+    for part in WORD_SEPARATORS.split(normalize(text or "")):
+        part = part.strip()
+        if part and part not in words:
+            words.append(part)
+    return words

@@ -2,7 +2,8 @@ import random
 
 import factory
 
-from zhaoshang.industry.models import Chain, Enterprise, IndustryCode
+from zhaoshang.industry.choices import SegmentPosition
+from zhaoshang.industry.models import Chain, ChainNode, ChainSegment, Enterprise, IndustryCode
 from zhaoshang.industry.validators import make_uscc
 
 _rng = random.Random(4754)
@@ -37,3 +38,31 @@ def credit_code(serial: str) -> str:
 
     first = f"91440703MA{serial:0>7}"[:17]
     return first + uscc_check_character(first)
+
+
+class ChainSegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChainSegment
+
+    chain = factory.SubFactory(ChainFactory)
+    position = SegmentPosition.MIDSTREAM
+    name = factory.Sequence(lambda n: f"测试环节{n}")
+    name_en = factory.Sequence(lambda n: f"Test segment {n}")
+
+
+class ChainNodeFactory(factory.django.DjangoModelFactory):
+    """A node of a chain; ``codes=["38"]`` gives it industry codes."""
+
+    class Meta:
+        model = ChainNode
+        skip_postgeneration_save = True
+
+    segment = factory.SubFactory(ChainSegmentFactory)
+    chain = factory.SelfAttribute("segment.chain")
+    name = factory.Sequence(lambda n: f"测试节点{n}")
+    name_en = factory.Sequence(lambda n: f"Test node {n}")
+
+    @factory.post_generation
+    def codes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.industry_codes.set(IndustryCode.objects.filter(code__in=extracted))

@@ -19,46 +19,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core import access
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel
 from zhaoshang.core.permissions import CentreKeptMixin, RestrictedManager, Scope, ScopedModelMixin, user_scope
-from zhaoshang.industry.models import BilingualNameMixin, Enterprise
+from zhaoshang.industry.models import BilingualNameMixin, Enterprise, enterprise_q
 
 from ..choices import CapKind, MissingRule, NotGradedReason, PerMuClass, PerMuIndicator, SizeClass
 
 FIGURE = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
-
-
-def enterprise_q(scope: Scope, action: str, prefix: str = "enterprise__") -> Q | None:
-    """The records whose enterprise (at ``prefix``) the scope may ``action``: the enterprise's own rule
-    (``Enterprise.scope_q``) and the grants registered on enterprises, reached through the prefix."""
-    own = Enterprise.scope_q(scope, action)
-    found = []
-    if own is not None:
-        found.append(_prefixed(own, prefix))
-    granted = access.granted_q(Enterprise, scope, action, prefix)
-    if granted is not None:
-        found.append(granted)
-    if not found:
-        return None
-    if any(not q for q in found):  # an empty Q() lets every record through
-        return Q()
-    result = found[0]
-    for q in found[1:]:
-        result |= q
-    return result
-
-
-def _prefixed(q: Q, prefix: str) -> Q:
-    """``q`` with every lookup moved under ``prefix`` (an empty ``Q()`` stays everything)."""
-    if not q:
-        return Q()
-    children = [
-        _prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1]) for child in q.children
-    ]
-    moved = Q(*children, _connector=q.connector, _negated=q.negated)
-    return moved
 
 
 class EnterpriseYear(BaseModel):

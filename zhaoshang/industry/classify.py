@@ -1,0 +1,285 @@
+"""Which chain nodes an enterprise belongs to, and why: its industry code and the words of its main products.
+
+The rule (docs/chains.md):
+
+1. **Words.** The enterprise's main products and its name are cut into words by jieba, with every node keyword in
+   its dictionary (so 磷酸铁锂 and 正极材料 stay whole words); a node one of whose keywords is among those words
+   is *named* by the enterprise.
+2. **Codes.** The enterprise's industry code *agrees* with a node when it lies under one of the node's codes (the
+   same code, or a longer code that starts with it), when the node has no codes, or when the enterprise has none.
+3. The enterprise belongs to a node that it names and whose codes agree; or, naming no node of that chain, to the
+   one node of the chain its code lies under, when no other node of the chain has that code (a code specific to
+   one node, e.g. 15 饮料制造 of the food chain).
+4. A member of staff decides above the rules: a node added by staff stays, a node excluded by staff is never
+   given back by the rules, whatever is re-imported or reclassified.
+
+Each row also carries the figures targeting and the chain map read (``local``, ``output_wan``, ``score``): the
+fit score adds the points of ``FIT_POINTS`` for how the node was matched, the enterprise's size and its tags.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhaoshang.core.search import normalize
+
+from .choices import REVENUE_BAND_WAN, ClassificationSource, EnterpriseSize, RevenueBand
+from .services import split_words
+
+# How each part of the fit score counts (targets are ranked by it; the reasons shown name each part).
+FIT_POINTS = {
+    "rule": {"words_and_code": 40, "words": 30, "code": 25, "staff": 40},
+    "revenue_band": {
+        RevenueBand.UNDER_20M: 0,
+        RevenueBand.TO_100M: 5,
+        RevenueBand.TO_1B: 10,
+        RevenueBand.TO_10B: 15,
+        RevenueBand.OVER_10B: 20,
+    },
+    # used when the revenue band is not known
+    "size": {EnterpriseSize.MICRO: 0, EnterpriseSize.SMALL: 3, EnterpriseSize.MEDIUM: 8, EnterpriseSize.LARGE: 15},
+    "tags": {
+        "fortune-global-500": 15,
+        "china-500": 12,
+        "industry-leader": 12,
+        "china-manufacturing-500": 10,
+        "expanding": 10,
+        "listed": 8,
+        "specialized-innovative": 6,
+        "high-tech": 4,
+    },
+}
+CHUNK = 5_000  # enterprises read, matched and written at a time
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Matcher:
+    """The nodes' keywords and codes, read once per classification run."""
+
+    nodes: dict[int, tuple[int, tuple[str, ...]]] = field(default_factory=dict)  # node → (chain, codes)
+    by_word: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # (chain, code) → nodes of the chain holding that code
+    code_owners: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    chain_codes: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    tokenizer: object = None
+    _words: object = None
+
+    @classmethod
+    def load(cls) -> Matcher:
+        from .models import ChainNode
+
+        matcher = cls()
+        codes = defaultdict(list)
+        for node_id, code in ChainNode.industry_codes.through.objects.values_list("chainnode_id", "industrycode__code"):
+            codes[node_id].append(code)
+        for node_id, chain_id, keywords in ChainNode.objects.filter(chain__active=True).values_list(
+            "pk", "chain_id", "keywords"
+        ):
+            node_codes = tuple(sorted(codes.get(node_id, ())))
+            matcher.nodes[node_id] = (chain_id, node_codes)
+            for word in split_words(keywords):
+                matcher.by_word[word].append(node_id)
+            for code in node_codes:
+                matcher.code_owners[(chain_id, code)].append(node_id)
+                matcher.chain_codes[chain_id].add(code)
+        matcher.tokenizer = _tokenizer(tuple(sorted(matcher.by_word)))
+        matcher._words = lru_cache(maxsize=200_000)(matcher._cut)
+        return matcher
+
+    def _cut(self, text: str) -> frozenset[str]:
+        return frozenset(word.strip() for word in self.tokenizer.lcut(text, HMM=False) if word.strip())
+
+    def words(self, *texts: str) -> frozenset[str]:
+        found = set()
+        for text in texts:
+            if text:
+                found |= self._words(normalize(text))
+        return frozenset(found)
+
+    def match(self, code: str | None, texts: Iterable[str]) -> dict[int, dict]:
+        """{node: reason} for an enterprise of industry ``code`` whose products and name are ``texts``."""
+        words = self.words(*texts)
+        named: dict[int, list[str]] = defaultdict(list)
+        for word in words:
+            for node_id in self.by_word.get(word, ()):
+                named[node_id].append(word)
+        found = {}
+        chains_named = set()
+        for node_id, hits in named.items():
+            chain_id, node_codes = self.nodes[node_id]
+            agrees = _code_agrees(code, node_codes)
+            if agrees is False:
+                continue
+            rule = "words_and_code" if agrees else "words"
+            found[node_id] = {"rule": rule, "words": sorted(hits), "code": code or "", "node_codes": list(node_codes)}
+            chains_named.add(chain_id)
+        if code:
+            for chain_id, chain_codes in self.chain_codes.items():
+                if chain_id in chains_named:
+                    continue
+                owner = _code_owner(code, chain_id, chain_codes, self.code_owners)
+                if owner is not None:
+                    found[owner] = {
+                        "rule": "code",
+                        "words": [],
+                        "code": code,
+                        "node_codes": list(self.nodes[owner][1]),
+                    }
+        return found
+
+
+def _code_agrees(code: str | None, node_codes: tuple[str, ...]) -> bool | None:
+    """True: the code lies under one of the node's codes; None: nothing to compare; False: they disagree."""
+    if not code or not node_codes:
+        return None
+    return any(code.startswith(node_code) for node_code in node_codes)
+
+
+def _code_owner(code: str, chain_id: int, chain_codes: set[str], owners) -> int | None:
+    """The one node of the chain whose codes hold ``code`` (the longest matching code decides), else None."""
+    matching = [c for c in chain_codes if code.startswith(c)]
+    if not matching:
+        return None
+    nodes = owners[(chain_id, max(matching, key=len))]
+    return nodes[0] if len(nodes) == 1 else None
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(words: tuple[str, ...]):
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word in words:
+        tokenizer.add_word(word, freq=100_000)
+    return tokenizer
+
+
+def fit(rule: str, revenue_band: str, size: str, tag_slugs: Iterable[str]) -> tuple[int, list[tuple[str, int]]]:
+    """The fit score of a classification and its parts [(part, points)], each part a key of ``FIT_POINTS``."""
+    parts = [(f"rule:{rule}", FIT_POINTS["rule"][rule])]
+    if revenue_band:
+        parts.append((f"revenue_band:{revenue_band}", FIT_POINTS["revenue_band"].get(revenue_band, 0)))
+    elif size:
+        parts.append((f"size:{size}", FIT_POINTS["size"].get(size, 0)))
+    for slug in sorted(tag_slugs):
+        points = FIT_POINTS["tags"].get(slug)
+        if points:
+            parts.append((f"tag:{slug}", points))
+    return sum(points for _part, points in parts), parts
+
+
+def output_of(revenue_band: str) -> int:
+    """The representative revenue (万元) of a band, 0 when unknown."""
+    return REVENUE_BAND_WAN.get(revenue_band, 0) if revenue_band else 0
+
+
+@dataclass
+class Result:
+    enterprises: int = 0
+    rows: int = 0
+
+
+def classify(enterprise_ids: Iterable[int] | None = None, matcher: Matcher | None = None) -> Result:
+    """Write the rule rows of ``enterprise_ids`` (None: every enterprise) anew and refresh the copied figures of
+    the staff rows; staff decisions stay as they are."""
+    from .models import Enterprise
+
+    matcher = matcher or Matcher.load()
+    result = Result()
+    if enterprise_ids is None:
+        last = 0
+        while True:
+            ids = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+            if not ids:
+                break
+            _classify_chunk(ids, matcher, result)
+            last = ids[-1]
+    else:
+        ids = sorted(set(enterprise_ids))
+        for start in range(0, len(ids), CHUNK):
+            _classify_chunk(ids[start : start + CHUNK], matcher, result)
+    return result
+
+
+def _classify_chunk(ids: list[int], matcher: Matcher, result: Result) -> None:
+    from .models import Enterprise, NodeClassification
+
+    tags = defaultdict(list)
+    for enterprise_id, slug in Enterprise.tags.through.objects.filter(enterprise_id__in=ids).values_list(
+        "enterprise_id", "enterprisetag__slug"
+    ):
+        tags[enterprise_id].append(slug)
+    staff = defaultdict(dict)
+    for row in NodeClassification.objects.filter(enterprise_id__in=ids, source=ClassificationSource.STAFF):
+        staff[row.enterprise_id][row.node_id] = row
+    rows, updated = [], []
+    for pk, name, products, code, region, band, size in Enterprise.objects.filter(pk__in=ids).values_list(
+        "pk", "name", "main_products", "industry__code", "hq_region_id", "revenue_band", "size"
+    ):
+        result.enterprises += 1
+        local, output = region is not None, output_of(band)
+        decided = staff.get(pk, {})
+        for node_id, reason in matcher.match(code, (products, name)).items():
+            if node_id in decided:
+                continue
+            score, _parts = fit(reason["rule"], band, size, tags.get(pk, ()))
+            rows.append(
+                NodeClassification(
+                    enterprise_id=pk,
+                    node_id=node_id,
+                    chain_id=matcher.nodes[node_id][0],
+                    source=ClassificationSource.RULES,
+                    reason=reason,
+                    local=local,
+                    output_wan=output,
+                    score=score,
+                )
+            )
+        for row in decided.values():
+            row.local, row.output_wan = local, output
+            row.score = 0 if row.excluded else fit("staff", band, size, tags.get(pk, ()))[0]
+            updated.append(row)
+    with transaction.atomic():
+        NodeClassification.objects.filter(enterprise_id__in=ids, source=ClassificationSource.RULES).delete()
+        NodeClassification.objects.bulk_create(rows, batch_size=1000)
+        NodeClassification.objects.bulk_update(updated, ["local", "output_wan", "score"], batch_size=1000)
+    result.rows += len(rows)
+
+
+def explain(row) -> str:
+    """The reason of a classification row in words, in the active language."""
+    if row.source == ClassificationSource.STAFF:
+        note = (row.reason or {}).get("note", "")
+        who = row.corrected_by.get_full_name() or row.corrected_by.username if row.corrected_by_id else ""
+        text = _("Excluded by staff") if row.excluded else _("Added by staff")
+        parts = [text] + [part for part in (who, note) if part]
+        return " · ".join(parts)
+    reason = row.reason or {}
+    words = "、".join(reason.get("words", []))
+    codes = "、".join(reason.get("node_codes", []))
+    rule = reason.get("rule")
+    if rule == "words_and_code":
+        return _("Main products name %(words)s; industry code %(code)s lies under the node's codes %(codes)s") % {
+            "words": words,
+            "code": reason.get("code"),
+            "codes": codes,
+        }
+    if rule == "words":
+        return _("Main products name %(words)s") % {"words": words}
+    if rule == "code":
+        return _("Industry code %(code)s belongs to this node alone in the chain (%(codes)s)") % {
+            "code": reason.get("code"),
+            "codes": codes,
+        }
+    return ""
