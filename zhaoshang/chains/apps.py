@@ -11,6 +11,8 @@ class ChainsConfig(AppConfig):
 
     navigation = []
     home_panels = []
-    work_panels = []
+    work_panels = [
+        "zhaoshang.chains.services.targets.work_panel",
+    ]
     # Grants that task forces get on the records of the apps below (core.access).
     access_grants = ["zhaoshang.chains.access.GRANTS"]

@@ -423,6 +423,13 @@ EXPLICIT = {
     # the breaches and overdue dates of the yearly results the user reads (page and its workbook)
     "review:supervision": ("review.YearResult", SUMMARY),
     "review:supervision-export": ("review.YearResult", SUMMARY),
+    # a node's page: its local enterprises, and the ranking and targets for those who work its chain
+    "chains:node-detail": ("industry.ChainNode", DETAIL),
+    # a chain's work: progress, targets acted on and the shared record, as the user reads them
+    "chains:chain-work": ("chains.ChainActivity", SUMMARY, "industry.Chain"),
+    "chains:activity-add": ("chains.ChainActivity", ACTION),
+    "chains:target-take": ("chains.Target", ACTION),
+    "chains:target-dismiss": ("chains.Target", ACTION),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.

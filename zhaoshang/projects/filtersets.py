@@ -52,6 +52,10 @@ class ProjectFilterSet(SearchFilterSet):
     )
     team = IdFilter(label=_("Team (owning or supporting)"), queryset=Team.objects.all(), method="filter_team")
     chain = IdFilter(label=_("Industry chain"), queryset=Chain.objects.all())
+    # the leads taken from a chain's targets (the chains app's progress figures open the list filtered by it)
+    target_chain = IdFilter(
+        label=_("Taken from the targets of chain"), queryset=Chain.objects.all(), method="filter_target_chain"
+    )
     source = django_filters.ChoiceFilter(label=_("Lead source"), choices=LeadSource.choices)
     min_investment = django_filters.NumberFilter(
         label=_("Planned investment from (10,000 yuan)"), field_name="planned_investment", lookup_expr="gte"
@@ -85,6 +89,7 @@ class ProjectFilterSet(SearchFilterSet):
             "district",
             "team",
             "chain",
+            "target_chain",
             "source",
             "min_investment",
             "max_investment",
@@ -103,6 +108,10 @@ class ProjectFilterSet(SearchFilterSet):
     def filter_team(self, queryset, name, team):
         supporting = Project.supporting_teams.through.objects.filter(project_id=OuterRef("pk"), team=team)
         return queryset.filter(Q(owner_team=team) | Q(Exists(supporting)))
+
+    def filter_target_chain(self, queryset, name, chain):
+        # through the reverse relation of chains.Target.project: one target per lead, no duplicates
+        return queryset.filter(chain_targets__chain=chain) if chain else queryset
 
     def filter_tag(self, queryset, name, values):
         if Tag.LARGE in values:
