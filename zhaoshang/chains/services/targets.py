@@ -65,9 +65,9 @@ RULE_LABELS = {
 }
 
 
-def reason_label(part: str) -> str:
+def reason_label(part: str, tags: dict[str, EnterpriseTag] | None = None) -> str:
     """A part of the score (``rule:words``, ``revenue_band:1b-10b``, ``tag:industry-leader``, ``partners:深圳``) in
-    words, in the active language."""
+    words, in the active language (``tags``: the tags by key, read once for many labels)."""
     kind, _sep, value = part.partition(":")
     if kind == "rule" and value in RULE_LABELS:
         return RULE_LABELS[value]()
@@ -76,7 +76,7 @@ def reason_label(part: str) -> str:
     if kind == "size" and value in EnterpriseSize.values:
         return _("Size: %(size)s") % {"size": EnterpriseSize(value).label}
     if kind == "tag":
-        tag = EnterpriseTag.objects.filter(slug=value).first()
+        tag = tags.get(value) if tags is not None else EnterpriseTag.objects.filter(slug=value).first()
         return tag.display_name if tag else value
     if kind == "partners":
         return _("Partners nearby in %(city)s") % {"city": value}
@@ -88,11 +88,12 @@ class Candidate:
     enterprise: Enterprise
     score: int
     parts: list[tuple[str, int]] = field(default_factory=list)  # [(part, points)] as stored in Target.reasons
+    tags: dict[str, EnterpriseTag] = field(default_factory=dict, repr=False)
 
     @property
     def reasons(self) -> list[tuple[str, int]]:
         """[(label, points)] in the active language."""
-        return [(reason_label(part), points) for part, points in self.parts]
+        return [(reason_label(part, self.tags), points) for part, points in self.parts]
 
 
 # ---------------------------------------------------------------- who may read and act
@@ -151,7 +152,9 @@ def partner_cities(chain: Chain) -> set[str]:
 def _candidate_rows(node: ChainNode, user, limit: int, enterprise: Enterprise | None = None):
     rows = (
         NodeClassification.objects.restrict(user)
-        .filter(node=node, local=False, excluded=False)
+        # ``IN (false)``, not ``NOT local``: the equality lets the index (node, local, excluded, -score) serve both
+        # the filter and the order, read best first and stopped at the limit
+        .filter(node=node, local__in=[False], excluded__in=[False])
         .exclude(active_project_q())
         .exclude(Exists(Target.objects.filter(node=node, enterprise=OuterRef("enterprise"))))
     )
@@ -183,6 +186,8 @@ def _score(rows, chain: Chain) -> list[Candidate]:
     ):
         tags.setdefault(enterprise_id, []).append(slug)
     cities = partner_cities(chain) if rows else set()
+    slugs = {slug for found in tags.values() for slug in found}
+    tag_names = {tag.slug: tag for tag in EnterpriseTag.objects.filter(slug__in=sorted(slugs))} if slugs else {}
     found = []
     for row in rows:
         company = row.enterprise
@@ -195,7 +200,7 @@ def _score(rows, chain: Chain) -> list[Candidate]:
         if company.hq_city and company.hq_city in cities:
             parts.append((f"partners:{company.hq_city}", PARTNER_POINTS))
             score += PARTNER_POINTS
-        found.append(Candidate(enterprise=company, score=score, parts=parts))
+        found.append(Candidate(enterprise=company, score=score, parts=parts, tags=tag_names))
     found.sort(key=lambda c: (-c.score, c.enterprise.name, c.enterprise.pk))
     return found
 

@@ -235,3 +235,22 @@ def test_the_work_panel_gives_each_chain_of_the_users_task_forces_its_progress(
         assert [item["label"] for item in panel["items"]] == [str(chain)]
         assert panel["items"][0]["note"] == "1 taken · 0 contacted · 0 signed"
     assert work_panel(officer_a) is None
+
+
+def test_ranking_reads_a_fixed_number_of_queries_whatever_the_candidates(node, place, centre_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tags = list(EnterpriseTag.objects.filter(slug__in=["industry-leader", "listed", "expanding"]))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            for candidate in rank_targets(node, centre_officer):
+                candidate.reasons  # noqa: B018 - the labels, as the page shows them
+        return len(context.captured_queries)
+
+    place(node, name="一号正极材料有限公司", tags=tags)
+    few = queries()
+    for n in range(6):
+        place(node, name=f"{n}号正极材料集团", tags=tags[: n % 3 + 1])
+    assert queries() == few

@@ -31,7 +31,7 @@ NODE_PROJECTS = 50
 def node_figures(node: ChainNode, user) -> dict:
     """The node's figures: its local enterprises and their estimated revenue, and the enterprises outside the city
     classified to it (counted on the rows the user reads)."""
-    rows = NodeClassification.objects.restrict(user).filter(node=node, excluded=False)
+    rows = NodeClassification.objects.restrict(user).filter(node=node, excluded__in=[False])
     return rows.aggregate(
         local_count=Count("pk", filter=Q(local=True)),
         local_output=Sum("output_wan", filter=Q(local=True)),
@@ -60,7 +60,7 @@ def node_detail(request, pk):
     chain = node.chain
     local = (
         NodeClassification.objects.restrict(user)
-        .filter(node=node, local=True, excluded=False)
+        .filter(node=node, local__in=[True], excluded__in=[False])  # equalities: the node's index serves them
         .select_related("enterprise")
         .order_by("-output_wan", "pk")
     )
