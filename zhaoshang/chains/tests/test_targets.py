@@ -250,6 +250,7 @@ def test_ranking_reads_a_fixed_number_of_queries_whatever_the_candidates(node, p
         return len(context.captured_queries)
 
     place(node, name="一号正极材料有限公司", tags=tags)
+    rank_targets(node, centre_officer)  # the user's memberships, read once per user
     few = queries()
     for n in range(6):
         place(node, name=f"{n}号正极材料集团", tags=tags[: n % 3 + 1])
