@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
+from zhaoshang.core.forms import BaseForm, BaseModelForm
 from zhaoshang.industry.models import Enterprise
 
 from .models import ChainActivity
 
 
-class TakeTargetForm(forms.Form):
+class TakeTargetForm(BaseForm):
     enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
     team = forms.ModelChoiceField(label=_("Give the lead to"), queryset=Team.objects.none())
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -23,7 +24,7 @@ class TakeTargetForm(forms.Form):
         self.fields["team"].queryset = Team.objects.filter(pk__in=[team.pk for team in teams])
 
 
-class DismissTargetForm(forms.Form):
+class DismissTargetForm(BaseForm):
     enterprise = forms.ModelChoiceField(label=_("enterprise"), queryset=Enterprise.objects.none())
     note = forms.CharField(label=_("Reason for setting aside"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -32,7 +33,7 @@ class DismissTargetForm(forms.Form):
         self.fields["enterprise"].queryset = enterprises if enterprises is not None else Enterprise.objects.none()
 
 
-class ChainActivityForm(forms.ModelForm):
+class ChainActivityForm(BaseModelForm):
     class Meta:
         model = ChainActivity
         fields = ["kind", "happened_on", "summary", "enterprise"]

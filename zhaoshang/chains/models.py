@@ -36,7 +36,7 @@ class Target(BaseModel):
     """An enterprise outside the city pursued for a node of a chain: taken up as a lead, or set aside.
 
     Candidates that nobody has acted on yet are not stored: they are ranked when read
-    (``chains.services.rank_targets``); a row is written when someone takes or sets one aside, and it keeps the
+    (``chains.services.targets.rank_targets``); a row is written when someone takes or sets one aside, and it keeps the
     score and reasons shown at that moment.
     """
 
@@ -62,7 +62,7 @@ class Target(BaseModel):
         related_name="chain_targets",
     )
     score = models.PositiveIntegerField(_("fit score"), default=0)
-    # The parts of the score shown when it was acted on: [[part, points], …] (chains.services.reason_label)
+    # The parts of the score shown when it was acted on: [[part, points], …] (chains.services.targets.reason_label)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     acted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,6 @@
 """A node's targets: enterprises outside the city ranked by how well they fit, taken up as leads or set aside.
 
-The rules (docs/chains.md, docs/access.md):
+The rules (who reads and acts: docs/access.md):
 
 - **Candidates** of a node are the enterprises classified to it (``industry.NodeClassification``, not excluded by
   staff) whose headquarters lie outside the city (``local=False``), that the user reads, that are not in an

@@ -181,6 +181,7 @@ def _work_context(request, chain, form=None) -> dict:
         .filter(chain=chain)
         .select_related("node", "enterprise", "team", "acted_by", "project"),
         "activity_page": Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page")),
+        "nodes": ChainNode.objects.filter(chain=chain).select_related("segment"),
         "form": form if may_work else None,
     }
 
