@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/work/", targets.chain_work, name="chain-work"),
     path("nodes/<int:pk>/", targets.node_detail, name="node-detail"),
     path("value-added/", statistics.value_added_list, name="value-added-list"),
+    path("value-added/template.xlsx", statistics.ValueAddedTemplateView.as_view(), name="value-added-template"),
+    path("value-added/import/", statistics.ValueAddedImportView.as_view(), name="value-added-import"),
 ]

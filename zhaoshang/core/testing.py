@@ -423,6 +423,12 @@ EXPLICIT = {
     # the breaches and overdue dates of the yearly results the user reads (page and its workbook)
     "review:supervision": ("review.YearResult", SUMMARY),
     "review:supervision-export": ("review.YearResult", SUMMARY),
+    # the chains at a glance (every member of staff reads chains; the figures count what the user reads) and a map
+    "chains:overview": ("industry.Chain", SUMMARY),
+    "chains:chain-map": ("industry.Chain", DETAIL),
+    "chains:value-added-list": ("chains.ChainValueAdded", LIST),
+    "chains:value-added-template": ("chains.ChainValueAdded", IMPORT),
+    "chains:value-added-import": ("chains.ChainValueAdded", IMPORT),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
