@@ -172,7 +172,10 @@ def chain_figures(chain: Chain, user) -> ChainFigures:
         NodeClassification.objects.filter(chain=chain, excluded=False, enterprise__projects__in=projects)
         .order_by()
         .values("node_id")
-        .annotate(count=Count("enterprise__projects", distinct=True), investment=Sum("enterprise__projects__planned_investment"))
+        .annotate(
+            count=Count("enterprise__projects", distinct=True),
+            investment=Sum("enterprise__projects__planned_investment"),
+        )
     )
     pipeline = {row["node_id"]: row for row in pipeline}
     targets = dict(

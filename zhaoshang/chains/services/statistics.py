@@ -32,9 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.conf import settings
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from zhaoshang.core import excel
 from zhaoshang.industry.models import Chain
@@ -95,7 +94,9 @@ def total_growth(records) -> Decimal | None:
 def month_figures(year: int, month: int) -> MonthFigures | None:
     """The chains' figures of a month (None without any)."""
     records = list(
-        ChainValueAdded.objects.filter(year=year, month=month).select_related("chain").order_by("chain__sort", "chain__name")
+        ChainValueAdded.objects.filter(year=year, month=month)
+        .select_related("chain")
+        .order_by("chain__sort", "chain__name")
     )
     if not records:
         return None
@@ -229,7 +230,13 @@ VALUE_ADDED_COLUMNS = [
     ),
 ]
 
-VALUE_ADDED_EXAMPLE = {"chain": "新能源电池", "year": 2026, "month": 11, "value_added": Decimal("812345.67"), "growth": 12.3}
+VALUE_ADDED_EXAMPLE = {
+    "chain": "新能源电池",
+    "year": 2026,
+    "month": 11,
+    "value_added": Decimal("812345.67"),
+    "growth": 12.3,
+}
 
 
 class ValueAddedForm(forms.Form):

@@ -103,7 +103,9 @@ def test_the_figures_count_only_the_projects_the_user_reads(
         dropped_on=date(2025, 1, 1),
         drop_reason="x",
     )
-    ProjectFactory(enterprise=investor, chain=c, owner_team=outpost_a, planned_investment=2, stage=Stage.FULL_PRODUCTION)
+    ProjectFactory(
+        enterprise=investor, chain=c, owner_team=outpost_a, planned_investment=2, stage=Stage.FULL_PRODUCTION
+    )
     ProjectFactory(enterprise=investor, chain=ChainFactory(), owner_team=outpost_a, planned_investment=4)
     Target.objects.create(
         node=chain["nodes"]["A"],
@@ -145,7 +147,7 @@ def test_the_chain_map_shows_the_nodes_in_words_and_links_them_escaped(chain, ce
         assert reverse("chains:node-detail", args=[node.pk]) in body
     assert "<b>回收</b>" not in body
     assert "&lt;b&gt;回收&lt;/b&gt;" in body
-    assert 'data-node="%s" data-strength="gap"' % chain["nodes"]["A"].pk in body
+    assert f'data-node="{chain["nodes"]["A"].pk}" data-strength="gap"' in body
     assert str(NodeStrength.GAP.label) in body and str(NodeStrength.WEAK.label) in body
     assert 'id="chain-graph-data"' in body and "echarts.min.js" in body
 

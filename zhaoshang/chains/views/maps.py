@@ -47,9 +47,7 @@ def chain_map(request, pk):
     for figures in result.nodes:
         figures.url = reverse("chains:node-detail", args=[figures.node.pk])
     graph = {
-        "positions": [
-            {"key": key, "label": str(label)} for key, label in chain_services.SegmentPosition.choices
-        ],
+        "positions": [{"key": key, "label": str(label)} for key, label in chain_services.SegmentPosition.choices],
         "strengths": [{"key": key, "label": str(label)} for key, label in NodeStrength.choices],
         "segments": [
             {
