@@ -27,7 +27,7 @@
 
   var width = element.clientWidth || 600;
   var column = width / 3;
-  var rows = [0, 0, 0];
+  var rows = [0.5, 0.5, 0.5];
   var nodes = [];
   var links = [];
   data.segments.forEach(function (segment) {
@@ -36,7 +36,7 @@
     rows[segment.position] += 1;
     var segmentId = "s" + segment.id;
     nodes.push({
-      id: segmentId, name: segment.name, x: x, y: y, symbol: "roundRect", symbolSize: [column - 20, 28],
+      id: segmentId, name: segment.name, x: x, y: y, symbol: "roundRect", symbolSize: [column - 30, 28],
       itemStyle: { color: "#e9ecef", borderColor: "#6c757d" }, label: { show: true, color: "#1d273b" }, segment: true,
     });
     segment.nodes.forEach(function (node) {
@@ -49,13 +49,20 @@
       nodes.push({
         id: "n" + node.id, name: node.name, x: x, y: ny, value: node.enterprises, url: node.url, figures: node,
         symbolSize: 18 + Math.min(40, Math.sqrt(node.enterprises) * 6), itemStyle: style,
-        label: { show: true, position: "right", formatter: node.name + "\n" + node.strength_label },
+        label: { show: true, position: "bottom", formatter: node.name + " · " + node.strength_label },
       });
       links.push({ source: segmentId, target: "n" + node.id });
     });
     rows[segment.position] += 0.5;
   });
-  var height = Math.max(560, 80 + Math.max.apply(null, rows) * 70);
+  var height = Math.max(380, 80 + Math.max.apply(null, rows) * 70);
+  // Two invisible corners: ECharts fits a graph's bounding box to the view, so the columns keep their places.
+  [[0, 0], [width, height]].forEach(function (corner, index) {
+    nodes.push({
+      id: "corner" + index, name: "", x: corner[0], y: corner[1], symbolSize: 0, label: { show: false },
+      tooltip: { show: false }, silent: true,
+    });
+  });
   element.style.height = height + "px";
   var chart = window.echarts.init(element);
   chart.setOption({
@@ -71,7 +78,10 @@
           + " · " + escapeHTML(String(f.output)) + " · " + escapeHTML(String(f.projects));
       },
     },
-    series: [{ type: "graph", layout: "none", roam: true, data: nodes, links: links, lineStyle: { color: "#adb5bd" } }],
+    series: [{
+      type: "graph", layout: "none", roam: true, left: 0, top: 0, right: 0, bottom: 0, data: nodes, links: links,
+      lineStyle: { color: "#adb5bd" },
+    }],
   });
   chart.on("click", function (item) {
     if (item.data && item.data.url) window.location.href = item.data.url;
