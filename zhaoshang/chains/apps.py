@@ -14,7 +14,7 @@ class ChainsConfig(AppConfig):
         {**CHAINS_AREA, "label": _("Chain value added"), "url": "chains:value-added-list"},
     ]
     home_panels = []
-    work_panels = []
+    work_panels = ["zhaoshang.chains.services.figures.work_panel"]
     # Grants that task forces get on the records of the apps below (core.access).
     access_grants = ["zhaoshang.chains.access.GRANTS"]
     # The monthly report's sentence and table on the chains' value added (core.report_parts).

@@ -285,3 +285,31 @@ def overview(user, today: date) -> list[ChainRow]:
         if row.value_added is None:
             row.value_added = record
     return [rows[chain.pk] for chain in chains]
+
+
+def work_panel(user) -> dict | None:
+    """ "My work": the chains of the user's task forces with their gaps and weak nodes, each opening its map."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy
+
+    if not user.is_authenticated:
+        return None
+    chains = list(Chain.objects.filter(active=True, task_force__memberships__user=user).distinct())
+    if not chains:
+        return None
+    items = []
+    for chain in chains:
+        result = chain_figures(chain, user)
+        items.append(
+            {
+                "label": chain.display_name,
+                "url": reverse("chains:chain-map", args=[chain.pk]),
+                "note": _("Gaps %(gaps)s · weak nodes %(weak)s") % {"gaps": result.gaps, "weak": result.weak},
+            }
+        )
+    return {
+        "title": gettext_lazy("My chains' maps"),
+        "count": len(items),
+        "items": items,
+        "url": reverse("chains:overview"),
+    }

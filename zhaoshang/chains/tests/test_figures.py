@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhaoshang.chains.choices import NodeStrength, TargetState
 from zhaoshang.chains.models import ChainValueAdded, Target
@@ -190,3 +190,15 @@ def test_an_inactive_chain_is_not_in_the_overview(chain, centre_officer):
     chain["chain"].active = False
     chain["chain"].save()
     assert chain["chain"] not in [r.chain for r in overview(centre_officer, timezone.localdate())]
+
+
+def test_my_work_shows_the_task_forces_chains_with_their_gaps(chain, task_force, task_force_officer, officer_a):
+    from zhaoshang.chains.services.figures import work_panel
+
+    chain["chain"].task_force = task_force
+    chain["chain"].save()
+    with translation.override("en"):
+        panel = work_panel(task_force_officer)
+    assert [item["url"] for item in panel["items"]] == [reverse("chains:chain-map", args=[chain["chain"].pk])]
+    assert panel["items"][0]["note"] == "Gaps 1 · weak nodes 2"
+    assert work_panel(officer_a) is None
