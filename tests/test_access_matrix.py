@@ -71,6 +71,7 @@ MARKERS = {
     "geo.LocationFact": lambda obj: obj.text,
     "review.EnterpriseYear": lambda obj: obj.enterprise.name,
     "review.EvaluationResult": lambda obj: obj.enterprise.name,
+    "chains.ChainValueAdded": lambda obj: obj.chain.name,
 }
 # Query strings that bring the reference record onto the first page of a long list.
 LIST_QUERY = {

@@ -344,6 +344,15 @@ ZHAOSHANG_INQUIRY_RETENTION_DAYS = env_int("ZHAOSHANG_INQUIRY_RETENTION_DAYS", 7
 ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS = env_int("ZHAOSHANG_STALL_SIGNED_NO_LAND_DAYS", 90, minimum=1)
 ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS = env_int("ZHAOSHANG_STALL_STARTED_NO_PRODUCTION_DAYS", 548, minimum=1)
 ZHAOSHANG_STALL_IDLE_DAYS = env_int("ZHAOSHANG_STALL_IDLE_DAYS", 180, minimum=0)
+# Chain maps (chains.services.figures): a node of a chain with no local enterprise is a gap; one with fewer than
+# this many local enterprises, or whose local output is under this percentage of the average node's output of its
+# chain, is weak; the others are strong. An enterprise of at least this estimated output (万元; 10000 = 1亿元 of
+# revenue) counts as a large one.
+ZHAOSHANG_CHAIN_WEAK_ENTERPRISES = env_int("ZHAOSHANG_CHAIN_WEAK_ENTERPRISES", 3, minimum=1)
+ZHAOSHANG_CHAIN_WEAK_OUTPUT_SHARE = env_int("ZHAOSHANG_CHAIN_WEAK_OUTPUT_SHARE", 20, minimum=0)
+ZHAOSHANG_CHAIN_LARGE_OUTPUT_WAN = env_int("ZHAOSHANG_CHAIN_LARGE_OUTPUT_WAN", 10000, minimum=1)
+# The monthly report names the chains whose value added grew by more than this percentage (at most three).
+ZHAOSHANG_CHAIN_GROWTH_NAMED = env_int("ZHAOSHANG_CHAIN_GROWTH_NAMED", 10, minimum=0)
 # Admission reviews (review.services.workflow): a decision needs at least this many reviewers without a conflict of
 # interest to have submitted their scores.
 ZHAOSHANG_REVIEW_QUORUM = env_int("ZHAOSHANG_REVIEW_QUORUM", 1, minimum=1)

@@ -9,10 +9,17 @@ class ChainsConfig(AppConfig):
     label = "chains"
     verbose_name = _("Industry-chain targeting")
 
-    navigation = []
+    navigation = [
+        {**CHAINS_AREA, "label": _("Chain maps"), "url": "chains:overview"},
+        {**CHAINS_AREA, "label": _("Chain value added"), "url": "chains:value-added-list"},
+    ]
     home_panels = []
     work_panels = [
+        "zhaoshang.chains.services.figures.work_panel",
         "zhaoshang.chains.services.targets.work_panel",
     ]
     # Grants that task forces get on the records of the apps below (core.access).
     access_grants = ["zhaoshang.chains.access.GRANTS"]
+    # The monthly report's sentence and table on the chains' value added (core.report_parts).
+    report_sentences = ["zhaoshang.chains.services.statistics.report_sentence"]
+    report_tables = ["zhaoshang.chains.services.statistics.report_table"]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("nodes/<int:node_id>/targets/take/", targets.target_take, name="target-take"),
     path("nodes/<int:node_id>/targets/set-aside/", targets.target_dismiss, name="target-dismiss"),
     path("value-added/", statistics.value_added_list, name="value-added-list"),
+    path("value-added/template.xlsx", statistics.ValueAddedTemplateView.as_view(), name="value-added-template"),
+    path("value-added/import/", statistics.ValueAddedImportView.as_view(), name="value-added-import"),
 ]

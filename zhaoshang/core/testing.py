@@ -430,6 +430,12 @@ EXPLICIT = {
     "chains:activity-add": ("chains.ChainActivity", ACTION),
     "chains:target-take": ("chains.Target", ACTION),
     "chains:target-dismiss": ("chains.Target", ACTION),
+    # the chains at a glance (every member of staff reads chains; the figures count what the user reads) and a map
+    "chains:overview": ("industry.Chain", SUMMARY),
+    "chains:chain-map": ("industry.Chain", DETAIL),
+    "chains:value-added-list": ("chains.ChainValueAdded", LIST),
+    "chains:value-added-template": ("chains.ChainValueAdded", IMPORT),
+    "chains:value-added-import": ("chains.ChainValueAdded", IMPORT),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.

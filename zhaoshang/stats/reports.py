@@ -11,7 +11,9 @@ The report of month N covers January to N (1—N月) and compares it with the sa
 - 表2–4, the ≥1亿 projects signed, started and put into production in month N itself (本月), largest first;
 - 表5–6, the ten largest ≥1亿 projects signed but not started, and started but not producing, as at the end of
   month N (by their stage dates, so a past month's report is reproduced as it was);
-- 表7, the chains: ≥1亿 projects signed and their planned investment by chain, with shares.
+- 表7, the chains: ≥1亿 projects signed and their planned investment by chain, with shares;
+- the sentences and tables other apps register (``core.report_parts``): the chains' value added of the month
+  (规上工业增加值) after the FDI sentence and as 表8.
 
 Amounts are rounded one by one, each to the decimals the report shows (亿元 to one), the way statistics offices
 publish them: a district's amount is the same in every report and on the dashboard. Where the rounded rows of a
@@ -38,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.core.documents import Document, Section, Table, local_day
 from zhaoshang.core.permissions import user_scope
+from zhaoshang.core.report_parts import report_sentences, report_tables
 
 from .metrics import LARGE, SOURCES, city_wide, get_metric
 from .periods import Period, english
@@ -426,6 +429,7 @@ def monthly_report(
     fdi = fdi_sentence(period, user)
     if fdi:
         lead.append(fdi)
+    lead.extend(report_sentences(period, user))
 
     month_label = Period.month(year, month).label
     lists = []
@@ -478,7 +482,7 @@ def monthly_report(
             Section(_("1. Districts"), tables=[_district_table(period, user, figures)]),
             Section(_("2. Projects of the month"), tables=lists),
             Section(_("3. Projects waiting for their next stage"), tables=waiting),
-            Section(_("4. Industry chains"), tables=[_chain_table(period, chains)]),
+            Section(_("4. Industry chains"), tables=[_chain_table(period, chains), *report_tables(period, user)]),
         ],
         footer=_("Computed from the records on %(day)s; every figure can be traced to its projects.")
         % {"day": today.isoformat()},
