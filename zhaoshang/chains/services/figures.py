@@ -150,6 +150,11 @@ def pipeline_projects(user, chains=None):
     return projects
 
 
+def node_figures(node: ChainNode, user) -> NodeFigures:
+    """The figures of one node, as its chain's map shows them."""
+    return next(figures for figures in chain_figures(node.chain, user).nodes if figures.node.pk == node.pk)
+
+
 def chain_figures(chain: Chain, user) -> ChainFigures:
     """The figures of every node of ``chain`` for ``user`` (see the module's description)."""
     from ..models import Target

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,21 +21,11 @@ from zhaoshang.projects.models import Project
 from ..forms import ChainActivityForm, DismissTargetForm, TakeTargetForm
 from ..models import ChainActivity, Target
 from ..services import targets as services
+from ..services.figures import node_figures
 
 LOCAL_PER_PAGE = 25
 ACTIVITIES_PER_PAGE = 20
 NODE_PROJECTS = 50
-
-
-def node_figures(node: ChainNode, user) -> dict:
-    """The node's figures: its local enterprises and their estimated revenue, and the enterprises outside the city
-    classified to it (counted on the rows the user reads)."""
-    rows = NodeClassification.objects.restrict(user).filter(node=node, excluded__in=[False])
-    return rows.aggregate(
-        local_count=Count("pk", filter=Q(local=True)),
-        local_output=Sum("output_wan", filter=Q(local=True)),
-        outside_count=Count("pk", filter=Q(local=False)),
-    )
 
 
 def _node(pk) -> ChainNode:
