@@ -283,3 +283,76 @@ def explain(row) -> str:
             "codes": codes,
         }
     return ""
+
+
+# ---------------------------------------------------------------- staff corrections
+
+
+def may_correct(user, enterprise, node) -> bool:
+    """Whether ``user`` may decide ``enterprise``'s place at ``node`` (``NodeClassification``'s change rule: the
+    chain's task force and the centre, on enterprises they read; administrators)."""
+    from zhaoshang.core.choices import Action
+    from zhaoshang.core.permissions import user_scope
+
+    from .models import Enterprise
+
+    scope = user_scope(user)
+    if scope.is_admin:
+        return True
+    if not (scope.in_centre(Action.CHANGE) or node.chain.task_force_id in scope.teams(Action.CHANGE)):
+        return False
+    return Enterprise.objects.restrict(user, Action.VIEW).filter(pk=enterprise.pk).exists()
+
+
+def correct(enterprise, node, user, include: bool, note: str = ""):
+    """A member of staff's decision: ``enterprise`` belongs to ``node`` (``include``) or does not. The enterprise's
+    row at the node becomes (or is created as) a staff row, kept through every reclassification and re-import."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import NodeClassification
+
+    if not may_correct(user, enterprise, node):
+        raise PermissionDenied
+    with transaction.atomic():
+        row = NodeClassification.objects.select_for_update().filter(enterprise=enterprise, node=node).first()
+        if row is None:
+            row = NodeClassification(enterprise=enterprise, node=node, chain_id=node.chain_id)
+        tags = list(enterprise.tags.values_list("slug", flat=True))
+        row.source = ClassificationSource.STAFF
+        row.excluded = not include
+        row.reason = {"note": note.strip()} if note and note.strip() else {}
+        row.corrected_by = user
+        row.local = enterprise.hq_region_id is not None
+        row.output_wan = output_of(enterprise.revenue_band)
+        row.score = 0 if row.excluded else fit("staff", enterprise.revenue_band, enterprise.size, tags)[0]
+        row.save()  # audited (core.audit) like every business record
+    return row
+
+
+def undo_correction(row, user) -> None:
+    """Withdraw a staff decision: the row goes and the rules classify the enterprise again."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zhaoshang.core.choices import Action
+
+    from .models import NodeClassification
+
+    if not NodeClassification.objects.restrict(user, Action.CHANGE).filter(pk=row.pk).exists():
+        raise PermissionDenied
+    if row.source != ClassificationSource.STAFF:
+        raise ValidationError(_("Only a correction by staff can be undone."))
+    with transaction.atomic():
+        enterprise_id = row.enterprise_id
+        row.delete()  # audited
+        classify([enterprise_id])
+
+
+def classify_saved(enterprise_ids: list[int], holder=None) -> None:
+    """Classify enterprises just saved (by the enterprise form or an import); ``holder`` (an importer saving row
+    by row) keeps the nodes read once for all its rows."""
+    matcher = getattr(holder, "_matcher", None)
+    if matcher is None:
+        matcher = Matcher.load()
+        if holder is not None:
+            holder._matcher = matcher
+    classify(enterprise_ids, matcher=matcher)
