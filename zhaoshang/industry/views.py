@@ -51,6 +51,13 @@ class ChainListView(ObjectListView):
     model = Chain
     filterset_class = ChainFilterSet
     table = CHAIN_TABLE
+    add_url_name = "industry:chain-add"
+    template_name = "industry/chain_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_import"] = Chain.can_add(self.request.user)
+        return context
 
 
 class ChainDetailView(ObjectDetailView):

@@ -201,3 +201,27 @@ def test_only_administrators_import_chains(battery, task_force_officer, centre, 
     assert client_for(task_force_officer).get(reverse("industry:chain-import")).status_code == 403
     centre_member = member(centre, username="centre_member")
     assert client_for(centre_member).get(reverse("industry:chain-import")).status_code == 403
+
+
+def test_administrators_add_chains_and_a_task_force_edits_its_own(
+    battery, other_chain, admin_user, task_force_officer, client_for
+):
+    admin = client_for(admin_user)
+    assert 'data-testid="import-link"' in admin.get(reverse("industry:chain-list")).content.decode()
+    response = admin.post(
+        reverse("industry:chain-add"), {"name": "高端装备", "chief": "副市长", "sort": 3, "active": "on"}
+    )
+    assert response.status_code == 302
+    assert Chain.objects.get(name="高端装备").chief == "副市长"
+
+    chain, _segment, _node = battery
+    client = client_for(task_force_officer)
+    assert 'data-testid="import-link"' not in client.get(reverse("industry:chain-list")).content.decode()
+    response = client.post(
+        reverse("industry:chain-edit", args=[chain.pk]),
+        {"chief": "市长", "chief_en": "Mayor", "sort": 0, "record_version": chain.version},
+    )
+    assert response.status_code == 302
+    chain.refresh_from_db()
+    assert (chain.chief, chain.name) == ("市长", "新能源电池")
+    assert client.get(reverse("industry:chain-edit", args=[other_chain[0].pk])).status_code == 403
