@@ -90,10 +90,25 @@ def test_classifying_again_gives_the_same_rows(battery, firms):
 
 
 def test_the_command_classifies_every_enterprise_and_prints_the_counts(battery, firms, capsys):
-    call_command("classify_enterprises", "--chain", str(battery["chain"].pk))
+    call_command("classify_enterprises")
     out = capsys.readouterr().out
-    assert out.startswith("4 enterprises classified")
+    assert out.startswith("4 enterprises classified") and "3 rows by the rules" in out
     assert NodeClassification.objects.filter(chain=battery["chain"]).count() == 3
+
+
+def test_the_command_for_one_chain_leaves_the_other_chains_rows(battery, firms, capsys):
+    food = ChainNodeFactory(name="饮料制造", keywords="饮料", codes=["15"])
+    drinks = enterprise("江门示例饮料有限公司", "茶饮料", "15", "105")
+    classify()
+    food.keywords = "果汁"
+    food.save()
+
+    call_command("classify_enterprises", "--chain", str(battery["chain"].pk))
+
+    assert "of chain" in capsys.readouterr().out
+    assert set(nodes_of(drinks)) == {"饮料制造"}  # the food chain was not classified again
+    call_command("classify_enterprises", "--chain", str(food.chain_id))
+    assert nodes_of(drinks)["饮料制造"].reason["rule"] == "code"
 
 
 def header(key: str) -> str:

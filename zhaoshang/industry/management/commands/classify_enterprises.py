@@ -4,7 +4,7 @@ from time import monotonic
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zhaoshang.industry.classify import Matcher, classify
+from zhaoshang.industry.classify import classify
 from zhaoshang.industry.models import Chain, NodeClassification
 
 
@@ -12,21 +12,21 @@ class Command(BaseCommand):
     help = "Classify every enterprise to the chain nodes again (staff corrections stay)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--chain", type=int, help="Count the rows of this chain only (all chains are matched).")
+        parser.add_argument("--chain", type=int, help="The nodes of this chain only (the other chains' rows stay).")
 
     def handle(self, *args, **options):
         chain_id = options.get("chain")
         if chain_id is not None and not Chain.objects.filter(pk=chain_id).exists():
             raise CommandError(f"There is no chain {chain_id}.")
+        chains = None if chain_id is None else [chain_id]
         started = monotonic()
-        matcher = Matcher.load()
-        result = classify(None, matcher=matcher)
-        rows = NodeClassification.objects.all()
+        result = classify(None, chains=chains)
+        places = NodeClassification.objects.filter(excluded=False)
         if chain_id is not None:
-            rows = rows.filter(chain_id=chain_id)
+            places = places.filter(chain_id=chain_id)
         self.stdout.write(
             f"{result.enterprises} enterprises classified in {monotonic() - started:.1f} s: "
-            f"{result.rows} rows by the rules; "
-            f"{rows.filter(excluded=False).count()} enterprise places at nodes"
+            f"{result.rows} rows by the rules, {places.count()} places at nodes"
             + (f" of chain {chain_id}" if chain_id is not None else "")
+            + "."
         )
