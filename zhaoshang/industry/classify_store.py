@@ -53,6 +53,12 @@ def delete_rules_rows(enterprise_ids: list[int] | None = None, *, first: int = 0
     rows._raw_delete(rows.db)  # derived rows: no signals, no change records (see the module's docstring)
 
 
+def delete_rules_rows_of_nodes(node_ids: list[int]) -> None:
+    """Delete the rules rows of nodes about to be deleted (their staff rows go with them, each audited)."""
+    rows = _model()._base_manager.filter(source=ClassificationSource.RULES, node_id__in=node_ids)
+    rows._raw_delete(rows.db)
+
+
 def insert_rules_rows(rows: list[tuple]) -> None:
     """INSERT rules rows given as (enterprise, node, chain, reason dict, local, output_wan, score)."""
     if not rows:

@@ -146,9 +146,19 @@ class ChainSegmentDeleteView(ObjectDeleteView):
 
     def form_valid(self, form):
         self.success_url = self.object.chain.get_absolute_url()
-        response = super().form_valid(form)
+        response = _delete_with_nodes(super().form_valid, form, list(self.object.nodes.values_list("pk", flat=True)))
         _reclassify(self.request)  # its nodes went with it
         return response
+
+
+def _delete_with_nodes(delete, form, node_ids):
+    """Delete the view's object, the rules rows of ``node_ids`` first by one statement (derived rows: not one change
+    record each, as the cascade would write); the reclassification that follows restores them if the delete was
+    refused."""
+    from .classify_store import delete_rules_rows_of_nodes
+
+    delete_rules_rows_of_nodes(node_ids)
+    return delete(form)
 
 
 def _reclassify(request) -> None:
@@ -183,7 +193,7 @@ class ChainNodeDeleteView(ObjectDeleteView):
 
     def form_valid(self, form):
         self.success_url = self.object.chain.get_absolute_url()
-        response = super().form_valid(form)
+        response = _delete_with_nodes(super().form_valid, form, [self.object.pk])
         _reclassify(self.request)
         return response
 
