@@ -215,3 +215,14 @@ def test_the_enterprise_page_lists_its_nodes_with_the_reason_and_the_correction_
     assert "Industry chain nodes" in body
     assert "正极材料" in body and "磷酸铁锂" in body
     assert "Not this node" in body and "Add to node" in body
+
+
+def test_undo_correction_on_the_page_gives_the_rules_back(battery, firms, centre_officer, officer_a, client_for):
+    classify()
+    row = correct(firms["separator"], battery["separator"], centre_officer, include=False)
+    url = reverse("industry:classification-undo", args=[row.pk])
+    assert client_for(officer_a).post(url).status_code == 403  # an outpost reads the shared register, changes nothing
+    assert NodeClassification.objects.filter(pk=row.pk).exists()
+    response = client_for(centre_officer).post(url)
+    assert response.status_code == 302
+    assert nodes_of(firms["separator"])["隔膜"].source == ClassificationSource.RULES
