@@ -98,8 +98,8 @@ class Matcher:
                 matcher.code_owners[(chain_id, code)].append(node_id)
                 matcher.chain_codes[chain_id].add(code)
         words = tuple(sorted(matcher.by_word))
-        matcher.tokenizer = _tokenizer(words)
-        if words:
+        if words:  # jieba's dictionary is loaded only when there is a keyword to look for
+            matcher.tokenizer = _tokenizer(words)
             matcher.candidates = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
         matcher._words = lru_cache(maxsize=200_000)(matcher._cut)
         return matcher
