@@ -20,6 +20,7 @@ fit score adds the points of ``FIT_POINTS`` for how the node was matched, the en
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,8 +28,6 @@ from functools import lru_cache
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-
-from zhaoshang.core.search import normalize
 
 from .choices import REVENUE_BAND_WAN, ClassificationSource, EnterpriseSize, RevenueBand
 from .services import split_words
@@ -57,6 +56,8 @@ FIT_POINTS = {
     },
 }
 CHUNK = 5_000  # enterprises read, matched and written at a time
+# Full-width forms to half-width ones, as core.search.normalize maps them.
+HALF_WIDTH = {0x3000: 0x20} | {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +72,24 @@ class Matcher:
     code_owners: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
     chain_codes: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     tokenizer: object = None
+    # A text in which no keyword occurs (as characters) cannot hold one as a word: it is not cut at all.
+    candidates: re.Pattern | None = None
     _words: object = None
+    _by_code: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls) -> Matcher:
+    def load(cls, chains: Iterable[int] | None = None) -> Matcher:
+        """The nodes of the active chains (of ``chains`` only, when given)."""
         from .models import ChainNode
 
         matcher = cls()
         codes = defaultdict(list)
         for node_id, code in ChainNode.industry_codes.through.objects.values_list("chainnode_id", "industrycode__code"):
             codes[node_id].append(code)
-        for node_id, chain_id, keywords in ChainNode.objects.filter(chain__active=True).values_list(
-            "pk", "chain_id", "keywords"
-        ):
+        nodes = ChainNode.objects.filter(chain__active=True)
+        if chains is not None:
+            nodes = nodes.filter(chain_id__in=sorted(chains))
+        for node_id, chain_id, keywords in nodes.values_list("pk", "chain_id", "keywords"):
             node_codes = tuple(sorted(codes.get(node_id, ())))
             matcher.nodes[node_id] = (chain_id, node_codes)
             for word in split_words(keywords):
@@ -91,49 +97,68 @@ class Matcher:
             for code in node_codes:
                 matcher.code_owners[(chain_id, code)].append(node_id)
                 matcher.chain_codes[chain_id].add(code)
-        matcher.tokenizer = _tokenizer(tuple(sorted(matcher.by_word)))
+        words = tuple(sorted(matcher.by_word))
+        if words:  # jieba's dictionary is loaded only when there is a keyword to look for
+            matcher.tokenizer = _tokenizer(words)
+            matcher.candidates = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
         matcher._words = lru_cache(maxsize=200_000)(matcher._cut)
         return matcher
 
     def _cut(self, text: str) -> frozenset[str]:
-        return frozenset(word.strip() for word in self.tokenizer.lcut(text, HMM=False) if word.strip())
+        """The node keywords among the words of ``text`` (other words are never looked at)."""
+        text = text.translate(HALF_WIDTH).lower()  # core.search.normalize, at the speed of str.translate
+        if self.candidates is None or self.candidates.search(text) is None:
+            return frozenset()
+        by_word = self.by_word
+        return frozenset(w for w in (word.strip() for word in self.tokenizer.lcut(text, HMM=False)) if w in by_word)
 
     def words(self, *texts: str) -> frozenset[str]:
-        found = set()
+        """The node keywords that ``texts`` hold as words."""
+        found = frozenset()
         for text in texts:
             if text:
-                found |= self._words(normalize(text))
-        return frozenset(found)
+                found = found | self._words(text)
+        return found
+
+    def by_code(self, code: str) -> dict[int, int]:
+        """{chain: the one node of the chain its code lies under} for the chains where there is one."""
+        found = self._by_code.get(code)
+        if found is None:
+            found = {}
+            for chain_id, chain_codes in self.chain_codes.items():
+                owner = _code_owner(code, chain_id, chain_codes, self.code_owners)
+                if owner is not None:
+                    found[chain_id] = owner
+            self._by_code[code] = found
+        return found
 
     def match(self, code: str | None, texts: Iterable[str]) -> dict[int, dict]:
         """{node: reason} for an enterprise of industry ``code`` whose products and name are ``texts``."""
         words = self.words(*texts)
-        named: dict[int, list[str]] = defaultdict(list)
-        for word in words:
-            for node_id in self.by_word.get(word, ()):
-                named[node_id].append(word)
         found = {}
         chains_named = set()
-        for node_id, hits in named.items():
-            chain_id, node_codes = self.nodes[node_id]
-            agrees = _code_agrees(code, node_codes)
-            if agrees is False:
-                continue
-            rule = "words_and_code" if agrees else "words"
-            found[node_id] = {"rule": rule, "words": sorted(hits), "code": code or "", "node_codes": list(node_codes)}
-            chains_named.add(chain_id)
-        if code:
-            for chain_id, chain_codes in self.chain_codes.items():
-                if chain_id in chains_named:
+        if words:
+            named: dict[int, list[str]] = defaultdict(list)
+            for word in words:
+                for node_id in self.by_word[word]:
+                    named[node_id].append(word)
+            for node_id, hits in named.items():
+                chain_id, node_codes = self.nodes[node_id]
+                agrees = _code_agrees(code, node_codes)
+                if agrees is False:
                     continue
-                owner = _code_owner(code, chain_id, chain_codes, self.code_owners)
-                if owner is not None:
-                    found[owner] = {
-                        "rule": "code",
-                        "words": [],
-                        "code": code,
-                        "node_codes": list(self.nodes[owner][1]),
-                    }
+                rule = "words_and_code" if agrees else "words"
+                found[node_id] = {
+                    "rule": rule,
+                    "words": sorted(hits),
+                    "code": code or "",
+                    "node_codes": list(node_codes),
+                }
+                chains_named.add(chain_id)
+        if code:
+            for chain_id, owner in self.by_code(code).items():
+                if chain_id not in chains_named:
+                    found[owner] = {"rule": "code", "words": [], "code": code, "node_codes": list(self.nodes[owner][1])}
         return found
 
 
@@ -190,71 +215,87 @@ class Result:
     rows: int = 0
 
 
-def classify(enterprise_ids: Iterable[int] | None = None, matcher: Matcher | None = None) -> Result:
-    """Write the rule rows of ``enterprise_ids`` (None: every enterprise) anew and refresh the copied figures of
-    the staff rows; staff decisions stay as they are."""
-    from .models import Enterprise
+def classify(
+    enterprise_ids: Iterable[int] | None = None, matcher: Matcher | None = None, chains: Iterable[int] | None = None
+) -> Result:
+    """Write the rules rows of ``enterprise_ids`` (None: every enterprise) anew and refresh the copied figures of
+    the staff rows; staff decisions stay as they are. ``chains``: the nodes of these chains only (their rows are
+    rewritten, the others' left alone).
 
-    matcher = matcher or Matcher.load()
+    Every enterprise is read in ranges of keys, ``CHUNK`` at a time; the rows are written by ``classify_store``."""
+    from .models import Enterprise, IndustryCode
+
+    chains = None if chains is None else set(chains)
+    matcher = matcher or Matcher.load(chains)
+    codes = dict(IndustryCode.objects.values_list("pk", "code"))
     result = Result()
+    fields = ("pk", "name", "main_products", "industry_id", "hq_region_id", "revenue_band", "size")
     if enterprise_ids is None:
         last = 0
         while True:
-            ids = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
-            if not ids:
+            rows = list(Enterprise.objects.filter(pk__gt=last).order_by("pk").values_list(*fields)[:CHUNK])
+            if not rows:
                 break
-            _classify_chunk(ids, matcher, result)
-            last = ids[-1]
+            _classify_chunk(rows, matcher, codes, result, chains, (last + 1, rows[-1][0]))
+            last = rows[-1][0]
     else:
         ids = sorted(set(enterprise_ids))
         for start in range(0, len(ids), CHUNK):
-            _classify_chunk(ids[start : start + CHUNK], matcher, result)
+            chunk = ids[start : start + CHUNK]
+            rows = list(Enterprise.objects.filter(pk__in=chunk).values_list(*fields))
+            _classify_chunk(rows, matcher, codes, result, chains, None)
     return result
 
 
-def _classify_chunk(ids: list[int], matcher: Matcher, result: Result) -> None:
+def _classify_chunk(rows, matcher: Matcher, codes: dict, result: Result, chains, key_range) -> None:
+    """Classify the enterprises of ``rows``; ``key_range`` (first, last): they are every enterprise of that range
+    (read, deleted and written by the range rather than by a list of keys)."""
+    from . import classify_store
     from .models import Enterprise, NodeClassification
 
+    ids = [row[0] for row in rows]
+
+    def of_chunk(queryset, field_name="enterprise_id"):
+        if key_range is not None:
+            return queryset.filter(**{f"{field_name}__gte": key_range[0], f"{field_name}__lte": key_range[1]})
+        return queryset.filter(**{f"{field_name}__in": ids})
+
     tags = defaultdict(list)
-    for enterprise_id, slug in Enterprise.tags.through.objects.filter(enterprise_id__in=ids).values_list(
+    for enterprise_id, slug in of_chunk(Enterprise.tags.through.objects).values_list(
         "enterprise_id", "enterprisetag__slug"
     ):
         tags[enterprise_id].append(slug)
     staff = defaultdict(dict)
-    for row in NodeClassification.objects.filter(enterprise_id__in=ids, source=ClassificationSource.STAFF):
+    for row in of_chunk(NodeClassification.objects.filter(source=ClassificationSource.STAFF)):
         staff[row.enterprise_id][row.node_id] = row
-    rows, updated = [], []
-    for pk, name, products, code, region, band, size in Enterprise.objects.filter(pk__in=ids).values_list(
-        "pk", "name", "main_products", "industry__code", "hq_region_id", "revenue_band", "size"
-    ):
+    new, updated = [], []
+    nodes = matcher.nodes
+    for pk, name, products, industry_id, region, band, size in rows:
         result.enterprises += 1
         local, output = region is not None, output_of(band)
         decided = staff.get(pk, {})
-        for node_id, reason in matcher.match(code, (products, name)).items():
-            if node_id in decided:
-                continue
-            score, _parts = fit(reason["rule"], band, size, tags.get(pk, ()))
-            rows.append(
-                NodeClassification(
-                    enterprise_id=pk,
-                    node_id=node_id,
-                    chain_id=matcher.nodes[node_id][0],
-                    source=ClassificationSource.RULES,
-                    reason=reason,
-                    local=local,
-                    output_wan=output,
-                    score=score,
-                )
-            )
+        code = codes.get(industry_id) if industry_id else None
+        found = matcher.match(code, (products, name))
+        if found:
+            enterprise_tags = tags.get(pk, ())
+            for node_id, reason in found.items():
+                if node_id in decided:
+                    continue
+                score = fit(reason["rule"], band, size, enterprise_tags)[0]
+                new.append((pk, node_id, nodes[node_id][0], reason, local, output, score))
         for row in decided.values():
             row.local, row.output_wan = local, output
             row.score = 0 if row.excluded else fit("staff", band, size, tags.get(pk, ()))[0]
             updated.append(row)
     with transaction.atomic():
-        NodeClassification.objects.filter(enterprise_id__in=ids, source=ClassificationSource.RULES).delete()
-        NodeClassification.objects.bulk_create(rows, batch_size=1000)
-        NodeClassification.objects.bulk_update(updated, ["local", "output_wan", "score"], batch_size=1000)
-    result.rows += len(rows)
+        if key_range is not None:
+            classify_store.delete_rules_rows(first=key_range[0], last=key_range[1], chains=chains)
+        else:
+            classify_store.delete_rules_rows(ids, chains=chains)
+        classify_store.insert_rules_rows(new)
+        if updated:
+            NodeClassification.objects.bulk_update(updated, ["local", "output_wan", "score"], batch_size=1000)
+    result.rows += len(new)
 
 
 def explain(row) -> str:
@@ -283,3 +324,76 @@ def explain(row) -> str:
             "codes": codes,
         }
     return ""
+
+
+# ---------------------------------------------------------------- staff corrections
+
+
+def may_correct(user, enterprise, node) -> bool:
+    """Whether ``user`` may decide ``enterprise``'s place at ``node`` (``NodeClassification``'s change rule: the
+    chain's task force and the centre, on enterprises they read; administrators)."""
+    from zhaoshang.core.choices import Action
+    from zhaoshang.core.permissions import user_scope
+
+    from .models import Enterprise
+
+    scope = user_scope(user)
+    if scope.is_admin:
+        return True
+    if not (scope.in_centre(Action.CHANGE) or node.chain.task_force_id in scope.teams(Action.CHANGE)):
+        return False
+    return Enterprise.objects.restrict(user, Action.VIEW).filter(pk=enterprise.pk).exists()
+
+
+def correct(enterprise, node, user, include: bool, note: str = ""):
+    """A member of staff's decision: ``enterprise`` belongs to ``node`` (``include``) or does not. The enterprise's
+    row at the node becomes (or is created as) a staff row, kept through every reclassification and re-import."""
+    from django.core.exceptions import PermissionDenied
+
+    from .models import NodeClassification
+
+    if not may_correct(user, enterprise, node):
+        raise PermissionDenied
+    with transaction.atomic():
+        row = NodeClassification.objects.select_for_update().filter(enterprise=enterprise, node=node).first()
+        if row is None:
+            row = NodeClassification(enterprise=enterprise, node=node, chain_id=node.chain_id)
+        tags = list(enterprise.tags.values_list("slug", flat=True))
+        row.source = ClassificationSource.STAFF
+        row.excluded = not include
+        row.reason = {"note": note.strip()} if note and note.strip() else {}
+        row.corrected_by = user
+        row.local = enterprise.hq_region_id is not None
+        row.output_wan = output_of(enterprise.revenue_band)
+        row.score = 0 if row.excluded else fit("staff", enterprise.revenue_band, enterprise.size, tags)[0]
+        row.save()  # audited (core.audit) like every business record
+    return row
+
+
+def undo_correction(row, user) -> None:
+    """Withdraw a staff decision: the row goes and the rules classify the enterprise again."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zhaoshang.core.choices import Action
+
+    from .models import NodeClassification
+
+    if not NodeClassification.objects.restrict(user, Action.CHANGE).filter(pk=row.pk).exists():
+        raise PermissionDenied
+    if row.source != ClassificationSource.STAFF:
+        raise ValidationError(_("Only a correction by staff can be undone."))
+    with transaction.atomic():
+        enterprise_id = row.enterprise_id
+        row.delete()  # audited
+        classify([enterprise_id])
+
+
+def classify_saved(enterprise_ids: list[int], holder=None) -> None:
+    """Classify enterprises just saved (by the enterprise form or an import); ``holder`` (an importer saving row
+    by row) keeps the nodes read once for all its rows."""
+    matcher = getattr(holder, "_matcher", None)
+    if matcher is None:
+        matcher = Matcher.load()
+        if holder is not None:
+            holder._matcher = matcher
+    classify(enterprise_ids, matcher=matcher)

@@ -1,13 +1,14 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
-from zhaoshang.core.forms import BaseModelForm
+from zhaoshang.core.forms import BaseForm, BaseModelForm
 from zhaoshang.core.permissions import user_scope
-from zhaoshang.geo.models import Region
+from zhaoshang.geo.models import Park, Region
 
 from .choices import CodeLevel
-from .models import Enterprise, IndustryCode
+from .models import Chain, ChainNode, ChainSegment, Enterprise, IndustryCode
 from .validators import clean_uscc
 
 
@@ -65,3 +66,103 @@ class EnterpriseForm(BaseModelForm):
 
     def clean_uscc(self):
         return clean_uscc(self.cleaned_data.get("uscc") or "") or None
+
+
+# ---------------------------------------------------------------- chains, their segments and nodes
+
+
+class ChainForm(BaseModelForm):
+    """A chain's fields; its task force and whether it is active are set by administrators."""
+
+    class Meta:
+        model = Chain
+        fields = [
+            "name",
+            "name_en",
+            "chief",
+            "chief_en",
+            "task_force",
+            "industry_codes",
+            "parks",
+            "description",
+            "description_en",
+            "sort",
+            "active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user_scope(self.user).is_admin:
+            for name in ("task_force", "active", "name"):
+                self.fields.pop(name)
+        self.fields["industry_codes"].queryset = IndustryCode.objects.exclude(level=CodeLevel.SECTION)
+        self.fields["parks"].queryset = Park.objects.defer("boundary")
+
+
+def _unique_in_chain(form, model, message) -> str:
+    """The name of a segment or node, refused when another of its chain has it (the chain is not a form field)."""
+    name = (form.cleaned_data.get("name") or "").strip()
+    others = model.objects.filter(chain_id=form.instance.chain_id, name=name).exclude(pk=form.instance.pk)
+    if name and others.exists():
+        raise forms.ValidationError(message)
+    return name
+
+
+class ChainSegmentForm(BaseModelForm):
+    class Meta:
+        model = ChainSegment
+        fields = ["position", "name", "name_en", "sort"]
+
+    def clean_name(self):
+        return _unique_in_chain(self, ChainSegment, _("This chain already has a segment of this name."))
+
+
+class ChainNodeForm(BaseModelForm):
+    """A node: its segment among the chain's, the industry codes and keywords the classification reads."""
+
+    class Meta:
+        model = ChainNode
+        fields = ["segment", "name", "name_en", "industry_codes", "keywords", "description", "sort"]
+        widgets = {"keywords": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = ChainSegment.objects.filter(chain_id=self.instance.chain_id)
+        self.fields["industry_codes"].queryset = IndustryCode.objects.exclude(level=CodeLevel.SECTION)
+
+    def clean_name(self):
+        return _unique_in_chain(self, ChainNode, _("This chain already has a node of this name."))
+
+    def classification_changed(self) -> bool:
+        """Whether saving changes what the classification reads (codes, keywords, or a new node)."""
+        return self.instance.pk is None or bool({"industry_codes", "keywords"} & set(self.changed_data))
+
+
+class CorrectionForm(BaseForm):
+    """A member of staff's decision on an enterprise's place at a node."""
+
+    INCLUDE, EXCLUDE = "include", "exclude"
+
+    node = forms.ModelChoiceField(
+        label=_("Chain node"), queryset=ChainNode.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(INCLUDE, _("Add to node")), (EXCLUDE, _("Not this node"))],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text=_("Why, for those who read the classification later (optional)."),
+    )
+
+    def __init__(self, *args, nodes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = nodes if nodes is not None else ChainNode.objects.none()

@@ -35,6 +35,7 @@ from zhaoshang.core.permissions import user_scope
 from zhaoshang.geo.models import Region
 
 from .choices import CodeLevel, EnterpriseSize
+from .classify import classify_saved
 from .models import Enterprise, IndustryCode
 from .services import CHUNK, EnterpriseIndex, format_tags, parse_tags, save_tags, tag_lookup
 from .validators import clean_uscc
@@ -363,9 +364,11 @@ class EnterpriseImporter(excel.ModelImporter):
             if after is not None:
                 changes.append((form.instance, self.tags_before.get(form.instance.pk, []), after))
         save_tags(changes)
+        classify_saved([form.instance.pk for _row, form, _created in items])
         return {e.pk for e, before, after in changes if sorted(set(before)) != sorted(set(after))}
 
     def after_save(self, form, created) -> bool:
+        classify_saved([form.instance.pk], self)
         after = self.tags_after(form)
         if after is None:
             return False

@@ -1,10 +1,20 @@
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
+from zhaoshang.core.permissions import can
 from zhaoshang.core.views import (
     SORT_PARAM,
     ObjectCreateView,
@@ -14,10 +24,12 @@ from zhaoshang.core.views import (
     ObjectUpdateView,
 )
 
-from . import imports
+from . import chain_imports, imports
+from .choices import SegmentPosition
+from .classify import classify, correct, may_correct, undo_correction
 from .filtersets import ChainFilterSet, EnterpriseFilterSet, IndustryCodeFilterSet
-from .forms import EnterpriseForm
-from .models import Chain, Enterprise, IndustryCode
+from .forms import ChainForm, ChainNodeForm, ChainSegmentForm, CorrectionForm, EnterpriseForm
+from .models import Chain, ChainNode, ChainSegment, Enterprise, IndustryCode, NodeClassification
 from .tables import CHAIN_TABLE, ENTERPRISE_TABLE, INDUSTRY_CODE_TABLE
 
 
@@ -39,11 +51,175 @@ class ChainListView(ObjectListView):
     model = Chain
     filterset_class = ChainFilterSet
     table = CHAIN_TABLE
+    add_url_name = "industry:chain-add"
+    template_name = "industry/chain_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_import"] = Chain.can_add(self.request.user)
+        return context
 
 
 class ChainDetailView(ObjectDetailView):
+    """A chain's fields and its tree: segments by position (上游/中游/下游), each with its nodes."""
+
     model = Chain
     template_name = "industry/chain_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("task_force").prefetch_related("industry_codes", "parks")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chain = self.object
+        counts = dict(
+            NodeClassification.objects.filter(chain=chain, excluded=False)
+            .values_list("node_id")
+            .annotate(count=Count("pk"))
+            .values_list("node_id", "count")
+        )
+        nodes = ChainNode.objects.filter(chain=chain).prefetch_related("industry_codes").order_by("sort", "pk")
+        segments = chain.segments.prefetch_related(Prefetch("nodes", queryset=nodes)).order_by("sort", "pk")
+        by_position = defaultdict(list)
+        for segment in segments:
+            for node in segment.nodes.all():
+                node.enterprise_count = counts.get(node.pk, 0)
+            by_position[segment.position].append(segment)
+        context["positions"] = [
+            (value, label, by_position[value]) for value, label in SegmentPosition.choices if by_position[value]
+        ]
+        context["can_edit_parts"] = chain_parts_writable(self.request.user, chain)
+        context["can_import"] = Chain.can_add(self.request.user)
+        return context
+
+
+class ChainCreateView(ObjectCreateView):
+    model = Chain
+    form_class = ChainForm
+
+
+class ChainUpdateView(ObjectUpdateView):
+    model = Chain
+    form_class = ChainForm
+
+
+class ChainPartMixin:
+    """Add a segment or node to a chain the user may change the parts of (404 unseen, 403 without the right)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.chain = get_object_or_404(Chain.objects.restrict(request.user, Action.VIEW), pk=kwargs["pk"])
+        if not chain_parts_writable(request.user, self.chain):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.model(chain=self.chain)
+        return kwargs
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+def chain_parts_writable(user, chain) -> bool:
+    """Whether ``user`` may add, change and delete the segments and nodes of ``chain`` (``ChainPart.scope_q``)."""
+    from zhaoshang.core.permissions import user_scope
+
+    scope = user_scope(user)
+    return scope.is_admin or (chain.task_force_id is not None and chain.task_force_id in scope.teams(Action.CHANGE))
+
+
+class ChainSegmentCreateView(ChainPartMixin, ObjectCreateView):
+    model = ChainSegment
+    form_class = ChainSegmentForm
+
+
+class ChainSegmentUpdateView(ObjectUpdateView):
+    model = ChainSegment
+    form_class = ChainSegmentForm
+
+
+class ChainSegmentDeleteView(ObjectDeleteView):
+    model = ChainSegment
+
+    def form_valid(self, form):
+        self.success_url = self.object.chain.get_absolute_url()
+        response = _delete_with_nodes(super().form_valid, form, list(self.object.nodes.values_list("pk", flat=True)))
+        _reclassify(self.request)  # its nodes went with it
+        return response
+
+
+def _delete_with_nodes(delete, form, node_ids):
+    """Delete the view's object, the rules rows of ``node_ids`` first by one statement (derived rows: not one change
+    record each, as the cascade would write); the reclassification that follows restores them if the delete was
+    refused."""
+    from .classify_store import delete_rules_rows_of_nodes
+
+    delete_rules_rows_of_nodes(node_ids)
+    return delete(form)
+
+
+def _reclassify(request) -> None:
+    """Queue the classification of every enterprise again (the nodes' codes or keywords changed) and say so."""
+    from .tasks import reclassify_after_commit
+
+    reclassify_after_commit()
+    messages.info(request, _("The enterprises are being classified to the chain's nodes again."))
+
+
+class NodeSaveMixin:
+    def form_valid(self, form):
+        changed = form.classification_changed()
+        response = super().form_valid(form)
+        if changed:
+            _reclassify(self.request)
+        return response
+
+
+class ChainNodeCreateView(NodeSaveMixin, ChainPartMixin, ObjectCreateView):
+    model = ChainNode
+    form_class = ChainNodeForm
+
+
+class ChainNodeUpdateView(NodeSaveMixin, ObjectUpdateView):
+    model = ChainNode
+    form_class = ChainNodeForm
+
+
+class ChainNodeDeleteView(ObjectDeleteView):
+    model = ChainNode
+
+    def form_valid(self, form):
+        self.success_url = self.object.chain.get_absolute_url()
+        response = _delete_with_nodes(super().form_valid, form, [self.object.pk])
+        _reclassify(self.request)
+        return response
+
+
+class ChainExportView(LoginRequiredMixin, View):
+    """Every chain the user reads, one row per node, in the template's columns (export → edit → import)."""
+
+    def get(self, request):
+        chains = Chain.objects.restrict(request.user, Action.VIEW)
+        name = Chain._meta.verbose_name_plural
+        wb = excel.export_workbook(chain_imports.export_rows(chains), chain_imports.CHAIN_COLUMNS, name)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return excel.workbook_response(wb, f"{name}-{stamp}.xlsx")
+
+
+class ChainTemplateView(LoginRequiredMixin, View):
+    def get(self, request):
+        name = Chain._meta.verbose_name_plural
+        wb = excel.template_workbook(chain_imports.CHAIN_COLUMNS, [chain_imports.CHAIN_EXAMPLE], title=name)
+        return excel.workbook_response(wb, excel.template_filename(name))
+
+
+class ChainImportView(excel.ImportView):
+    importer_class = chain_imports.ChainImporter
+    list_url_name = "industry:chain-list"
+    template_url_name = "industry:chain-template"
 
 
 class EnterpriseListView(ObjectListView):
@@ -69,13 +245,108 @@ class EnterpriseDetailView(ObjectDetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("hq_region", "industry", "owner_team").prefetch_related("tags")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(enterprise_nodes(self.request.user, self.object))
+        return context
 
-class EnterpriseCreateView(ObjectCreateView):
+
+def enterprise_nodes(user, enterprise) -> dict:
+    """The card of an enterprise's chain nodes: its rows (staff exclusions too), and for those who may correct
+    them the nodes they may add it to."""
+    rows = (
+        NodeClassification.objects.restrict(user, Action.VIEW)
+        .filter(enterprise=enterprise)
+        .select_related("node__chain", "node__segment", "corrected_by")
+        .order_by("chain__sort", "node__segment__sort", "node__sort", "node__pk")
+    )
+    writable = NodeClassification.objects.restrict(user, Action.CHANGE).filter(enterprise=enterprise)
+    writable_ids = set(writable.values_list("pk", flat=True))
+    rows = list(rows)
+    for row in rows:
+        row.may_correct = row.pk in writable_ids
+    addable = correctable_nodes(user).exclude(pk__in=[row.node_id for row in rows if not row.excluded])
+    if not may_correct_any(user, enterprise):
+        addable = ChainNode.objects.none()
+    return {
+        "node_rows": rows,
+        "correction_form": CorrectionForm(nodes=addable, initial={"decision": CorrectionForm.INCLUDE}),
+        "can_correct": addable.exists(),
+    }
+
+
+def correctable_nodes(user):
+    """The nodes whose classifications ``user`` may correct: the chains of their task forces; all for the centre."""
+    from zhaoshang.core.permissions import user_scope
+
+    scope = user_scope(user)
+    nodes = ChainNode.objects.select_related("chain").order_by("chain__sort", "chain__name", "segment__sort", "sort")
+    if scope.is_admin or scope.in_centre(Action.CHANGE):
+        return nodes
+    return nodes.filter(Q(chain__task_force__in=sorted(scope.teams(Action.CHANGE))))
+
+
+def may_correct_any(user, enterprise) -> bool:
+    node = correctable_nodes(user).first()
+    return node is not None and may_correct(user, enterprise, node)
+
+
+@login_required
+@require_POST
+def enterprise_node_correct(request, pk: int):
+    """A member of staff's decision on the enterprise's place at a node: "Add to node" or "Not this node"."""
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, Action.VIEW), pk=pk)
+    nodes = correctable_nodes(request.user)
+    if not may_correct_any(request.user, enterprise):
+        raise PermissionDenied
+    form = CorrectionForm(request.POST, nodes=nodes)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(enterprise.get_absolute_url() + "#chain-nodes")
+    node = form.cleaned_data["node"]
+    include = form.cleaned_data["decision"] == CorrectionForm.INCLUDE
+    correct(enterprise, node, request.user, include, form.cleaned_data["note"])
+    text = _("%(enterprise)s was added to %(node)s.") if include else _("%(enterprise)s was taken off %(node)s.")
+    messages.success(request, text % {"enterprise": enterprise, "node": node})
+    return redirect(enterprise.get_absolute_url() + "#chain-nodes")
+
+
+@login_required
+@require_POST
+def classification_undo(request, pk: int):
+    """Withdraw a staff correction: the rules classify the enterprise again."""
+    row = get_object_or_404(NodeClassification.objects.restrict(request.user, Action.VIEW), pk=pk)
+    if not can(request.user, row, Action.CHANGE):
+        raise PermissionDenied
+    url = row.enterprise.get_absolute_url() + "#chain-nodes"
+    try:
+        undo_correction(row, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(url)
+    messages.success(request, _("The correction was undone; the rules classified the enterprise again."))
+    return redirect(url)
+
+
+class ClassifySavedMixin:
+    """The saved enterprise is classified to the chain nodes at once (its products or code may have changed)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self.object is not None and self.object.pk is not None:
+            classify([self.object.pk])
+        return response
+
+
+class EnterpriseCreateView(ClassifySavedMixin, ObjectCreateView):
     model = Enterprise
     form_class = EnterpriseForm
 
 
-class EnterpriseUpdateView(ObjectUpdateView):
+class EnterpriseUpdateView(ClassifySavedMixin, ObjectUpdateView):
     model = Enterprise
     form_class = EnterpriseForm
 
