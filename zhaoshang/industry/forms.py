@@ -34,12 +34,20 @@ class EnterpriseForm(BaseModelForm):
             "owner_team",
             "registered_capital",
             "size",
+            "revenue_band",
+            "employees",
+            "address",
+            "main_products",
             "contact_name",
             "contact_phone",
             "website",
             "description",
         ]
-        widgets = {"tags": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "tags": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "main_products": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,7 +58,7 @@ class EnterpriseListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         context["can_import"] = Enterprise.can_add(self.request.user)
         urls = ("export", "template", "import")
-        context["urls"] = {action: reverse(f"industry:enterprise-{action}") for action in urls}
+        context["urls"] = {action: reverse(f"industry:enterprise-{action}") for action in (*urls, "duplicates")}
         return context
 
 
