@@ -275,6 +275,8 @@ EXPLICIT = {
     "industry:enterprise-export": ("industry.Enterprise", EXPORT),
     "industry:enterprise-template": ("industry.Enterprise", IMPORT),
     "industry:enterprise-import": ("industry.Enterprise", IMPORT),
+    "industry:enterprise-duplicates": ("industry.Enterprise", SUMMARY),
+    "industry:enterprise-merge": ("industry.Enterprise", EDIT),
     "projects:project-export": ("projects.Project", EXPORT),
     "projects:project-template": ("projects.Project", IMPORT),
     "projects:project-import": ("projects.Project", IMPORT),

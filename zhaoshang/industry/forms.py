@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
@@ -73,3 +74,20 @@ class EnterpriseForm(BaseModelForm):
 
     def clean_uscc(self):
         return clean_uscc(self.cleaned_data.get("uscc") or "") or None
+
+
+class MergeForm(forms.Form):
+    """Which of two enterprises stays when they are merged; ``confirm`` is sent by the confirmation step."""
+
+    survivor = forms.TypedChoiceField(
+        label=_("Record that stays"), coerce=int, widget=forms.RadioSelect, help_text=_("The other record is deleted.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, pair: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [
+            (pk, f"{enterprise.name} ({enterprise.uscc or '—'})") for pk, enterprise in pair.items()
+        ]
+        self.fields["survivor"].initial = next(iter(pair))

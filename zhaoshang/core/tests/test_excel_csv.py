@@ -11,7 +11,7 @@ from zhaoshang.core.context import acting_as
 from zhaoshang.core.tests.test_excel import EnterpriseImporter
 from zhaoshang.industry.models import Enterprise
 
-TEXT = "名称,注册资本（万元）\r\n甲科技有限公司,100\r\n\r\n\"乙公司, 江门\",\r\n"
+TEXT = '名称,注册资本（万元）\r\n甲科技有限公司,100\r\n\r\n"乙公司, 江门",\r\n'
 
 
 def run(user, content: bytes, name="enterprises.csv"):
