@@ -64,7 +64,7 @@ class Reference:
 
 def references() -> list[Reference]:
     """Every relation that points at an enterprise — foreign keys, one-to-ones and many-to-manys of other models,
-    hidden ones (``related_name="+"``) included — except the tables of the enterprise's own many-to-many fields."""
+    hidden ones (``related_name="+"``) included; the enterprise's own many-to-manys (tags) are merged apart."""
     found = []
     for relation in Enterprise._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
@@ -72,13 +72,9 @@ def references() -> list[Reference]:
         model = relation.related_model
         if relation.many_to_many:
             found.append(Reference(model, relation.field, many=True))
-        elif not (model._meta.auto_created and relation.field.remote_field.model is Enterprise and _is_own_m2m(model)):
+        elif not model._meta.auto_created:  # the table of a many-to-many is moved through the many-to-many
             found.append(Reference(model, relation.field))
     return sorted(found, key=lambda r: (r.model._meta.label, r.field.name))
-
-
-def _is_own_m2m(through) -> bool:
-    return any(f.remote_field.through is through for f in Enterprise._meta.many_to_many)
 
 
 def reference_counts(enterprise) -> list[tuple[str, int]]:

@@ -264,3 +264,20 @@ def test_the_enterprise_pages_link_to_possible_duplicates(pair, officer_a, clien
     assert f"{DUPLICATES_URL}?of={survivor.pk}".encode() in client.get(survivor.get_absolute_url()).content
     response = client.get(DUPLICATES_URL, {"of": survivor.pk})
     assert [len(g["enterprises"]) for g in response.context["groups"]] == [2]
+
+
+def test_every_model_that_refers_to_enterprises_is_moved_by_a_merge():
+    from django.apps import apps
+
+    from zhaoshang.industry.merge import references
+
+    referring = {
+        (model._meta.label, field.name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.concrete and field.is_relation and field.related_model is Enterprise
+        if not model._meta.auto_created and model is not Enterprise
+    }
+
+    assert {"review.EvaluationResult", "chains.ChainActivity", "stats.FDIRecord"} <= {m for m, _f in referring}
+    assert {(r.model._meta.label, r.field.name) for r in references()} == referring
