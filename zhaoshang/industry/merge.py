@@ -219,13 +219,9 @@ def merge_enterprises(survivor, duplicate, user, note: str = "") -> dict:
         raise MergeRefused(_("An enterprise cannot be merged with itself."))
     moved: dict[str, int] = {}
     with transaction.atomic():
-        locked = {
-            e.pk: e
-            for e in Enterprise.objects.restrict(user, Action.CHANGE)
-            .select_for_update()
-            .filter(pk__in=[survivor.pk, duplicate.pk])
-        }
-        if len(locked) != 2:
+        pks = [survivor.pk, duplicate.pk]
+        locked = {e.pk: e for e in Enterprise.objects.select_for_update().filter(pk__in=pks)}
+        if len(locked) != 2 or Enterprise.objects.restrict(user, Action.CHANGE).filter(pk__in=pks).count() != 2:
             raise PermissionDenied(_("You may not change both enterprises."))
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
         problems = merge_problems(survivor, duplicate)
