@@ -71,11 +71,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import audit, generations, search
+from . import audit, generations, search, xlsx_dimensions
 from .choices import ChangeKind
 from .context import current_actor
 from .workbook_limits import LIMITS, Facts, Limits, WorkbookRefused
 from .workbook_limits import inspect as inspect_workbook
+
+xlsx_dimensions.install()  # a sheet without its used range is not read twice
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
