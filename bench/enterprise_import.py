@@ -110,7 +110,8 @@ def workbook(rows: int) -> bytes:
     rng = random.Random(20261207)
     districts = list(Region.objects.filter(parent__isnull=False).values_list("adcode", flat=True)) or [""]
     codes = list(IndustryCode.objects.filter(level="division").values_list("code", flat=True))
-    keys = [c.key for c in ENTERPRISE_COLUMNS if c.key not in ("contact_name", "contact_phone", "owner_team", "website")]
+    left_out = ("contact_name", "contact_phone", "owner_team", "website")
+    keys = [c.key for c in ENTERPRISE_COLUMNS if c.key not in left_out]
     with translation.override("zh-hans"):
         headers = [str(c.header) for c in ENTERPRISE_COLUMNS if c.key in keys]
         sizes = [str(label) for label in EnterpriseSize.labels]
