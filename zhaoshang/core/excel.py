@@ -35,6 +35,7 @@ from the table's sequence).
 
 from __future__ import annotations
 
+import csv
 import functools
 import gc
 import io
@@ -70,11 +71,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import audit, generations, search
+from . import audit, generations, search, xlsx_dimensions
 from .choices import ChangeKind
 from .context import current_actor
 from .workbook_limits import LIMITS, Facts, Limits, WorkbookRefused
 from .workbook_limits import inspect as inspect_workbook
+
+xlsx_dimensions.install()  # a sheet without its used range is not read twice
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 10 * 1024 * 1024
@@ -520,9 +523,12 @@ def check_upload(
     """Refuse anything but an .xlsx workbook of at most ``max_bytes`` within ``limits`` (see ``workbook_limits``);
     returns what the scan of its first sheet found (``stop_after_rows``: scan no further than that)."""
     name = getattr(file, "name", "") or ""
-    if not name.lower().endswith(".xlsx"):
+    if not name.lower().endswith((".xlsx", ".csv")):
         raise ImportFileError(
-            _("Only Excel workbooks (.xlsx) can be imported; “%(name)s” is not one. Save it as .xlsx and try again.")
+            _(
+                "Only Excel workbooks (.xlsx) and CSV files (.csv) can be imported; “%(name)s” is neither. Save it "
+                "as .xlsx and try again."
+            )
             % {"name": name.rsplit("/", 1)[-1] or _("the file")}
         )
     size = getattr(file, "size", None)
@@ -537,6 +543,8 @@ def check_upload(
             % {"size": size / 1024 / 1024, "limit": max_bytes // 1024 // 1024}
         )
     file.seek(0)
+    if is_csv(file):
+        return csv_facts(file, limits, stop_after_rows=stop_after_rows)
     if file.read(4) != b"PK\x03\x04":
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged."))
     file.seek(0)
@@ -598,15 +606,20 @@ def read_rows(
     ImportFileError after ``max_seconds``. ``freeze``: move the rows read out of the garbage collector's sight at
     intervals (the caller unfreezes). ``progress("reading", rows read, None)`` is called every few hundred rows.
     """
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    except UNREADABLE as error:  # zipfile, XML and openpyxl errors all mean the same to the user
-        raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
+    if is_csv(file):
+        wb = None
+        rows = iter(csv_rows(file))
+    else:
+        try:
+            wb = load_workbook(file, read_only=True, data_only=True, keep_links=False)
+        except UNREADABLE as error:  # zipfile, XML and openpyxl errors all mean the same to the user
+            raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
     deadline = monotonic() + max_seconds
     try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # some writers store a wrong size; read what is there
-        rows = ws.iter_rows(values_only=True)
+        if wb is not None:
+            ws = wb.worksheets[0]
+            ws.reset_dimensions()  # some writers store a wrong size; read what is there
+            rows = ws.iter_rows(values_only=True)
         header = next(rows, None)
         if not header or not any(v not in (None, "") for v in header):
             raise ImportFileError(_("The first sheet is empty: row 1 must hold the column headers."))
@@ -642,7 +655,62 @@ def read_rows(
     except UNREADABLE as error:
         raise ImportFileError(_("This file is not an Excel workbook (.xlsx), or it is damaged.")) from error
     finally:
-        wb.close()
+        if wb is not None:
+            wb.close()
+
+
+# --- CSV: read like the first sheet of a workbook (every cell as text) -------------------------------------------
+
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 with or without its BOM, else the Chinese national encoding
+
+
+def is_csv(file) -> bool:
+    return (getattr(file, "name", "") or "").lower().endswith(".csv")
+
+
+def csv_text(file) -> str:
+    """The text of a CSV upload: UTF-8 (with or without a BOM), else GB18030 (what Excel in Chinese saves)."""
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    if isinstance(data, str):
+        return data
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("This CSV file is neither UTF-8 nor GB18030 text; save it as “CSV UTF-8” and try again."))
+
+
+def csv_rows(file) -> list[tuple]:
+    """The rows of a CSV upload as tuples of text, empty cells as None."""
+    try:
+        reader = csv.reader(io.StringIO(csv_text(file), newline=""))
+        return [tuple(value if value != "" else None for value in row) for row in reader]
+    except csv.Error as error:
+        raise ImportFileError(_("This CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def csv_facts(file, limits: Limits = LIMITS, *, stop_after_rows: int | None = None) -> Facts:
+    """``check_upload``'s facts of a CSV upload (its size is checked already): rows, cells and columns, the
+    column and text limits of a workbook held."""
+    rows = csv_rows(file)
+    columns = max((len(row) for row in rows), default=0)
+    if columns > limits.columns:
+        raise ImportFileError(
+            _("The file has %(count)s columns; at most %(limit)s can be imported.")
+            % {"count": f"{columns:,}", "limit": f"{limits.columns:,}"}
+        )
+    for number, row in enumerate(rows, start=1):
+        if any(value is not None and len(value) > limits.text_chars for value in row):
+            raise ImportFileError(
+                _("Row %(row)s holds a cell longer than %(limit)s characters.")
+                % {"row": number, "limit": f"{limits.text_chars:,}"}
+            )
+    filled = [row for row in rows if any(value is not None for value in row)]
+    complete = stop_after_rows is None or len(filled) <= stop_after_rows
+    return Facts(rows=len(filled), cells=sum(len(row) for row in filled), columns=columns, complete=complete)
 
 
 def _blank(value) -> bool:
@@ -1611,9 +1679,11 @@ def report_download(errors: Sequence, unlisted: int, title) -> HttpResponse:
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Workbook (.xlsx)"),
-        help_text=gettext_lazy("At most 10 MB and 100,000 rows; the first sheet is read."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+        label=gettext_lazy("Workbook (.xlsx or .csv)"),
+        help_text=gettext_lazy(
+            "At most 10 MB and 100,000 rows; the first sheet is read. A CSV file is read as UTF-8 or GB18030."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv", "class": "form-control"}),
     )
 
     facts: Facts | None = None
@@ -1790,7 +1860,7 @@ def keep_preview(request, importer_class, upload) -> str:
     if dropped:
         _preview_storage().delete(dropped["path"])
     token = uuid.uuid4().hex
-    path = _preview_storage().save(f"imports/preview/{token}.xlsx", upload)
+    path = _preview_storage().save(f"imports/preview/{token}{'.csv' if is_csv(upload) else '.xlsx'}", upload)
     request.session[PREVIEW_SESSION_KEY] = {
         "token": token,
         "path": path,

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from . import excel
 from .choices import ImportPhase, ImportStatus
 from .context import acting_as
 from .models import ImportJob
@@ -56,7 +57,7 @@ def start(user, importer_class, upload, *, title, list_url: str = "") -> ImportJ
         list_url=list_url,
     )
     upload.seek(0)
-    job.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
+    job.file.save(f"{uuid.uuid4().hex}{'.csv' if excel.is_csv(upload) else '.xlsx'}", upload, save=False)
     job.save()
     enqueue(job.pk)
     return job

@@ -282,6 +282,8 @@ EXPLICIT = {
     "industry:node-add": ("industry.ChainNode", CREATE, "industry.Chain"),
     "industry:enterprise-node-correct": ("industry.NodeClassification", ACTION, "industry.Enterprise"),
     "industry:classification-undo": ("industry.NodeClassification", ACTION),
+    "industry:enterprise-duplicates": ("industry.Enterprise", SUMMARY),
+    "industry:enterprise-merge": ("industry.Enterprise", EDIT),
     "projects:project-export": ("projects.Project", EXPORT),
     "projects:project-template": ("projects.Project", IMPORT),
     "projects:project-import": ("projects.Project", IMPORT),

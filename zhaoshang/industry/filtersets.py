@@ -6,7 +6,7 @@ from zhaoshang.accounts.models import Team
 from zhaoshang.core.filtersets import SearchFilterSet, SlugMultipleChoiceFilter
 from zhaoshang.geo.models import Region
 
-from .choices import CodeLevel
+from .choices import CodeLevel, RevenueBand
 from .models import Chain, Enterprise, EnterpriseTag, IndustryCode
 
 
@@ -45,10 +45,13 @@ class EnterpriseFilterSet(SearchFilterSet):
     industry = django_filters.CharFilter(label=_("Industry code"), method="filter_industry")
     owner_team = django_filters.ModelChoiceFilter(label=_("Kept by"), queryset=Team.objects.all())
     uscc = django_filters.CharFilter(label=_("Unified social credit code"), lookup_expr="iexact")
+    revenue_band = django_filters.MultipleChoiceFilter(
+        label=_("Annual revenue"), choices=RevenueBand.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "tag", "region", "industry", "owner_team", "uscc"]
+        fields = ["q", "tag", "region", "industry", "owner_team", "uscc", "revenue_band"]
 
     def filter_industry(self, queryset, name, value):
         """An industry code selects itself and every code below it (C selects 13–43)."""

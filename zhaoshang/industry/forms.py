@@ -35,12 +35,20 @@ class EnterpriseForm(BaseModelForm):
             "owner_team",
             "registered_capital",
             "size",
+            "revenue_band",
+            "employees",
+            "address",
+            "main_products",
             "contact_name",
             "contact_phone",
             "website",
             "description",
         ]
-        widgets = {"tags": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "tags": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "main_products": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,3 +174,20 @@ class CorrectionForm(BaseForm):
     def __init__(self, *args, nodes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = nodes if nodes is not None else ChainNode.objects.none()
+
+
+class MergeForm(forms.Form):
+    """Which of two enterprises stays when they are merged; ``confirm`` is sent by the confirmation step."""
+
+    survivor = forms.TypedChoiceField(
+        label=_("Record that stays"), coerce=int, widget=forms.RadioSelect, help_text=_("The other record is deleted.")
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, pair: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [
+            (pk, f"{enterprise.name} ({enterprise.uscc or '—'})") for pk, enterprise in pair.items()
+        ]
+        self.fields["survivor"].initial = next(iter(pair))

@@ -34,7 +34,7 @@ from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import user_scope
 from zhaoshang.geo.models import Region
 
-from .choices import CodeLevel, EnterpriseSize
+from .choices import CodeLevel, EnterpriseSize, RevenueBand
 from .classify import classify_saved
 from .models import Enterprise, IndustryCode
 from .services import CHUNK, EnterpriseIndex, format_tags, parse_tags, save_tags, tag_lookup
@@ -96,6 +96,29 @@ ENTERPRISE_COLUMNS = [
     ),
     tags_column("tags", _label("tags"), TAG_HELP, lambda e: format_tags(e.tags.all()) or None),
     excel.Column("size", _label("size"), choices=EnterpriseSize.choices),
+    excel.Column(
+        "revenue_band",
+        _label("revenue_band"),
+        choices=RevenueBand.choices,
+        help=gettext_lazy("The band of last year's operating revenue, one of the listed values."),
+        width=20,
+    ),
+    excel.Column("employees", _label("employees"), help=gettext_lazy("A whole number of people.")),
+    excel.Column(
+        "address",
+        _label("address"),
+        help=gettext_lazy("The registered or operating address, e.g. 江门市蓬江区某某路1号."),
+        width=30,
+    ),
+    excel.Column(
+        "main_products",
+        _label("main_products"),
+        help=gettext_lazy(
+            "What the company makes or does, words separated by 、 or commas (e.g. 正极材料、锂电池隔膜): "
+            "chain nodes are found from them."
+        ),
+        width=30,
+    ),
     excel.Column("registered_capital", _label("registered_capital"), help=gettext_lazy("A number, in 10,000 yuan.")),
     excel.Column(
         "contact_name",
@@ -127,6 +150,10 @@ ENTERPRISE_EXAMPLE = {
     "tags": "高新技术企业、专精特新",
     "size": EnterpriseSize.MEDIUM.label,
     "registered_capital": Decimal("5000"),
+    "revenue_band": RevenueBand.TO_1B.label,
+    "employees": 320,
+    "address": "江门市蓬江区示例路1号",
+    "main_products": "正极材料、锂电池隔膜",
     "contact_name": "张经理",
     "contact_phone": "0750-0000000",
 }

@@ -371,7 +371,7 @@ def test_a_record_changed_by_someone_else_during_the_import_is_not_overwritten(a
 
 def test_files_that_are_not_workbooks_too_large_or_too_long_are_refused_with_a_message(admin_user):
     importer = EnterpriseImporter(admin_user)
-    not_xlsx = importer.run(SimpleUploadedFile("data.csv", b"name\n"))
+    not_xlsx = importer.run(SimpleUploadedFile("data.txt", b"name\n"))
     assert ".xlsx" in not_xlsx.errors[0].message and not_xlsx.errors[0].row is None
     broken = importer.run(SimpleUploadedFile("data.xlsx", b"PK\x03\x04 but not a workbook"))
     assert broken.file_errors
