@@ -24,7 +24,6 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role
@@ -505,13 +504,3 @@ def load_value_added(chains: dict, today: date) -> int:
             ChainValueAdded.objects.create(chain=chains[name], year=year, month=month, value_added=value, growth=growth)
             made += 1
     return made
-
-
-def node_counts() -> dict[int, int]:
-    """{node: enterprises in the city} of the demo's classification (for checks)."""
-    return dict(
-        NodeClassification.objects.filter(local=True, excluded=False)
-        .values_list("node")
-        .annotate(n=Count("enterprise", distinct=True))
-        .values_list("node", "n")
-    )
