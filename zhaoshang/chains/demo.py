@@ -224,7 +224,7 @@ class Builder:
             if local and node_name in weak:
                 band_index = 0
             band, _w, (low, high), size = bands[band_index]
-            words = node.keyword_list()
+            words = [w for w in node.keywords.split("、") if w]  # as written, not lower-cased
             products = "、".join(rng.sample(words, min(len(words), rng.randint(1, 3))))
             region = rng.choice(districts) if local else None
             city, country = ("", "中国") if local else rng.choices(cities, weights=city_weights)[0]
