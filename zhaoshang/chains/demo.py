@@ -35,7 +35,8 @@ from zhaoshang.industry.choices import ClassificationSource, EnterpriseSize, Pro
 from zhaoshang.industry.models import Enterprise, EnterpriseTag, IndustryCode, NodeClassification
 from zhaoshang.industry.services import name_key, normalize_name
 from zhaoshang.industry.validators import make_uscc
-from zhaoshang.projects.choices import LeadSource, Stage
+from zhaoshang.projects.choices import ActivityKind, LeadSource, Stage
+from zhaoshang.projects.models import Activity, Contact
 from zhaoshang.projects.services import create_project, transition
 
 from .choices import ChainActivityKind, TargetState
@@ -371,9 +372,29 @@ class Builder:
             source=LeadSource.OTHER,
             description=f"链式靶向招商：补{node.name}环节（示例）",
         )
+        Contact.objects.create(
+            project=project,
+            name="投资发展部负责人（示例）",
+            position="投资总监",
+            organization=enterprise.name,
+            phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+        )
+        Activity.objects.create(
+            project=project,
+            kind=ActivityKind.CALL,
+            happened_on=day,
+            summary=f"专班按{node.name}环节靶向名单首次电话对接（示例）",
+        )
         for stage in moves:
             day = min(day + timedelta(days=rng.randint(15, 45)), self.today)
             project = transition(project, stage, day, officer)
+            if stage == Stage.CONTACT:
+                Activity.objects.create(
+                    project=project,
+                    kind=ActivityKind.VISIT,
+                    happened_on=day,
+                    summary="赴企业总部拜访，介绍江门产业基础与载体（示例）",
+                )
         return project
 
     # ------------------------------------------------------------------ work record
