@@ -81,6 +81,8 @@ TAKEN = [
     ("食品", "冷链物流", "food", 2, 1),
     ("智能装备", "减速器", "equipment", 2, 0),
 ]
+# The district a lead is steered to: the chain's local specialty (DOMAIN.md), else 蓬江.
+SPECIALTY = {"硅能源": "440784", "新能源电池": "440705", "食品": "440703", "智能装备": "440785"}
 # How far each lead got (in order of the leads taken): stages after the lead, the last with its planned investment.
 PROGRESS = [
     [Stage.CONTACT, Stage.NEGOTIATION, Stage.SIGNED],
@@ -359,6 +361,9 @@ class Builder:
     def lead(self, officer, team, chain, node, enterprise, day, moves):
         rng = self.rng
         amount = Decimal(rng.randrange(30, 300) * 1000)
+        from zhaoshang.geo.models import Region
+
+        district = Region.objects.filter(adcode=SPECIALTY.get(chain.name, "440703")).first()
         project = create_project(
             officer,
             name=f"{enterprise.name.removesuffix('有限公司')}{node.name}项目",
@@ -369,6 +374,7 @@ class Builder:
             chain=chain,
             industry_code=enterprise.industry,
             planned_investment=amount,
+            district=district,
             source=LeadSource.OTHER,
             description=f"链式靶向招商：补{node.name}环节（示例）",
         )
