@@ -30,6 +30,7 @@ from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Membership, User
 from zhaoshang.core import search
 from zhaoshang.core.demo import DEMO_CITY, DEMO_PASSWORD
+from zhaoshang.geo.models import Region
 from zhaoshang.industry import classify as classification
 from zhaoshang.industry.choices import ClassificationSource, EnterpriseSize, ProjectType, RevenueBand
 from zhaoshang.industry.models import Enterprise, EnterpriseTag, IndustryCode, NodeClassification
@@ -197,8 +198,6 @@ class Builder:
         gap_codes, weak_codes = self.plan()
         districts = list(self.ctx.data.get("districts") or [])
         if not districts:
-            from zhaoshang.geo.models import Region
-
             districts = list(Region.objects.filter(parent__adcode=self.ctx.city_adcode).order_by("adcode"))
         existing = Enterprise.objects.values_list("name", "uscc")
         used_keys = {name_key(name) for name, _u in existing}
@@ -361,8 +360,6 @@ class Builder:
     def lead(self, officer, team, chain, node, enterprise, day, moves):
         rng = self.rng
         amount = Decimal(rng.randrange(30, 300) * 1000)
-        from zhaoshang.geo.models import Region
-
         district = Region.objects.filter(adcode=SPECIALTY.get(chain.name, "440703")).first()
         project = create_project(
             officer,
