@@ -43,7 +43,7 @@ from zhaoshang.projects.services import create_project, transition
 from .choices import ChainActivityKind, TargetState
 from .models import ChainActivity, ChainValueAdded, Target
 
-ENTERPRISES = 10_000
+ENTERPRISES = 20_000
 LOCAL_SHARE = 0.36
 WEAK_LOCAL = 2  # enterprises in the city of a weak node at most
 

@@ -51,7 +51,7 @@ def test_the_battery_chain_has_the_nodes_of_its_plan(demo, db):
 
 def test_the_demo_has_tens_of_thousands_of_enterprises_inside_and_outside_the_city_classified_to_nodes(demo, db):
     made = Enterprise.objects.exclude(main_products="")
-    assert made.count() >= 10_000
+    assert made.count() >= 20_000
     inside = made.filter(hq_region__isnull=False).count()
     assert 0.2 < inside / made.count() < 0.35
     assert made.filter(hq_region__isnull=True).exclude(hq_city="").count() == made.count() - inside
