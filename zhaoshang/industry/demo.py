@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from zhaoshang.geo.models import Region
 
+from .chain_data import load_chain_parts
 from .models import Chain, Enterprise, EnterpriseTag, IndustryCode
 from .validators import make_uscc
 
@@ -152,6 +153,7 @@ def load(ctx):
         chain.industry_codes.set([codes[d] for d in divisions])
         chains[name] = (chain, divisions)
     ctx.data["chains"] = {name: chain for name, (chain, _d) in chains.items()}
+    ctx.data["chain_nodes"] = load_chain_parts(ctx.data["chains"], codes)
 
     rng = ctx.rng
     enterprises = []
