@@ -8,8 +8,8 @@ before the statistics. Everything is drawn by seeded random generators.
 **Gaps and weak nodes on purpose.** ``STRENGTH`` names, for each chain, nodes with no enterprise in the city (gaps)
 and nodes with one or two small ones (weak): enterprises of those nodes are made outside the city, and no
 enterprise in the city gets an industry code by which the classification would put it in a gap node (a code only
-that node of its chain holds). A few enterprises of the earlier demos hold such a code (plastics makers, code 29, in
-隔膜 by their code alone): the task force checked them and excluded them from the node, as staff do.
+that node of its chain holds, when the node has no keywords). Should the rules still put an enterprise of the
+earlier demos in a gap node, the task force checks it and excludes it from the node, as staff do.
 
 **Value added (DOMAIN.md).** "1—11月全市15条重点产业链合计实现规模以上工业增加值949.61亿元、增长3.5%，新能源电池、
 智能装备、食品等产业链增加值增长超过10%": January–November of the demo's year (the current year, as in the
@@ -296,8 +296,8 @@ class Builder:
         return len(objs)
 
     def check_gaps(self):
-        """Enterprises of the earlier demos in the city that the rules put in a gap node by their code alone: the
-        task force checked them and excluded them from the node."""
+        """Enterprises of the earlier demos in the city that the rules put in a gap node (none while every gap node
+        has keywords): the task force checks them and excludes them from the node."""
         gap_nodes = [self.nodes[(c, n)] for c, (gaps, _w) in STRENGTH.items() for n in gaps if (c, n) in self.nodes]
         rows = NodeClassification.objects.filter(node__in=gap_nodes, local=True, source=ClassificationSource.RULES)
         officer = self.users.get("centre")

@@ -8,8 +8,9 @@ The rule (docs/chains.md):
 2. **Codes.** The enterprise's industry code *agrees* with a node when it lies under one of the node's codes (the
    same code, or a longer code that starts with it), when the node has no codes, or when the enterprise has none.
 3. The enterprise belongs to a node that it names and whose codes agree; or, naming no node of that chain, to the
-   one node of the chain its code lies under, when no other node of the chain has that code (a code specific to
-   one node, e.g. 15 饮料制造 of the food chain).
+   one node of the chain its code lies under, when no other node of the chain has that code and the node has no
+   keywords (a node defined by its codes alone, e.g. 15 饮料制造 of a food chain: keywords narrow a node, so a node
+   with keywords takes only the enterprises that name it — every plastics maker is not a separator maker).
 4. A member of staff decides above the rules: a node added by staff stays, a node excluded by staff is never
    given back by the rules, whatever is re-imported or reclassified.
 
@@ -70,6 +71,7 @@ class Matcher:
     by_word: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     # (chain, code) → nodes of the chain holding that code
     code_owners: dict[tuple[int, str], list[int]] = field(default_factory=lambda: defaultdict(list))
+    keyworded: set[int] = field(default_factory=set)  # nodes with keywords: never taken by code alone
     chain_codes: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     tokenizer: object = None
     # A text in which no keyword occurs (as characters) cannot hold one as a word: it is not cut at all.
@@ -92,8 +94,11 @@ class Matcher:
         for node_id, chain_id, keywords in nodes.values_list("pk", "chain_id", "keywords"):
             node_codes = tuple(sorted(codes.get(node_id, ())))
             matcher.nodes[node_id] = (chain_id, node_codes)
-            for word in split_words(keywords):
+            node_words = split_words(keywords)
+            for word in node_words:
                 matcher.by_word[word].append(node_id)
+            if node_words:
+                matcher.keyworded.add(node_id)
             for code in node_codes:
                 matcher.code_owners[(chain_id, code)].append(node_id)
                 matcher.chain_codes[chain_id].add(code)
@@ -127,7 +132,7 @@ class Matcher:
             found = {}
             for chain_id, chain_codes in self.chain_codes.items():
                 owner = _code_owner(code, chain_id, chain_codes, self.code_owners)
-                if owner is not None:
+                if owner is not None and owner not in self.keyworded:
                     found[chain_id] = owner
             self._by_code[code] = found
         return found

@@ -25,7 +25,8 @@ from zhaoshang.industry.tests.factories import (
 
 @pytest.fixture
 def battery(task_force):
-    """A few nodes of a battery chain: materials by words and codes, cells, recycling (the only node of code 42)."""
+    """A few nodes of a battery chain: materials by words and codes, cells, recycling (the only node of code 42,
+    defined by its code alone: no keywords)."""
     chain = ChainFactory(name="新能源电池", name_en="New energy batteries", task_force=task_force)
     materials = ChainSegmentFactory(chain=chain, position=SegmentPosition.UPSTREAM, name="材料")
     making = ChainSegmentFactory(chain=chain, position=SegmentPosition.MIDSTREAM, name="电芯制造")
@@ -35,7 +36,7 @@ def battery(task_force):
         "cathode": ChainNodeFactory(segment=materials, name="正极材料", keywords="正极材料、磷酸铁锂", codes=["26"]),
         "separator": ChainNodeFactory(segment=materials, name="隔膜", keywords="隔膜", codes=["29"]),
         "cell": ChainNodeFactory(segment=making, name="电芯", keywords="电芯, 锂电池", codes=["38"]),
-        "recycling": ChainNodeFactory(segment=after, name="回收利用", keywords="回收", codes=["42"]),
+        "recycling": ChainNodeFactory(segment=after, name="回收利用", keywords="", codes=["42"]),
     }
 
 
@@ -52,6 +53,7 @@ def firms(db):
         "separator": enterprise("江门示例膜科技有限公司", "锂电池隔膜", "29", "102"),
         "trader": enterprise("江门示例贸易有限公司", "日用百货批发", "51", "103"),
         "recycler": enterprise("江门示例资源有限公司", "废旧金属拆解", "42", "104"),
+        "plastics": enterprise("江门示例塑料制品有限公司", "塑料包装袋", "29", "109"),
     }
 
 
@@ -65,7 +67,7 @@ def nodes_of(firm) -> dict:
 def test_enterprises_go_to_the_nodes_their_products_and_codes_name_with_the_reason(battery, firms):
     result = classify()
 
-    assert result.enterprises == 4
+    assert result.enterprises == 5
     cathode = nodes_of(firms["cathode"])
     assert set(cathode) == {"正极材料"}
     assert cathode["正极材料"].reason["rule"] == "words_and_code"
@@ -80,6 +82,9 @@ def test_enterprises_go_to_the_nodes_their_products_and_codes_name_with_the_reas
     assert set(recycler) == {"回收利用"}
     assert recycler["回收利用"].reason["rule"] == "code"
     assert recycler["回收利用"].source == ClassificationSource.RULES
+    # code 29 belongs to the separator node alone, but that node has keywords: a plastics maker naming none is not
+    # a separator maker
+    assert nodes_of(firms["plastics"]) == {}
 
 
 def test_classifying_again_gives_the_same_rows(battery, firms):
@@ -92,7 +97,7 @@ def test_classifying_again_gives_the_same_rows(battery, firms):
 def test_the_command_classifies_every_enterprise_and_prints_the_counts(battery, firms, capsys):
     call_command("classify_enterprises")
     out = capsys.readouterr().out
-    assert out.startswith("4 enterprises classified") and "3 rows by the rules" in out
+    assert out.startswith("5 enterprises classified") and "3 rows by the rules" in out
     assert NodeClassification.objects.filter(chain=battery["chain"]).count() == 3
 
 
@@ -100,7 +105,7 @@ def test_the_command_for_one_chain_leaves_the_other_chains_rows(battery, firms, 
     food = ChainNodeFactory(name="饮料制造", keywords="饮料", codes=["15"])
     drinks = enterprise("江门示例饮料有限公司", "茶饮料", "15", "105")
     classify()
-    food.keywords = "果汁"
+    food.keywords = ""  # defined by its code alone from now on
     food.save()
 
     call_command("classify_enterprises", "--chain", str(battery["chain"].pk))
