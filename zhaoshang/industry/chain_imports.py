@@ -48,7 +48,7 @@ CHAIN_COLUMNS = [
     excel.Column(
         "keywords",
         gettext_lazy("Keywords"),
-        help=gettext_lazy("Product words separated by commas or 、, e.g. 正极材料、磷酸铁锂."),
+        help=gettext_lazy("Product words separated by commas, e.g. cathode materials, LFP."),
         width=30,
     ),
 ]

@@ -107,14 +107,14 @@ ENTERPRISE_COLUMNS = [
     excel.Column(
         "address",
         _label("address"),
-        help=gettext_lazy("The registered or operating address, e.g. 江门市蓬江区某某路1号."),
+        help=gettext_lazy("The registered or operating address."),
         width=30,
     ),
     excel.Column(
         "main_products",
         _label("main_products"),
         help=gettext_lazy(
-            "What the company makes or does, words separated by 、 or commas (e.g. 正极材料、锂电池隔膜): "
+            "What the company makes or does, words separated by commas (e.g. cathode materials, battery separators): "
             "chain nodes are found from them."
         ),
         width=30,

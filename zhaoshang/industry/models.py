@@ -76,7 +76,7 @@ class Chain(BilingualNameMixin, BaseModel):
         _("chain chief"),
         max_length=100,
         blank=True,
-        help_text=_("The city leader who heads the chain (链长), by office."),
+        help_text=_("The city leader who heads the chain, by office."),
     )
     chief_en = models.CharField(_("chain chief (English)"), max_length=150, blank=True)
     industry_codes = models.ManyToManyField(
@@ -216,8 +216,8 @@ class Enterprise(BilingualNameMixin, SearchableModel):
         _("main products"),
         blank=True,
         help_text=_(
-            "What the company makes or does, in its own words (e.g. 正极材料、锂电池隔膜): chain nodes are "
-            "found from these words and the industry code."
+            "What the company makes or does, in its own words (e.g. cathode materials, battery separators): chain "
+            "nodes are found from these words and the industry code."
         ),
     )
     revenue_band = models.CharField(_("annual revenue"), max_length=10, choices=RevenueBand.choices, blank=True)
@@ -413,7 +413,7 @@ class ChainNode(ChainPart):
         _("keywords"),
         blank=True,
         help_text=_(
-            "Product words separated by commas or 、 (e.g. 正极材料、磷酸铁锂、cathode): an enterprise whose "
+            "Product words separated by commas (e.g. cathode materials, LFP): an enterprise whose "
             "main products name one belongs to the node."
         ),
     )

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='chain',
             name='chief',
-            field=models.CharField(blank=True, help_text='The city leader who heads the chain (链长), by office.', max_length=100, verbose_name='chain chief'),
+            field=models.CharField(blank=True, help_text='The city leader who heads the chain, by office.', max_length=100, verbose_name='chain chief'),
         ),
         migrations.AddField(
             model_name='chain',
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='enterprise',
             name='main_products',
-            field=models.TextField(blank=True, help_text='What the company makes or does, in its own words (e.g. 正极材料、锂电池隔膜): chain nodes are found from these words and the industry code.', verbose_name='main products'),
+            field=models.TextField(blank=True, help_text='What the company makes or does, in its own words (e.g. cathode materials, battery separators): chain nodes are found from these words and the industry code.', verbose_name='main products'),
         ),
         migrations.AddField(
             model_name='enterprise',
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
                 ('name', models.CharField(max_length=50, verbose_name='name')),
                 ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('keywords', models.TextField(blank=True, help_text='Product words separated by commas or 、 (e.g. 正极材料、磷酸铁锂、cathode): an enterprise whose main products name one belongs to the node.', verbose_name='keywords')),
+                ('keywords', models.TextField(blank=True, help_text='Product words separated by commas (e.g. cathode materials, LFP): an enterprise whose main products name one belongs to the node.', verbose_name='keywords')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('sort', models.PositiveIntegerField(default=0, verbose_name='sort order')),
                 ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nodes', to='industry.chain', verbose_name='industry chain')),
