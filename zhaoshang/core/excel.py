@@ -53,6 +53,7 @@ from zipfile import BadZipFile
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404, HttpResponse
@@ -1697,6 +1698,24 @@ class UploadForm(forms.Form):
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from None
         return file
+
+
+class TemplateView(LoginRequiredMixin, View):
+    """The import template of ``model``'s ``columns`` with its ``examples`` rows, named in the user's language
+    (signed-in users; ``has_permission`` narrows it)."""
+
+    model = None
+    columns: list = []
+    examples: list = []
+
+    def has_permission(self, request) -> bool:
+        return True
+
+    def get(self, request):
+        if not self.has_permission(request):
+            raise PermissionDenied
+        name = self.model._meta.verbose_name_plural
+        return workbook_response(template_workbook(self.columns, self.examples, title=name), template_filename(name))
 
 
 class ImportView(View):

@@ -211,11 +211,8 @@ class ChainExportView(LoginRequiredMixin, View):
         return excel.workbook_response(wb, f"{name}-{stamp}.xlsx")
 
 
-class ChainTemplateView(LoginRequiredMixin, View):
-    def get(self, request):
-        name = Chain._meta.verbose_name_plural
-        wb = excel.template_workbook(chain_imports.CHAIN_COLUMNS, [chain_imports.CHAIN_EXAMPLE], title=name)
-        return excel.workbook_response(wb, excel.template_filename(name))
+class ChainTemplateView(excel.TemplateView):
+    model, columns, examples = Chain, chain_imports.CHAIN_COLUMNS, [chain_imports.CHAIN_EXAMPLE]
 
 
 class ChainImportView(excel.ImportView):
@@ -378,11 +375,8 @@ class EnterpriseExportView(LoginRequiredMixin, View):
         return excel.workbook_response(wb, f"{name}-{stamp}.xlsx")
 
 
-class EnterpriseTemplateView(LoginRequiredMixin, View):
-    def get(self, request):
-        name = Enterprise._meta.verbose_name_plural
-        wb = excel.template_workbook(imports.ENTERPRISE_COLUMNS, [imports.ENTERPRISE_EXAMPLE], title=name)
-        return excel.workbook_response(wb, excel.template_filename(name))
+class EnterpriseTemplateView(excel.TemplateView):
+    model, columns, examples = Enterprise, imports.ENTERPRISE_COLUMNS, [imports.ENTERPRISE_EXAMPLE]
 
 
 class EnterpriseImportView(excel.ImportView):

@@ -130,11 +130,8 @@ class ProjectExportView(LoginRequiredMixin, View):
         return excel.workbook_response(wb, f"{name}-{stamp}.xlsx")
 
 
-class ProjectTemplateView(LoginRequiredMixin, View):
-    def get(self, request):
-        name = Project._meta.verbose_name_plural
-        wb = excel.template_workbook(PROJECT_COLUMNS, [PROJECT_EXAMPLE], title=name)
-        return excel.workbook_response(wb, excel.template_filename(name))
+class ProjectTemplateView(excel.TemplateView):
+    model, columns, examples = Project, PROJECT_COLUMNS, [PROJECT_EXAMPLE]
 
 
 class ProjectImportView(excel.ImportView):

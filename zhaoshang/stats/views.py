@@ -9,7 +9,6 @@ administrators (403 for anyone else), and a record outside the user's scope is 4
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,7 +16,6 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 
 from zhaoshang.core import excel
 from zhaoshang.core.ids import parse_id
@@ -164,11 +162,8 @@ class FDIUpdateView(FDIAccessMixin, ObjectUpdateView):
     form_class = FDIRecordForm
 
 
-class FDITemplateView(FDIAccessMixin, LoginRequiredMixin, View):
-    def get(self, request):
-        name = FDIRecord._meta.verbose_name_plural
-        wb = excel.template_workbook(FDI_COLUMNS, [FDI_EXAMPLE], title=name)
-        return excel.workbook_response(wb, excel.template_filename(name))
+class FDITemplateView(FDIAccessMixin, excel.TemplateView):
+    model, columns, examples = FDIRecord, FDI_COLUMNS, [FDI_EXAMPLE]
 
 
 class FDIImportView(excel.ImportView):

@@ -4,10 +4,7 @@ sentence, the template and the import (the centre)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.views import View
 
 from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
@@ -44,13 +41,11 @@ def value_added_list(request):
     return render(request, "chains/value_added_list.html", context)
 
 
-class ValueAddedTemplateView(LoginRequiredMixin, View):
-    def get(self, request):
-        if not ChainValueAdded.can_add(request.user):
-            raise PermissionDenied
-        name = ChainValueAdded._meta.verbose_name_plural
-        wb = excel.template_workbook(statistics.VALUE_ADDED_COLUMNS, [statistics.VALUE_ADDED_EXAMPLE], title=name)
-        return excel.workbook_response(wb, excel.template_filename(name))
+class ValueAddedTemplateView(excel.TemplateView):
+    model, columns, examples = ChainValueAdded, statistics.VALUE_ADDED_COLUMNS, [statistics.VALUE_ADDED_EXAMPLE]
+
+    def has_permission(self, request) -> bool:
+        return ChainValueAdded.can_add(request.user)
 
 
 class ValueAddedImportView(excel.ImportView):

@@ -6,14 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core import excel
@@ -119,11 +117,8 @@ def data_list(request):
     )
 
 
-class DataTemplateView(LoginRequiredMixin, View):
-    def get(self, request):
-        name = EnterpriseYear._meta.verbose_name_plural
-        wb = excel.template_workbook(PERMU_COLUMNS, [PERMU_EXAMPLE], title=name)
-        return excel.workbook_response(wb, excel.template_filename(name))
+class DataTemplateView(excel.TemplateView):
+    model, columns, examples = EnterpriseYear, PERMU_COLUMNS, [PERMU_EXAMPLE]
 
 
 class DataImportView(excel.ImportView):
