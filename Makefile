@@ -82,6 +82,8 @@ bench: install
 	$(PY) bench/review_indicators.py
 	$(PY) bench/review_permu.py
 	$(PY) bench/review_allocation.py
+	$(PY) bench/enterprise_import.py
+	$(PY) bench/chains.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

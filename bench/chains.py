@@ -39,13 +39,14 @@ def floor_rows():
     codes = defaultdict(list)
     for node_id, code in ChainNode.industry_codes.through.objects.values_list("chainnode_id", "industrycode__code"):
         codes[node_id].append(code)
-    nodes, by_word, owners = {}, defaultdict(list), defaultdict(list)
+    nodes, by_word, owners, keyworded = {}, defaultdict(list), defaultdict(list), set()
     for node_id, chain_id, keywords in ChainNode.objects.filter(chain__active=True).values_list(
         "pk", "chain_id", "keywords"
     ):
         nodes[node_id] = (chain_id, codes.get(node_id, []))
         for word in split_words(keywords):
             by_word[word].append(node_id)
+            keyworded.add(node_id)
         for code in codes.get(node_id, []):
             owners[(chain_id, code)].append(node_id)
     words = sorted(by_word, key=len, reverse=True)
@@ -84,7 +85,7 @@ def floor_rows():
                     matching = [c for c in held if code.startswith(c)]
                     if matching:
                         owner = owners[(chain_id, max(matching, key=len))]
-                        if len(owner) == 1:
+                        if len(owner) == 1 and owner[0] not in keyworded:  # keywords narrow a node
                             rows.append((pk, owner[0], chain_id, local, output, "code"))
     return rows
 
