@@ -140,6 +140,13 @@ def create_project(user, *, owner_team: Team, **fields) -> Project:
     return _open(user, owner_team=owner_team, **fields)
 
 
+def hand_over_lead(user, *, owner_team: Team, **fields) -> Project:
+    """A lead ``user`` files for a team he does not work in, on a right the calling app has checked (a task force
+    hands a target of its chain to an outpost: chains.services.targets). ``fields`` as for ``create_project``; the
+    history names ``user`` as the one who filed it."""
+    return _open(user, owner_team=owner_team, **fields)
+
+
 def receive_lead(
     *, name: str, owner_team: Team, enterprise_name: str, contact: dict | None = None, **fields
 ) -> Project:

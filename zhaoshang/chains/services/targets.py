@@ -271,7 +271,7 @@ def take_target(
         else:
             # A task force gives its chain's lead to an outpost it is no member of: the rights were checked above
             # (the user works the chain, the team is an outpost), as the centre checks them when it files.
-            project = projects._open(user, owner_team=owner, **fields)
+            project = projects.hand_over_lead(user, owner_team=owner, **fields)
         try:
             with transaction.atomic():
                 target = Target.objects.create(

@@ -313,9 +313,9 @@ def test_an_unknown_header_is_a_file_error(city, officer_a, outpost_a, client_fo
 
 def test_a_file_that_is_not_a_workbook_is_refused_with_a_clear_message(city, officer_a, client_for):
     client = client_for(officer_a)
-    csv = SimpleUploadedFile("sites.csv", "listing number,kind\nA-1,地块\n".encode())
+    text = SimpleUploadedFile("sites.txt", "listing number,kind\nA-1,地块\n".encode())  # .csv files are read
 
-    response = post_import(client, csv)
+    response = post_import(client, text)
 
     assert response.status_code == 400
     [message] = response.context["form"].errors["file"]
