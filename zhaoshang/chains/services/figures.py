@@ -32,7 +32,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.choices import Action
@@ -171,16 +171,14 @@ def chain_figures(chain: Chain, user) -> ChainFigures:
         )
     )
     local = {row["node_id"]: row for row in local}
-    projects = pipeline_projects(user, chain).values("pk")
-    # One row per (node, project): an enterprise has one classification per node.
+    # From the chain's projects to their investors' places at the chain's nodes (the few projects lead, not the
+    # chain's many classifications): one row per (project, node), as an enterprise has one classification per node.
     pipeline = (
-        NodeClassification.objects.filter(chain=chain, excluded=False, enterprise__projects__in=projects)
+        pipeline_projects(user, chain)
+        .filter(enterprise__node_links__chain=chain, enterprise__node_links__excluded=False)
         .order_by()
-        .values("node_id")
-        .annotate(
-            count=Count("enterprise__projects", distinct=True),
-            investment=Sum("enterprise__projects__planned_investment"),
-        )
+        .values(node_id=F("enterprise__node_links__node_id"))
+        .annotate(count=Count("pk", distinct=True), investment=Sum("planned_investment"))
     )
     pipeline = {row["node_id"]: row for row in pipeline}
     targets = dict(
