@@ -504,6 +504,8 @@ class NodeClassification(BaseModel):
             models.Index(
                 fields=["chain", "local", "excluded", "node", "output_wan"], name="industry_cls_chain_fig_idx"
             ),
+            # serves the chains' overview: each chain's local enterprises counted once, in the index's order
+            models.Index(fields=["chain", "local", "excluded", "enterprise"], name="industry_cls_chain_ent_idx"),
         ]
 
     def __str__(self):

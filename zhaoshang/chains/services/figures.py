@@ -160,8 +160,9 @@ def chain_figures(chain: Chain, user) -> ChainFigures:
     from ..models import Target
 
     nodes = list(ChainNode.objects.filter(chain=chain).select_related("segment"))
+    # Equalities (``__in`` of one value) rather than bare boolean columns, so that SQLite seeks the chain's index.
     local = (
-        NodeClassification.objects.filter(chain=chain, local=True, excluded=False)
+        NodeClassification.objects.filter(chain=chain, local__in=[True], excluded__in=[False])
         .order_by()
         .values("node_id")
         .annotate(
@@ -238,7 +239,7 @@ def overview(user, today: date) -> list[ChainRow]:
     for node_id, chain_id in ChainNode.objects.filter(chain__in=chains).order_by().values_list("pk", "chain_id"):
         nodes_by_chain.setdefault(chain_id, []).append(node_id)
     local = (
-        NodeClassification.objects.filter(chain__in=chains, local=True, excluded=False)
+        NodeClassification.objects.filter(chain__in=chains, local__in=[True], excluded__in=[False])
         .order_by()
         .values("chain_id", "node_id")
         .annotate(count=Count("pk"), output=Sum("output_wan"))
@@ -246,7 +247,7 @@ def overview(user, today: date) -> list[ChainRow]:
     by_node = {(r["chain_id"], r["node_id"]): r for r in local}
     # Local enterprises of a chain: an enterprise at two nodes of the chain counts once.
     distinct = (
-        NodeClassification.objects.filter(chain__in=chains, local=True, excluded=False)
+        NodeClassification.objects.filter(chain__in=chains, local__in=[True], excluded__in=[False])
         .order_by()
         .values("chain_id")
         .annotate(count=Count("enterprise_id", distinct=True))
