@@ -88,3 +88,11 @@ def insert_rules_rows(rows: list[tuple]) -> None:
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def analyze() -> None:
+    """Refresh the query planner's statistics of the classification table after a full rewrite."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(_model()._meta.db_table)}")
