@@ -166,8 +166,8 @@ def chain_figures(chain: Chain, user) -> ChainFigures:
         .order_by()
         .values("node_id")
         .annotate(
-            count=Count("pk"),
-            large=Count("pk", filter=Q(output_wan__gte=large_output_wan())),
+            count=Count("node"),
+            large=Count("node", filter=Q(output_wan__gte=large_output_wan())),
             output=Sum("output_wan"),
         )
     )
@@ -242,7 +242,7 @@ def overview(user, today: date) -> list[ChainRow]:
         NodeClassification.objects.filter(chain__in=chains, local__in=[True], excluded__in=[False])
         .order_by()
         .values("chain_id", "node_id")
-        .annotate(count=Count("pk"), output=Sum("output_wan"))
+        .annotate(count=Count("*"), output=Sum("output_wan"))
     )
     by_node = {(r["chain_id"], r["node_id"]): r for r in local}
     # Local enterprises of a chain: an enterprise at two nodes of the chain counts once.
@@ -269,7 +269,7 @@ def overview(user, today: date) -> list[ChainRow]:
         pipeline_projects(user, chains)
         .order_by()
         .values("chain_id")
-        .annotate(count=Count("pk"), investment=Sum("planned_investment"))
+        .annotate(count=Count("*"), investment=Sum("planned_investment"))
     )
     for r in pipeline:
         rows[r["chain_id"]].projects = r["count"]
