@@ -45,7 +45,7 @@ from zhaoshang.projects.choices import FORWARD, LeadSource, Stage
 from zhaoshang.projects.models import Project
 
 from ..choices import TargetState
-from ..models import Target
+from ..models import ChainActivity, Target
 
 # Points for an enterprise headquartered in a city where an enterprise of the chain's pipeline is.
 PARTNER_POINTS = 8
@@ -360,6 +360,22 @@ class Progress:
     @property
     def taken_url(self) -> str:
         return reverse("chains:chain-work", args=[self.chain.pk]) + f"?year={self.year}#targets"
+
+
+def record_activity(chain: Chain, user, activity: ChainActivity) -> ChainActivity:
+    """Save an entry of the chain's work record by ``user`` (who works the chain): for the chain's task force, or
+    for the centre team he writes for, linked to the latest target of the enterprise it names."""
+    scope = user_scope(user)
+    if chain.task_force_id and (chain.task_force_id in scope.teams(Action.CHANGE) or scope.is_admin):
+        team = chain.task_force
+    else:
+        centre = Team.objects.filter(pk__in=sorted(scope.teams(Action.CHANGE)), kind=TeamKind.CENTRE).first()
+        team = centre or chain.task_force
+    activity.chain, activity.author, activity.team = chain, user, team
+    if activity.enterprise_id:
+        activity.target = Target.objects.filter(chain=chain, enterprise=activity.enterprise_id).order_by("-pk").first()
+    activity.save()
+    return activity
 
 
 def progress(chain: Chain, user, year: int) -> Progress:

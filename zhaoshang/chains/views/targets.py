@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core.choices import Action
-from zhaoshang.core.permissions import user_scope
 from zhaoshang.industry.models import Chain, ChainNode, Enterprise, NodeClassification
 from zhaoshang.projects.models import Project
 
@@ -32,13 +30,18 @@ def _node(pk) -> ChainNode:
     return get_object_or_404(ChainNode.objects.select_related("chain", "chain__task_force", "segment"), pk=pk)
 
 
-def _working_node(request, pk) -> ChainNode:
-    """The node, if the user works its chain's targets: 404 for those who do not read them, 403 for readers."""
-    node = _node(pk)
-    if not services.can_work_chain(request.user, node.chain):
-        if services.can_read_targets(request.user, node.chain):
+def _require_work(user, chain) -> None:
+    """Only those who work the chain's targets go on: 404 for those who do not read them, 403 for readers."""
+    if not services.can_work_chain(user, chain):
+        if services.can_read_targets(user, chain):
             raise PermissionDenied
         raise Http404
+
+
+def _working_node(request, pk) -> ChainNode:
+    """The node, if the user works its chain's targets."""
+    node = _node(pk)
+    _require_work(request.user, node.chain)
     return node
 
 
@@ -83,9 +86,17 @@ def node_detail(request, pk):
     )
 
 
-def _enterprise(request, node, form_class, **kwargs):
+def _enterprise(request, form_class, **kwargs):
     readable = Enterprise.objects.restrict(request.user)
     return form_class(request.POST, enterprises=readable, **kwargs)
+
+
+def _form_errors(request, form) -> None:
+    """A refused form's errors as messages, each named by its field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _report(request, exc: ValidationError) -> None:
@@ -97,12 +108,9 @@ def _report(request, exc: ValidationError) -> None:
 @require_POST
 def target_take(request, node_id):
     node = _working_node(request, node_id)
-    form = _enterprise(request, node, TakeTargetForm, teams=services.team_choices(request.user, node.chain))
+    form = _enterprise(request, TakeTargetForm, teams=services.team_choices(request.user, node.chain))
     if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        _form_errors(request, form)
         return redirect("chains:node-detail", pk=node.pk)
     try:
         target = services.take_target(
@@ -122,12 +130,9 @@ def target_take(request, node_id):
 @require_POST
 def target_dismiss(request, node_id):
     node = _working_node(request, node_id)
-    form = _enterprise(request, node, DismissTargetForm)
+    form = _enterprise(request, DismissTargetForm)
     if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        _form_errors(request, form)
         return redirect("chains:node-detail", pk=node.pk)
     try:
         target = services.dismiss_target(node, form.cleaned_data["enterprise"], request.user, form.cleaned_data["note"])
@@ -186,31 +191,10 @@ def chain_work(request, pk):
 def activity_add(request, chain_id):
     chain = get_object_or_404(Chain.objects.restrict(request.user).select_related("task_force"), pk=chain_id)
     user = request.user
-    if not services.can_work_chain(user, chain):
-        if services.can_read_targets(user, chain):
-            raise PermissionDenied
-        raise Http404
+    _require_work(user, chain)
     form = ChainActivityForm(request.POST, enterprises=_activity_enterprises(chain, user))
     if not form.is_valid():
         return render(request, "chains/chain_work.html", _work_context(request, chain, form), status=200)
-    activity = form.save(commit=False)
-    activity.chain = chain
-    activity.author = user
-    activity.team = _activity_team(chain, user)
-    if activity.enterprise_id:
-        activity.target = Target.objects.filter(chain=chain, enterprise=activity.enterprise_id).order_by("-pk").first()
-    activity.save()
+    services.record_activity(chain, user, form.save(commit=False))
     messages.success(request, _("Activity recorded."))
     return redirect(reverse("chains:chain-work", args=[chain.pk]) + "#activities")
-
-
-def _activity_team(chain, user):
-    """The team an activity is recorded for: the chain's task force, or the centre team the user writes for."""
-    from zhaoshang.accounts.choices import TeamKind
-    from zhaoshang.accounts.models import Team
-
-    scope = user_scope(user)
-    if chain.task_force_id and (chain.task_force_id in scope.teams(Action.CHANGE) or scope.is_admin):
-        return chain.task_force
-    centre = Team.objects.filter(pk__in=sorted(scope.teams(Action.CHANGE)), kind=TeamKind.CENTRE).first()
-    return centre or chain.task_force
