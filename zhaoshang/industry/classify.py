@@ -339,6 +339,28 @@ def explain(row) -> str:
 # ---------------------------------------------------------------- staff corrections
 
 
+def correctable_nodes(user):
+    """The nodes whose classifications ``user`` may correct: the chains of their task forces; all for the centre."""
+    from django.db.models import Q
+
+    from zhaoshang.core.choices import Action
+    from zhaoshang.core.permissions import user_scope
+
+    from .models import ChainNode
+
+    scope = user_scope(user)
+    nodes = ChainNode.objects.select_related("chain").order_by("chain__sort", "chain__name", "segment__sort", "sort")
+    if scope.is_admin or scope.in_centre(Action.CHANGE):
+        return nodes
+    return nodes.filter(Q(chain__task_force__in=sorted(scope.teams(Action.CHANGE))))
+
+
+def may_correct_any(user, enterprise) -> bool:
+    """Whether ``user`` may correct ``enterprise``'s places at some node."""
+    node = correctable_nodes(user).first()
+    return node is not None and may_correct(user, enterprise, node)
+
+
 def may_correct(user, enterprise, node) -> bool:
     """Whether ``user`` may decide ``enterprise``'s place at ``node`` (``NodeClassification``'s change rule: the
     chain's task force and the centre, on enterprises they read; administrators)."""

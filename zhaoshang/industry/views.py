@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -28,7 +28,7 @@ from zhaoshang.core.views import (
 
 from . import chain_imports, imports, merge
 from .choices import SegmentPosition
-from .classify import classify, correct, may_correct, undo_correction
+from .classify import classify, correct, correctable_nodes, may_correct_any, undo_correction
 from .filtersets import ChainFilterSet, EnterpriseFilterSet, IndustryCodeFilterSet
 from .forms import ChainForm, ChainNodeForm, ChainSegmentForm, CorrectionForm, EnterpriseForm, MergeForm
 from .models import Chain, ChainNode, ChainSegment, Enterprise, IndustryCode, NodeClassification
@@ -272,22 +272,6 @@ def enterprise_nodes(user, enterprise) -> dict:
         "correction_form": CorrectionForm(nodes=addable, initial={"decision": CorrectionForm.INCLUDE}),
         "can_correct": addable.exists(),
     }
-
-
-def correctable_nodes(user):
-    """The nodes whose classifications ``user`` may correct: the chains of their task forces; all for the centre."""
-    from zhaoshang.core.permissions import user_scope
-
-    scope = user_scope(user)
-    nodes = ChainNode.objects.select_related("chain").order_by("chain__sort", "chain__name", "segment__sort", "sort")
-    if scope.is_admin or scope.in_centre(Action.CHANGE):
-        return nodes
-    return nodes.filter(Q(chain__task_force__in=sorted(scope.teams(Action.CHANGE))))
-
-
-def may_correct_any(user, enterprise) -> bool:
-    node = correctable_nodes(user).first()
-    return node is not None and may_correct(user, enterprise, node)
 
 
 @login_required
