@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhaoshang.review",  # after the portal (neither imports the other) so that its demo finds the map's parks and sites
     "zhaoshang.chains",
     "zhaoshang.stats",
+    "zhaoshang.services",
 ]
 
 MIDDLEWARE = [
@@ -335,6 +336,10 @@ CONTENT_SECURITY_POLICY = {
 ZHAOSHANG_LISTING_STALE_DAYS = env_int("ZHAOSHANG_LISTING_STALE_DAYS", 180, minimum=1)
 # Working days within which an investor's inquiry must get its first response.
 ZHAOSHANG_INQUIRY_RESPONSE_DAYS = env_int("ZHAOSHANG_INQUIRY_RESPONSE_DAYS", 1, minimum=1)
+# Office hours of working days, in which working minutes are counted (core.workdays), e.g. a request's 60 minutes.
+ZHAOSHANG_OFFICE_HOURS = env_str("ZHAOSHANG_OFFICE_HOURS", "08:30-12:00,14:30-17:30")
+# Shares of a time limit (%) at which a clock reminds the people responsible; past 100% it escalates (core.clocks).
+ZHAOSHANG_CLOCK_REMINDER_SHARES = [int(x) for x in env_list("ZHAOSHANG_CLOCK_REMINDER_SHARES", ["50", "80", "100"])]
 # Days a closed (accepted or dismissed) inquiry keeps its personal data before they are anonymised
 # (docs/privacy.md): two years cover a project's usual lead-to-signing time and the yearly statistics.
 ZHAOSHANG_INQUIRY_RETENTION_DAYS = env_int("ZHAOSHANG_INQUIRY_RETENTION_DAYS", 730, minimum=1)

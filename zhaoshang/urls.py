@@ -36,6 +36,7 @@ urlpatterns = [
     path("work/review/", include("zhaoshang.review.urls")),
     path("work/chains/", include("zhaoshang.chains.urls")),
     path("work/stats/", include("zhaoshang.stats.urls")),
+    path("work/services/", include("zhaoshang.services.urls")),
     path("work/my/", project_views.my_work, name="my-work"),
     path("api/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),

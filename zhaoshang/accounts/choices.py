@@ -8,6 +8,7 @@ class TeamKind(models.TextChoices):
     OUTPOST = "outpost", _("Outpost")
     TASK_FORCE = "task_force", _("Industry-chain task force")
     PARTNER = "partner", _("Partner agency")
+    DEPARTMENT = "department", _("Department")  # an approving or serving department (住建局, 自然资源局, 供电局…)
 
 
 class Role(models.TextChoices):

@@ -14,6 +14,24 @@ class CoreConfig(AppConfig):
 
         audit.connect()
         checks.register(pdf.check_font)
+        self._watch_calendar()
+
+    @staticmethod
+    def _watch_calendar():
+        from django.db.models.signals import post_delete, post_save
+
+        from . import generations, workdays
+        from .models import CalendarDay, CalendarYear
+
+        generations.watch("calendar", CalendarDay, CalendarYear)
+        for model in (CalendarDay, CalendarYear):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    lambda **kwargs: workdays.forget(),
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"workdays:{model.__name__}:{signal}",
+                )
 
     navigation = [
         {

@@ -56,3 +56,39 @@ class ImportPhase(models.TextChoices):
     READING = "reading", _("reading the rows")
     CHECKING = "checking", _("checking the rows")
     SAVING = "saving", _("saving")
+
+
+class ClockUnit(models.TextChoices):
+    """How a time limit is counted (core.clocks): working days of the calendar, working minutes within office
+    hours of working days, or elapsed minutes."""
+
+    WORKING_DAYS = "wdays", _("working days")
+    WORKING_MINUTES = "wminutes", _("working minutes")
+    MINUTES = "minutes", _("minutes")
+
+
+class PauseReason(models.TextChoices):
+    """Why a clock stands still: the time the law does not count (行政许可法 Art. 45) or the applicant owes."""
+
+    DOCUMENTS = "documents", _("missing documents (补正)")
+    HEARING = "hearing", _("hearing")
+    TESTING = "testing", _("testing or inspection")
+    EXPERT_REVIEW = "experts", _("expert review or appraisal")
+    APPLICANT = "applicant", _("waiting for the applicant")
+    OTHER = "other", _("other")
+
+
+class ClockAlert(models.TextChoices):
+    REMINDER = "reminder", _("reminder")
+    ESCALATION = "escalation", _("escalation")
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    WEBHOOK = "webhook", _("webhook")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")

@@ -11,7 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .choices import Action, ChangeKind, ImportPhase, ImportStatus
+from .choices import (
+    Action,
+    ChangeKind,
+    ClockUnit,
+    DeliveryChannel,
+    DeliveryStatus,
+    ImportPhase,
+    ImportStatus,
+    PauseReason,
+)
 from .conflicts import ConflictError, atomic_write
 from .context import current_actor
 from .permissions import RestrictedManager, ScopedModelMixin, user_scope
@@ -269,3 +278,216 @@ class ImportJob(models.Model):
     @property
     def unlisted_errors(self) -> int:
         return max(0, self.error_count - len(self.errors))
+
+
+class CalendarYear(models.Model):
+    """A year whose official working days are loaded (core.workdays): from the maintained package or by staff.
+
+    A year that is not here is counted Monday to Friday, and every page that shows a due date in it says so.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=100)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self):
+        return str(self.year)
+
+    def get_absolute_url(self):
+        return reverse("core:calendar-year", args=[self.year])
+
+
+class CalendarDay(models.Model):
+    """A day that differs from Monday-to-Friday: a holiday on a weekday, a moved working day (调休) on a weekend,
+    or a named holiday on a weekend (kept for its name). Every other day is a working day from Monday to Friday."""
+
+    date = models.DateField(_("date"), unique=True)
+    working = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return self.date.isoformat()
+
+    def get_absolute_url(self):
+        return reverse("core:calendar-year", args=[self.date.year])
+
+
+class Clock(models.Model):
+    """One time limit on one record (an approval item, a request's contact, …): see ``core.clocks``.
+
+    ``due_at`` and ``next_alert_at`` are derived from the start, the limit, the extensions and the pauses whenever one
+    of them changes, so that lists sort and scans select by an index; nothing else writes them.
+    """
+
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(_("record"))
+    purpose = models.CharField(_("purpose"), max_length=40)
+    unit = models.CharField(_("unit"), max_length=10, choices=ClockUnit.choices)
+    limit = models.PositiveIntegerField(_("time limit"))
+    extended = models.PositiveIntegerField(_("extended by"), default=0)
+    paused = models.PositiveIntegerField(_("paused for"), default=0)  # in ``unit``, the pauses that ended
+    started_at = models.DateTimeField(_("started at"))
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)  # None while paused
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+    reminded = models.PositiveSmallIntegerField(_("reminded at (% of the time)"), default=0)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    next_alert_at = models.DateTimeField(_("next alert"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "purpose"],
+                name="core_clock_one_per_purpose",
+                violation_error_message=_("This record already has a clock for this purpose."),
+            ),
+        ]
+        indexes = [
+            # serves the periodic scan: running clocks whose next reminder or escalation has come
+            models.Index(
+                fields=["next_alert_at"],
+                name="core_clock_alert_idx",
+                condition=models.Q(stopped_at__isnull=True, next_alert_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} {self.subject_type_id}:{self.subject_id}"
+
+    def get_absolute_url(self):
+        subject = self.subject
+        return subject.get_absolute_url() if subject is not None else reverse("core:home")
+
+    @property
+    def subject(self):
+        model = self.subject_type.model_class()
+        return model._base_manager.filter(pk=self.subject_id).first() if model else None
+
+    @property
+    def total(self) -> int:
+        """The time allowed, extensions included, in ``unit``."""
+        return self.limit + self.extended
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None and self.paused_since is None
+
+    def is_overdue(self, now=None) -> bool:
+        """Past due: stopped after the due moment, or still running beyond it (a paused clock is not overdue)."""
+        if self.due_at is None:
+            return False
+        moment = self.stopped_at or now or timezone.now()
+        return moment > self.due_at
+
+    def on_time(self) -> bool | None:
+        """Stopped by its due moment (None while it runs)."""
+        if self.stopped_at is None:
+            return None
+        return self.due_at is not None and self.stopped_at <= self.due_at
+
+
+class ClockPause(models.Model):
+    """A time a clock stood still, with its reason; ``units`` is counted when it ends (core.clocks)."""
+
+    clock = models.ForeignKey(Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="pauses")
+    reason = models.CharField(_("reason"), max_length=20, choices=PauseReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("paused at"))
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    units = models.PositiveIntegerField(_("paused for"), default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return self.clock.get_absolute_url()
+
+
+class ClockExtension(models.Model):
+    """Time added to a clock by someone entitled to approve it, with the reason."""
+
+    clock = models.ForeignKey(Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="extensions")
+    amount = models.PositiveIntegerField(_("added"))
+    reason = models.CharField(_("reason"), max_length=300)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+
+    def __str__(self):
+        return f"+{self.amount} {self.clock.get_unit_display()}"
+
+    def get_absolute_url(self):
+        return self.clock.get_absolute_url()
+
+
+class Delivery(models.Model):
+    """A notification on its way out of the application (e-mail, webhook), retried until sent or given up.
+
+    Written by ``core.notifications``; sent by ``core.notifications.send_pending`` (a task after each commit, and the
+    ``send_notifications`` command for cron).
+    """
+
+    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    address = models.CharField(_("address"), max_length=500)  # an e-mail address or a webhook URL
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            # serves the sender: pending deliveries whose next attempt has come
+            models.Index(fields=["status", "next_attempt_at"], name="core_delivery_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.address[:40]}"
+
+    def get_absolute_url(self):
+        return reverse("core:home")
