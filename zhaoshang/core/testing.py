@@ -182,6 +182,7 @@ ROLES = (
     "district",
     "task_force",
     "partner",
+    "department",
     "centre",
     "reviewer",
     "leader",
@@ -586,7 +587,7 @@ MARK = "矩阵"  # in the name of every reference record: found again in pages, 
 @dataclass
 class World:
     users: dict  # role → User (anonymous → None)
-    teams: dict  # "outpost_a", "outpost_b", "district", "task_force", "partner", "centre" → Team
+    teams: dict  # "outpost_a", "outpost_b", "district", "task_force", "partner", "department", "centre" → Team
     records: dict = dataclass_field(default_factory=dict)  # row of the table → the reference record
 
     def user(self, role: str):
@@ -645,6 +646,7 @@ def build_world() -> World:
         "district": TeamFactory(name="矩阵蓬江区投资促进局", kind=TeamKind.DISTRICT, adcode="440703"),
         "task_force": TeamFactory(name="矩阵新能源产业链专班", kind=TeamKind.TASK_FORCE),
         "partner": TeamFactory(name="矩阵市商务局", kind=TeamKind.PARTNER),
+        "department": TeamFactory(name="矩阵市自然资源局", kind=TeamKind.DEPARTMENT),
     }
     users = {
         "owner": member(teams["outpost_a"], Role.OFFICER, username="m_owner"),
@@ -652,6 +654,7 @@ def build_world() -> World:
         "district": member(teams["district"], Role.OFFICER, username="m_district"),
         "task_force": member(teams["task_force"], Role.OFFICER, username="m_task_force"),
         "partner": member(teams["partner"], Role.OFFICER, username="m_partner"),
+        "department": member(teams["department"], Role.OFFICER, username="m_department"),
         "centre": member(teams["centre"], Role.OFFICER, username="m_centre"),
         "reviewer": member(teams["centre"], Role.REVIEWER, username="m_reviewer"),
         "leader": member(teams["centre"], Role.LEADER, username="m_leader"),
