@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import workdays
 from .choices import ClockAlert, ClockUnit
@@ -259,3 +260,67 @@ def _fire(clock: Clock, now: datetime) -> Alert | None:
             alert = Alert(clock, ClockAlert.REMINDER, reached[-1])
     clock.next_alert_at = _next_alert(clock)
     return alert
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a page says of a clock: its state, the time left or over, and the year counted Monday to Friday."""
+
+    clock: Clock
+    state: str  # "running", "paused", "overdue", "on_time", "late"
+    amount: int  # time left (running), over (overdue, late) or used (on time), in the clock's unit
+    unit: str
+    unloaded_years: tuple[int, ...]
+
+    @property
+    def amount_text(self) -> str:
+        from django.utils.translation import ngettext
+
+        if self.unit == ClockUnit.WORKING_DAYS:
+            return ngettext("%(n)s working day", "%(n)s working days", self.amount) % {"n": self.amount}
+        if self.unit == ClockUnit.WORKING_MINUTES:
+            hours, minutes = divmod(self.amount, 60)
+            if hours and minutes:
+                return _("%(h)s h %(m)s min (office hours)") % {"h": hours, "m": minutes}
+            if hours:
+                return _("%(h)s h (office hours)") % {"h": hours}
+            return _("%(m)s min (office hours)") % {"m": minutes}
+        hours, minutes = divmod(self.amount, 60)
+        if hours and minutes:
+            return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+        if hours:
+            return _("%(h)s h") % {"h": hours}
+        return _("%(m)s min") % {"m": minutes}
+
+    @property
+    def label(self) -> str:
+        labels = {
+            "running": _("%(amount)s left"),
+            "paused": _("paused, %(amount)s left"),
+            "overdue": _("overdue by %(amount)s"),
+            "on_time": _("met on time"),
+            "late": _("met %(amount)s late"),
+        }
+        return labels[self.state] % {"amount": self.amount_text}
+
+
+def status(clock: Clock | None, now: datetime | None = None) -> Status | None:
+    """How the clock stands at ``now``."""
+    if clock is None:
+        return None
+    now = now or timezone.now()
+    left = remaining(clock, now)
+    if clock.stopped_at is not None:
+        late = clock.due_at is not None and clock.stopped_at > clock.due_at
+        state, amount = ("late", between(clock.unit, clock.due_at, clock.stopped_at)) if late else ("on_time", 0)
+    elif clock.paused_since is not None:
+        state, amount = "paused", max(left, 0)
+    elif clock.due_at is not None and now > clock.due_at:
+        state, amount = "overdue", between(clock.unit, clock.due_at, now)
+    else:
+        state, amount = "running", max(left, 0)
+    days = [timezone.localtime(clock.started_at).date()]
+    if clock.due_at is not None:
+        days.append(timezone.localtime(clock.due_at).date())
+    unloaded = () if clock.unit == ClockUnit.MINUTES else tuple(workdays.unloaded_years(*days))
+    return Status(clock, state, amount, clock.unit, unloaded)
