@@ -456,6 +456,13 @@ class ClockExtension(models.Model):
         return self.clock.get_absolute_url()
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = Action.VIEW):
+        """Administrators only, whatever the action (leaders too read nothing): the addresses are e-mail addresses
+        and webhook URLs whose key lets anyone post to a group."""
+        return self if user_scope(user).is_admin else self.none()
+
+
 class Delivery(models.Model):
     """A notification on its way out of the application (e-mail, webhook), retried until sent or given up.
 
@@ -477,6 +484,8 @@ class Delivery(models.Model):
     created = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
+    objects = DeliveryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("delivery")
@@ -490,4 +499,4 @@ class Delivery(models.Model):
         return f"{self.get_channel_display()} {self.address[:40]}"
 
     def get_absolute_url(self):
-        return reverse("core:home")
+        return reverse("core:delivery-list")

@@ -446,6 +446,9 @@ EXPLICIT = {
     "chains:value-added-list": ("chains.ChainValueAdded", LIST),
     "chains:value-added-template": ("chains.ChainValueAdded", IMPORT),
     "chains:value-added-import": ("chains.ChainValueAdded", IMPORT),
+    # notifications: the e-mails and webhook messages on their way, administrators only
+    "core:delivery-list": ("core.Delivery", LIST),
+    "core:delivery-retry": ("core.Delivery", ACTION),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
@@ -808,6 +811,18 @@ def build_world() -> World:
         }
     )
     records.update(_chain_records(chain, enterprise, teams, users, today))
+    # notifications: an e-mail given up after its attempts (administrators only)
+    from zhaoshang.core.choices import DeliveryChannel, DeliveryStatus
+    from zhaoshang.core.models import Delivery
+
+    records["core.Delivery"] = Delivery.objects.create(
+        channel=DeliveryChannel.EMAIL,
+        address="matrix@example.cn",
+        subject="矩阵通知",
+        body="矩阵通知",
+        status=DeliveryStatus.FAILED,
+        attempts=6,
+    )
     return World(users=users, teams=teams, records=records)
 
 
