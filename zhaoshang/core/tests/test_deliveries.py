@@ -434,3 +434,11 @@ def test_the_timeout_comes_from_the_settings(db, monkeypatch):
     notify_webhook("http://127.0.0.1:1/", "x")
     send_pending(T0)
     assert seen == {"timeout": 1}
+
+
+def test_a_bad_site_address_or_mail_setting_is_refused_at_start_up(tmp_path):
+    from tests.test_settings import refused_with_one_line, start
+
+    assert "ZHAOSHANG_SITE_URL" in refused_with_one_line(start(tmp_path, "check", ZHAOSHANG_SITE_URL="zs.example.cn"))
+    assert "EMAIL_USE_TLS" in refused_with_one_line(start(tmp_path, "check", EMAIL_USE_TLS="1", EMAIL_USE_SSL="1"))
+    assert "EMAIL_BACKEND" in refused_with_one_line(start(tmp_path, "check", EMAIL_BACKEND="carrier-pigeon"))
