@@ -354,10 +354,32 @@ def test_the_send_notifications_command_sends_what_is_due(officer_a):
     assert len(mail.outbox) == 1
 
 
-def test_the_scan_clocks_command_prints_the_counts(db):
-    out = StringIO()
-    call_command("scan_clocks", "--at", "2026-03-02T09:00+08:00", stdout=out)
-    assert out.getvalue().strip() == "0 reminders, 0 escalations"
+def test_the_scan_clocks_command_fires_what_has_come_and_prints_the_counts(outpost_a, settings):
+    from zhaoshang.core import clocks
+    from zhaoshang.core.choices import ClockUnit
+
+    settings.ZHAOSHANG_CLOCK_REMINDER_SHARES = [50, 80, 100]
+    start = timezone.make_aware(datetime(2026, 3, 2, 9, 0))
+    clocks.start(outpost_a, "matrix-test", 100, ClockUnit.MINUTES, at=start)
+
+    def scan(at: str) -> str:
+        out = StringIO()
+        call_command("scan_clocks", "--at", at, stdout=out)
+        return out.getvalue().strip()
+
+    assert scan("2026-03-02T09:30") == "0 reminders, 0 escalations"
+    assert scan("2026-03-02T10:00") == "1 reminders, 0 escalations"  # 60 of 100 minutes: the 50 % reminder
+    assert scan("2026-03-02T10:00") == "0 reminders, 0 escalations"  # once
+    assert scan("2026-03-02T11:00") == "0 reminders, 1 escalations"
+
+
+def test_the_periodic_tasks_run_the_sender_and_the_clock_scan(officer_a):
+    from zhaoshang.core.tasks import scan_clocks, send_notifications
+
+    notify(officer_a, "hello")
+
+    assert send_notifications.delay().get() == {"sent": 1, "retry": 0, "failed": 0}
+    assert scan_clocks.delay().get() == {"reminder": 0, "escalation": 0}
 
 
 def test_beat_runs_the_clock_scan_and_the_sender_every_minute():
