@@ -27,7 +27,9 @@ def test_an_administrator_retries_a_message_given_up(live_server, browser, admin
     page = context.new_page()
     log_in(page, live_server, admin_user)
 
-    page.locator("a[href='/work/deliveries/']").first.click()  # under Administration in the navigation
+    link = page.locator("a.dropdown-item[href='/work/deliveries/']").first  # under Administration in the navigation
+    link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/a[contains(@class, 'dropdown-toggle')]").click()
+    link.click()
     page.wait_for_url(f"{live_server.url}/work/deliveries/")
     rows = page.locator("[data-testid=delivery-row]")
     assert rows.first.get_attribute("data-status") == DeliveryStatus.FAILED
