@@ -49,13 +49,13 @@ def warning_text(year: int) -> str:
     ) % {"year": year}
 
 
-def calendar_warning_panel(user) -> dict | None:
+def calendar_warning_panel(user, today: date | None = None) -> dict | None:
     """Home and "my work" panel for the centre's members and administrators: the year whose official days must be
     loaded now (from 1 November, next year), linking to the calendar page; None when there is none."""
     scope = user_scope(user)
     if not (scope.is_admin or scope.in_centre(Action.VIEW)):
         return None
-    year = workdays.calendar_warning(timezone.localdate())
+    year = workdays.calendar_warning(today or timezone.localdate())
     if year is None:
         return None
     url = reverse("core:calendar")

@@ -197,6 +197,11 @@ def add_working_days(start, n: int):
     return cal.add_days(start, n)
 
 
+def next_working_day(day: date) -> date:
+    """``day`` when it is a working day, else the next one."""
+    return calendar().next_working_day(day)
+
+
 def working_days_between(start: date, end: date) -> int:
     return calendar().days_between(start, end)
 
