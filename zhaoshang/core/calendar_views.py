@@ -297,5 +297,9 @@ def calendar_year_complete(request, year: int):
     return render(
         request,
         "core/calendar_complete.html",
-        {"year": year, "days": CalendarDay.objects.filter(date__year=year), "loaded": CalendarYear.objects.filter(year=year).first()},
+        {
+            "year": year,
+            "days": CalendarDay.objects.filter(date__year=year),
+            "loaded": CalendarYear.objects.filter(year=year).first(),
+        },
     )

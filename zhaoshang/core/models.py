@@ -325,6 +325,9 @@ class CalendarDay(models.Model):
     def __str__(self):
         return self.date.isoformat()
 
+    def get_absolute_url(self):
+        return reverse("core:calendar-year", args=[self.date.year])
+
     @property
     def is_weekday(self) -> bool:
         return self.date.weekday() < 5
@@ -360,9 +363,6 @@ class CalendarDay(models.Model):
                     "working day, or give the day a name."
                 )
             raise ValidationError({field: message % {"date": self.date.isoformat()}})
-
-    def get_absolute_url(self):
-        return reverse("core:calendar-year", args=[self.date.year])
 
 
 class Clock(models.Model):
