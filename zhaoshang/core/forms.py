@@ -154,7 +154,7 @@ class CalendarDayForm(EmptyChoices, forms.ModelForm):
         self.fields["working"].help_text = _(
             "Ticked: people work that day (a moved working day at a weekend). Unticked: a day off (a holiday)."
         )
-        self.fields["name"].help_text = _("The holiday's name, e.g. 春节.")
+        self.fields["name"].help_text = _("The holiday's name in Chinese; its English name below.")
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", widget_css(field.widget))
 
