@@ -14,6 +14,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -163,6 +164,7 @@ def calendar_year(request, year: int):
             "weekdays": weekdays,
             "days": days,
             "is_admin": user_scope(request.user).is_admin,
+            "day_type": ContentType.objects.get_for_model(CalendarDay).pk,
             "published": year in calendar_load.published_years(),
             "previous_year": year - 1 if year > workdays.FIRST_YEAR else None,
             "following_year": year + 1 if year < workdays.LAST_YEAR else None,

@@ -111,6 +111,9 @@ def test_an_administrator_adds_edits_and_deletes_a_day_each_change_recorded(admi
     assert (day.date, day.working) == (date(2026, 3, 7), True)
     assert records_of(CalendarDay, object_id=str(day.pk), action=ChangeKind.UPDATE).exists()
     assert workdays.is_working(date(2026, 3, 7)) and workdays.is_working(date(2026, 3, 6))
+    history = reverse("core:object-history", args=[ContentType.objects.get_for_model(CalendarDay).pk, day.pk])
+    assert history in client.get(year_url(2026)).content.decode()
+    assert "特别休息日" in client.get(history).content.decode()  # the day as it was, in its change records
 
     delete = reverse("core:calendar-day-delete", args=["2026-03-07"])
     assert client.get(delete).status_code == 200
