@@ -217,6 +217,8 @@ def test_the_warning_is_on_the_home_page_and_the_calendar_page(centre_officer, o
     home = client_for(centre_officer, language="en").get(reverse("core:home")).content.decode()
     assert f"The official working days of {this_year} are not loaded" in home
     assert f'href="{CALENDAR}"' in home
+    work = client_for(centre_officer, language="en").get(reverse("my-work")).content.decode()
+    assert f"The official working days of {this_year} are not loaded" in work
     page = client_for(centre_officer, language="en").get(CALENDAR).content.decode()
     assert 'data-testid="calendar-warning"' in page and str(this_year) in page
     other = client_for(officer_a, language="en").get(reverse("core:home")).content.decode()

@@ -136,3 +136,14 @@ def test_an_administrators_edit_of_a_day_changes_the_arithmetic_at_once(admin_us
 
     client.post(reverse("core:calendar-day-delete", args=["2026-03-06"]))
     assert workdays.is_working(date(2026, 3, 6))
+
+
+def test_a_change_rolled_back_leaves_the_arithmetic_as_it_was(transactional_db):
+    from django.db import transaction
+
+    assert workdays.is_working(date(2026, 3, 6))
+    with transaction.atomic():
+        CalendarDay.objects.create(date=date(2026, 3, 6), working=False, name="误录")
+        assert not workdays.is_working(date(2026, 3, 6))  # the transaction sees its own change
+        transaction.set_rollback(True)
+    assert workdays.is_working(date(2026, 3, 6))
