@@ -57,4 +57,14 @@ class CoreConfig(AppConfig):
             "label": _("API documentation"),
             "url": "api:docs",
         },
+        {
+            "area": "admin",
+            "area_label": _("Administration"),
+            "area_order": 90,
+            "label": _("Working-day calendar"),
+            "url": "core:calendar",
+        },
     ]
+    # The centre is warned from 1 November when next year's official working days are not loaded.
+    home_panels = ["zhaoshang.core.calendar_views.calendar_warning_panel"]
+    work_panels = ["zhaoshang.core.calendar_views.calendar_warning_panel"]

@@ -489,6 +489,20 @@ EXEMPT = {
     "None": "uploaded files in development (DEBUG only)",
     "review:allocation": "a land allocation proposal computed from restricted querysets, no record of its own; the "
     "centre and administrators only, others 403 (review's test_allocation)",
+    # -- the working-day calendar (issue 16): core.CalendarDay/CalendarYear are plain models, not restrict()
+    "core:calendar": "the working-day calendar (public holidays, no business record): all staff read it, anonymous "
+    "callers are sent to log in (core's test_calendar_pages)",
+    "core:calendar-year": "one year of the working-day calendar: all staff read it (core's test_calendar_pages)",
+    "core:calendar-load": "loading a year of the calendar from the package: administrators only, others 403 "
+    "(core's test_calendar_pages)",
+    "core:calendar-day-add": "adding a day to the calendar: administrators only, others 403 (core's "
+    "test_calendar_pages)",
+    "core:calendar-day-edit": "changing a day of the calendar: administrators only, others 403 (core's "
+    "test_calendar_pages)",
+    "core:calendar-day-delete": "removing a day of the calendar: administrators only, others 403 (core's "
+    "test_calendar_pages)",
+    "core:calendar-year-complete": "marking a year of the calendar complete: administrators only, others 403 "
+    "(core's test_calendar_pages)",
 }
 
 # Roots of the site left out of the walk: Django's admin has its own permissions (staff users only).
