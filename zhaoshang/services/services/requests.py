@@ -456,8 +456,7 @@ def close(request_obj, user, answer: str, *, at: datetime | None = None) -> Ente
         req.planned_at = req.planned_at or at
         req.state, req.closed_at, req.answer = RequestState.CLOSED, at, answer
         req.closed_on_time = clock is None or clock.due_at is None or clock.stopped_at <= clock.due_at
-        req.rating, req.rating_comment, req.rated_at = "", "", None
-        req.save()
+        req.save()  # an earlier rating stays until the enterprise rates the new answer
         _event(req, RequestEventKind.CLOSED, at, by=user, text=answer)
     if req.account_id:
         notify(
@@ -474,7 +473,7 @@ def _record_rating(req, user, rating: str, comment: str, at, kind) -> None:
     comment = (comment or "").strip()
     if rating == Rating.UNSATISFIED and not comment:
         raise ValidationError({"comment": _("Say what was not satisfactory.")})
-    _require_state(req, (RequestState.CLOSED,), _("Only a closed request that is not rated yet can be rated."))
+    _require_state(req, (RequestState.CLOSED,), _("Only a closed request can be rated."))
     req.rating, req.rating_comment, req.rated_at = rating, comment, at
     if rating == Rating.SATISFIED:
         req.state = RequestState.VISITED
