@@ -46,7 +46,7 @@ class ServicesConfig(AppConfig):
             **SERVICES_AREA,
             "label": _("Open an enterprise account"),
             "url": "services:account-add",
-            "visible": "zhaoshang.services.services.requests.in_centre",
+            "visible": "zhaoshang.services.services.requests.may_open_accounts",
         },
     ]
     home_panels = []

@@ -78,6 +78,25 @@ def in_centre(user, action: str = Action.CHANGE) -> bool:
     return scope.is_admin or scope.in_centre(action)
 
 
+def serves(user, enterprise=None) -> bool:
+    """Whether ``user`` is the service officer (业务专员) of ``enterprise`` (of any enterprise when None): named on
+    one of its accounts or on its key-enterprise listing."""
+    from ..models.key_firms import KeyEnterprise
+
+    if user is None or not user.is_authenticated:
+        return False
+    accounts = EnterpriseAccount.objects.filter(officer=user)
+    listings = KeyEnterprise.objects.filter(officer=user)
+    if enterprise is not None:
+        accounts, listings = accounts.filter(enterprise=enterprise), listings.filter(enterprise=enterprise)
+    return accounts.exists() or listings.exists()
+
+
+def may_open_accounts(user, enterprise=None) -> bool:
+    """The centre's writers and administrators open enterprise accounts; a service officer for the firms served."""
+    return in_centre(user, Action.ADD) or serves(user, enterprise)
+
+
 def centre_team() -> Team | None:
     return Team.objects.filter(kind=TeamKind.CENTRE, active=True).order_by("pk").first()
 

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from zhaoshang.accounts.tests.factories import UserFactory
 from zhaoshang.core.models import Clock
 from zhaoshang.services.choices import RequestState
 from zhaoshang.services.models.requests import EnterpriseAccount, EnterpriseRequest
@@ -198,3 +199,13 @@ def test_the_queue_filters_overdue_requests(receive, client_for, power_officer):
     Clock.objects.filter(subject_id=old.pk, purpose="contact").update(due_at=timezone.now() - timedelta(minutes=1))
     rows = client_for(power_officer).get(reverse("services:request-queue"), {"overdue": "true"}).context["rows"]
     assert [r.pk for r in rows] == [old.pk]
+
+
+def test_a_service_officer_opens_accounts_for_the_firms_served_only(firm, other_firm, client_for, power_officer):
+    EnterpriseAccount.objects.create(user=UserFactory(username="first"), enterprise=firm, officer=power_officer)
+    client = client_for(power_officer)
+    data = {"username": "second", "full_name": "赵", "phone": "139", "email": "z@e.cn"}
+    client.post(reverse("services:account-add"), {**data, "enterprise": other_firm.uscc})
+    assert not EnterpriseAccount.objects.filter(user__username="second").exists()
+    client.post(reverse("services:account-add"), {**data, "enterprise": firm.uscc})
+    assert EnterpriseAccount.objects.get(user__username="second").enterprise == firm

@@ -24,7 +24,6 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhaoshang.core.choices import Action
 from zhaoshang.core.models import Clock
 from zhaoshang.core.personal import mask, mask_one
 from zhaoshang.core.views import ObjectCreateView, ObjectListView, ObjectUpdateView
@@ -186,11 +185,13 @@ def request_add(request):
 def account_add(request):
     """An enterprise account for a firm's contact; they set their password from a one-time link."""
     user = request.user
-    if not services.in_centre(user, Action.ADD):
+    if not services.may_open_accounts(user):
         raise PermissionDenied
     link = None
     if request.method == "POST":
         form = AccountForm(request.POST)
+        if form.is_valid() and not services.may_open_accounts(user, form.cleaned_data["enterprise"]):
+            form.add_error("enterprise", _("You do not serve this enterprise."))
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
