@@ -1,10 +1,11 @@
 """The published figures of enterprise requests for a year: received, closed, closed on time, satisfaction
 (satisfied ÷ rated, of the requests closed) and redone — per department, district and category.
 
-Each breakdown is two GROUP BY queries over the user's readable requests (``restrict``): one on the requests
-received in the year (index ``services_req_recv_fig_idx``), one on those closed in it
-(``services_req_closed_fig_idx``); both indexes cover the columns grouped and counted, so the database reads
-the year's slice of an index and never the rows. No Python loop runs over requests, only over the groups.
+Two GROUP BY queries over the user's readable requests (``restrict``) give all three breakdowns: one on the
+requests received in the year (index ``services_req_recv_fig_idx``), one on those closed in it
+(``services_req_closed_fig_idx``), each grouped by department, district and category at once; both indexes cover
+the columns grouped and counted, so the database reads the year's slice of an index and never the rows. No Python
+loop runs over requests, only over the groups.
 Every figure carries the address of the request list filtered to the requests it counts (``services:request-list``
 with the FilterSet of ``services.filtersets``).
 """
@@ -87,45 +88,60 @@ def list_url(filters: dict) -> str:
 
 def request_figures(year: int, user, *, group_by: str | None = None) -> dict:
     """``{"department": [Row…], "district": [...], "category": [...], "total": Row}`` for ``year`` as ``user``
-    reads the requests (or only the breakdown ``group_by``)."""
+    reads the requests (or only the breakdown ``group_by``).
+
+    Two scans of the year: the requests received and those closed, each grouped by department, district and
+    category at once; the breakdowns add up those groups (a few thousand at most), never the requests."""
     start, end = year_bounds(year)
     readable = EnterpriseRequest.objects.restrict(user).order_by()
     groups = [group_by] if group_by else list(GROUPS)
+    columns = [GROUPS[group][0] for group in groups]
+    tables: dict = {group: {} for group in groups}
+
+    def add(entry, **figures):
+        for group, column in zip(groups, columns, strict=True):
+            key = entry[column]
+            row = tables[group].setdefault(key, Row(key, ""))
+            for name, value in figures.items():
+                setattr(row, name, getattr(row, name) + value)
+
+    received = (
+        readable.filter(received_at__gte=start, received_at__lt=end)
+        .values(*columns)
+        .annotate(n=Count("pk"), redone=Count("pk", filter=Q(redo_count__gt=0)))
+    )
+    for entry in received:
+        add(entry, received=entry["n"], redone=entry["redone"])
+    closed = (
+        readable.filter(closed_at__gte=start, closed_at__lt=end)
+        .values(*columns)
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(closed_on_time=True)),
+            rated=Count("pk", filter=~Q(rating="")),
+            satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
+        )
+    )
+    for entry in closed:
+        add(
+            entry,
+            closed=entry["n"],
+            closed_on_time=entry["on_time"],
+            rated=entry["rated"],
+            satisfied=entry["satisfied"],
+        )
     out: dict = {}
     for group in groups:
-        column, model, _label = GROUPS[group]
-        rows: dict = {}
-        received = (
-            readable.filter(received_at__gte=start, received_at__lt=end)
-            .values(column)
-            .annotate(received=Count("pk"), redone=Count("pk", filter=Q(redo_count__gt=0)))
-        )
-        for entry in received:
-            row = rows.setdefault(entry[column], Row(entry[column], ""))
-            row.received, row.redone = entry["received"], entry["redone"]
-        closed = (
-            readable.filter(closed_at__gte=start, closed_at__lt=end)
-            .values(column)
-            .annotate(
-                closed=Count("pk"),
-                on_time=Count("pk", filter=Q(closed_on_time=True)),
-                rated=Count("pk", filter=~Q(rating="")),
-                satisfied=Count("pk", filter=Q(rating=Rating.SATISFIED)),
-            )
-        )
-        for entry in closed:
-            row = rows.setdefault(entry[column], Row(entry[column], ""))
-            row.closed, row.closed_on_time = entry["closed"], entry["on_time"]
-            row.rated, row.satisfied = entry["rated"], entry["satisfied"]
+        _column, model, _label = GROUPS[group]
+        rows = tables[group]
         names = {obj.pk: _name(obj) for obj in model.objects.filter(pk__in=[k for k in rows if k is not None])}
         for key, row in rows.items():
             row.label = names.get(key, "") if key is not None else str(_("Not set"))
             row.links = {name: list_url(f) for name, f in _filters(year, group, key).items()}
         out[group] = sorted(rows.values(), key=lambda r: (-r.received, r.label))
     total = Row(None, str(_("Total")))
-    first = out[groups[0]]
     for name in FIGURES:
-        setattr(total, name, sum(getattr(row, name) for row in first))
+        setattr(total, name, sum(getattr(row, name) for row in out[groups[0]]))
     total.links = {name: list_url(f) for name, f in _filters(year, "", None).items()}
     out["total"] = total
     return out

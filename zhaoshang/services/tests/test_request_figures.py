@@ -83,7 +83,7 @@ def test_the_figures_take_a_few_queries_whatever_the_number_of_requests(figures_
         receive(at(f"2026-06-{day}"))
     with CaptureQueriesContext(connection) as more:
         request_figures(2026, leader)
-    assert len(few) == len(more) <= 9
+    assert len(few) == len(more) <= 5
 
 
 def test_the_figures_page_shows_the_three_breakdowns_for_the_year(figures_set, client_for, leader, power):
