@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from zhaoshang.accounts.tests.factories import UserFactory
 from zhaoshang.core.models import Clock
+from zhaoshang.core.testing import form_data
 from zhaoshang.services.choices import RequestState
-from zhaoshang.services.models.requests import EnterpriseAccount, EnterpriseRequest
+from zhaoshang.services.models.requests import EnterpriseAccount, EnterpriseRequest, ServicePolicy
 from zhaoshang.services.services import requests as services
 
 from .conftest import at
@@ -209,3 +210,32 @@ def test_a_service_officer_opens_accounts_for_the_firms_served_only(firm, other_
     assert not EnterpriseAccount.objects.filter(user__username="second").exists()
     client.post(reverse("services:account-add"), {**data, "enterprise": firm.uscc})
     assert EnterpriseAccount.objects.get(user__username="second").enterprise == firm
+
+
+def test_the_centre_keeps_the_time_limits_and_departments_read_them(
+    categories, client_for, centre_officer, power_officer
+):
+    policy = ServicePolicy.objects.get(category__isnull=True, channel="")
+    url = reverse("services:policy-edit", args=[policy.pk])
+    assert client_for(power_officer).get(reverse("services:policy-list")).status_code == 200
+    assert client_for(power_officer).get(url).status_code == 403
+    response = client_for(centre_officer).get(url)
+    client_for(centre_officer).post(url, form_data(response, contact_limit=30))
+    policy.refresh_from_db()
+    assert policy.contact_limit == 30
+
+
+def test_a_policy_for_the_same_category_and_channel_is_refused(categories, client_for, centre_officer):
+    response = client_for(centre_officer).post(
+        reverse("services:policy-add"),
+        {
+            "contact_limit": 60,
+            "contact_unit": "wminutes",
+            "plan_limit": 1440,
+            "plan_unit": "minutes",
+            "close_limit": 7,
+            "close_unit": "wdays",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    assert ServicePolicy.objects.count() == 1
