@@ -62,7 +62,7 @@ def test_an_officer_builds_the_plan_and_sees_what_blocks_construction_start(
     assert plan.items.count() == 19 and plan.template.name == "社会投资项目"
 
     blockers = tab.locator("[data-testid=blocker]")
-    assert blockers.count() == 16  # the items of the first three stages, none granted yet
+    assert blockers.count() == 14  # the items of the first three stages, none granted yet
     assert "建筑工程施工许可证" in tab.locator("[data-testid=blockers]").inner_text()
     assert "住房和城乡建设局" in tab.locator("[data-testid=blockers]").inner_text()
     tab.wait_for_selector("#approval-gantt canvas")

@@ -31,7 +31,7 @@
     context.moveTo(0, 8);
     context.lineTo(8, 0);
     context.stroke();
-    return { image: canvas, repeat: "repeat" };
+    return { image: canvas, repeat: "repeat", imageWidth: 8, imageHeight: 8 };
   }
 
   var bars = [];
