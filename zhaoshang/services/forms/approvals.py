@@ -9,12 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from zhaoshang.accounts.choices import TeamKind
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import PauseReason
-from zhaoshang.core.forms import BaseForm, BaseModelForm
+from zhaoshang.core.forms import BaseForm as CoreForm
+from zhaoshang.core.forms import BaseModelForm, widget_css
 
 from ..choices import ApprovalStage, AssessmentKind, ItemState
 from ..models import ApprovalItem, ApprovalPlan, ApprovalTemplate, ParkAssessment, PlanItem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BaseForm(CoreForm):
+    """A plain form drawn with Tabler's classes, as the model forms are."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", widget_css(field.widget))
 
 
 def departments():

@@ -402,7 +402,7 @@ class Blocker:
     plan_item: PlanItem
     clock: Clock | None
     status: clocks.Status | None
-    late_days: int  # working days past the planned end (0 or less: on schedule)
+    late_days: int  # working days past the planned end (negative: the working days still before it)
 
     @property
     def text(self) -> str:
@@ -430,8 +430,8 @@ def _english() -> bool:
 
 
 def blockers(plan, now: datetime | None = None) -> list[Blocker]:
-    """The items before construction not yet granted (nor exempt), the latest first (most overdue, then the least
-    time left, then the furthest behind its planned end)."""
+    """The items before construction not yet granted (nor exempt), the latest first: by the working days past the
+    clock's due date (a running clock with time left counts negative), else past the planned end."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     items = list(
@@ -444,17 +444,19 @@ def blockers(plan, now: datetime | None = None) -> list[Blocker]:
     result = []
     for item in items:
         clock = found_clocks.get(item.pk)
-        result.append(
-            Blocker(item, clock, clocks.status(clock, now), workdays.working_days_between(item.planned_end, today))
-        )
+        late = workdays.working_days_between(item.planned_end, today)
+        if today < item.planned_end:  # time left before the planned end counts negative
+            late = -workdays.working_days_between(today, item.planned_end)
+        result.append(Blocker(item, clock, clocks.status(clock, now), late))
 
     def lateness(blocker):
+        """Working days late: past the clock's due date while it runs, else past the planned end."""
         clock = blocker.clock
         if clock is not None and clock.stopped_at is None:
-            return (0, clocks.remaining(clock, now), -blocker.late_days)
-        return (1 if blocker.late_days <= 0 else 0, -blocker.late_days * 1000, -blocker.late_days)
+            return -clocks.remaining(clock, now)
+        return blocker.late_days
 
-    result.sort(key=lateness)
+    result.sort(key=lambda blocker: -lateness(blocker))
     return result
 
 
