@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
@@ -55,6 +56,13 @@ class ApprovalItem(CentreKeptMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("services:item-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English pages, when there is one)."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class ParkAssessment(CentreKeptMixin, BaseModel):
@@ -106,6 +114,13 @@ class ApprovalTemplate(CentreKeptMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("services:template-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English pages, when there is one)."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class TemplateItem(models.Model):
