@@ -70,7 +70,7 @@ class ClockUnit(models.TextChoices):
 class PauseReason(models.TextChoices):
     """Why a clock stands still: the time the law does not count (行政许可法 Art. 45) or the applicant owes."""
 
-    DOCUMENTS = "documents", _("missing documents (补正)")
+    DOCUMENTS = "documents", _("missing documents")
     HEARING = "hearing", _("hearing")
     TESTING = "testing", _("testing or inspection")
     EXPERT_REVIEW = "experts", _("expert review or appraisal")

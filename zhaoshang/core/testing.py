@@ -472,6 +472,24 @@ EXPLICIT = {
     "services:request-note": ("services.EnterpriseRequest", ACTION),
     "services:sendback-arbitrate": ("services.SendBack", ACTION),
     "services:account-add": ("services.EnterpriseAccount", CREATE),
+    # -- parallel approvals (services): the catalogue, plans, an item's page and steps, a department's queue
+    "services:item-list": ("services.ApprovalItem", LIST),
+    "services:item-detail": ("services.ApprovalItem", DETAIL),
+    "services:template-list": ("services.ApprovalTemplate", LIST),
+    "services:template-detail": ("services.ApprovalTemplate", DETAIL),
+    "services:template-items": ("services.ApprovalTemplate", ACTION),
+    "services:assessment-list": ("services.ParkAssessment", LIST),
+    "services:plan-list": ("services.ApprovalPlan", LIST),
+    "services:plan-build": ("services.ApprovalPlan", CREATE, "projects.Project"),
+    "services:plan-detail": ("services.ApprovalPlan", DETAIL),
+    "services:plan-item-add": ("services.ApprovalPlan", ACTION),
+    "services:plan-item": ("services.PlanItem", DETAIL),
+    "services:plan-item-act": ("services.PlanItem", ACTION),
+    "services:plan-item-department": ("services.PlanItem", ACTION),
+    "services:plan-item-remove": ("services.PlanItem", ACTION),
+    # the open items of the user's departments (others: the items they read), and the speed figures they count
+    "services:item-queue": ("services.PlanItem", SUMMARY),
+    "services:approval-speed": ("services.PlanItem", SUMMARY),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
@@ -864,7 +882,54 @@ def build_world() -> World:
         attempts=6,
     )
     records.update(_request_records(enterprise, teams))  # enterprise requests (诉求)
+    records.update(_approval_records(project, park, teams, today))  # parallel approvals (services)
     return World(users=users, teams=teams, records=records)
+
+
+def _approval_records(project, park, teams, today) -> dict:
+    """Parallel approvals: an item of the catalogue kept by the matrix's department, a template holding it, an
+    assessment of the reference park, and the reference project's plan with that item routed to the department."""
+    from zhaoshang.services.choices import ApprovalStage, AssessmentKind, ProjectKind
+    from zhaoshang.services.models import (
+        ApprovalItem,
+        ApprovalPlan,
+        ApprovalTemplate,
+        ParkAssessment,
+        PlanItem,
+        TemplateItem,
+    )
+
+    item = ApprovalItem.objects.create(
+        code="MX01",
+        name="矩阵规划许可",
+        name_en="Matrix planning permit",
+        department=teams["department"],
+        stage=ApprovalStage.LAND_PLANNING,
+        statutory_days=20,
+        promised_days=5,
+    )
+    template = ApprovalTemplate.objects.create(name="矩阵审批模板", project_kind=ProjectKind.SOCIAL, cap_days=55)
+    TemplateItem.objects.create(template=template, item=item, start_offset=0)
+    plan = ApprovalPlan.objects.create(
+        project=project, template=template, project_kind=ProjectKind.SOCIAL, cap_days=55, started_on=today
+    )
+    return {
+        "services.ApprovalItem": item,
+        "services.ApprovalTemplate": template,
+        "services.ParkAssessment": ParkAssessment.objects.create(
+            park=park, kind=AssessmentKind.ENVIRONMENT, done_on=today
+        ),
+        "services.ApprovalPlan": plan,
+        "services.PlanItem": PlanItem.objects.create(
+            plan=plan,
+            item=item,
+            department=teams["department"],
+            stage=item.stage,
+            limit_days=5,
+            planned_start=today,
+            planned_end=today + timedelta(days=7),
+        ),
+    }
 
 
 def _chain_records(chain, enterprise, teams, users, today) -> dict:

@@ -53,3 +53,23 @@ class ServicesConfig(AppConfig):
     work_panels = []
     # Grants that departments and service officers get on the records of the apps below (core.access).
     access_grants = []
+
+    def ready(self):
+        # parallel approvals: a project's construction start stops its plan's cap clock
+        from .services import approvals
+
+        approvals.connect()
+
+
+# -- parallel approvals (并联审批): menu entries and the project page's panel ------------------------------------------
+ServicesConfig.navigation = [
+    *ServicesConfig.navigation,
+    {**SERVICES_AREA, "label": _("Approval queue"), "url": "services:item-queue"},
+    {**SERVICES_AREA, "label": _("Approval plans"), "url": "services:plan-list"},
+    {**SERVICES_AREA, "label": _("Approval catalogue"), "url": "services:item-list"},
+    {**SERVICES_AREA, "label": _("Approval speed"), "url": "services:approval-speed"},
+]
+ServicesConfig.project_panels = [
+    *getattr(ServicesConfig, "project_panels", []),
+    "zhaoshang.services.services.approvals.project_panel",
+]

@@ -39,6 +39,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("services", "0002_requests_figure_indexes")]
+    dependencies = [("services", "0002_approvals_seed")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -8,11 +8,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.models import BaseModel
-from zhaoshang.core.permissions import CentreKeptMixin, Scope
+from zhaoshang.core.permissions import CentreKeptMixin, Scope, is_everything
 from zhaoshang.geo.models import Park
 from zhaoshang.projects.models import Project, project_scope_q
 
@@ -31,8 +32,8 @@ class ApprovalItem(CentreKeptMixin, BaseModel):
     stage = models.CharField(_("stage"), max_length=10, choices=ApprovalStage.choices)
     statutory_days = models.PositiveSmallIntegerField(_("statutory time limit (working days)"))
     promised_days = models.PositiveSmallIntegerField(_("promised time limit (working days)"))
-    accept_with_gaps = models.BooleanField(_("accepted with a secondary document missing (容缺受理)"), default=False)
-    by_commitment = models.BooleanField(_("granted on a written commitment (告知承诺)"), default=False)
+    accept_with_gaps = models.BooleanField(_("accepted with a secondary document missing"), default=False)
+    by_commitment = models.BooleanField(_("granted on a written commitment"), default=False)
     # The park assessments (区域评估, AssessmentKind) that exempt a project in a park holding them.
     exempted_by = models.JSONField(_("exempted by park assessments"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -55,6 +56,13 @@ class ApprovalItem(CentreKeptMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("services:item-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English pages, when there is one)."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class ParkAssessment(CentreKeptMixin, BaseModel):
@@ -106,6 +114,13 @@ class ApprovalTemplate(CentreKeptMixin, BaseModel):
 
     def get_absolute_url(self):
         return reverse("services:template-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language (the English name in English pages, when there is one)."""
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
 
 
 class TemplateItem(models.Model):
@@ -193,9 +208,9 @@ class PlanItem(BaseModel):
     applied_on = models.DateField(_("applied on"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    with_gaps = models.BooleanField(_("accepted with documents to follow (容缺)"), default=False)
+    with_gaps = models.BooleanField(_("accepted with documents to follow"), default=False)
     gaps_due_on = models.DateField(_("missing documents due"), null=True, blank=True)
-    by_commitment = models.BooleanField(_("granted on commitment (告知承诺)"), default=False)
+    by_commitment = models.BooleanField(_("granted on commitment"), default=False)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handled by"),
@@ -230,7 +245,10 @@ class PlanItem(BaseModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
-        return plan_q(scope, action, "plan__") | scope.team_q(action, "department")
+        q = plan_q(scope, action, "plan__")
+        if is_everything(q):  # the centre: Q() | other would be other alone
+            return q
+        return q | scope.team_q(action, "department")
 
     @classmethod
     def clock_alerts(cls, alerts):

@@ -112,7 +112,7 @@ class EnterpriseAccount(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="served_accounts",
-        help_text=_("The officer (业务专员) who serves this enterprise."),
+        help_text=_("The officer who serves this enterprise."),
     )
 
     class Meta:
@@ -202,7 +202,7 @@ class EnterpriseRequest(SearchableModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="supervised_requests",
-        help_text=_("The supervisor (督办员) who follows it."),
+        help_text=_("The supervisor who follows it."),
     )
     level = models.PositiveSmallIntegerField(_("level"), choices=RequestLevel.choices, default=RequestLevel.DEPARTMENT)
     state = models.CharField(_("state"), max_length=12, choices=RequestState.choices, default=RequestState.SUBMITTED)

@@ -2,12 +2,13 @@
 enterprise in 蓬江区 with an account of its person, another enterprise with its own account, the request categories
 (seeded) routed to the power-supply department, and ``receive``: a request received at a given moment."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
 
 from zhaoshang.accounts.choices import Role, TeamKind
+from zhaoshang.accounts.models import Team
 from zhaoshang.accounts.tests.factories import TeamFactory, UserFactory, member
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.tests.factories import EnterpriseFactory
@@ -121,3 +122,72 @@ def receive(routed, firm, firm_user):
         )
 
     return make
+
+
+# ---- parallel approvals: the seeded catalogue, the official calendar of 2026, departments with members and a
+# signed project of outpost A
+
+
+@pytest.fixture
+def calendar_2026(db):
+    """The official working days of 2026 (Labour Day: 1–5 May off, Saturday 9 May worked)."""
+    from zhaoshang.core import workdays
+    from zhaoshang.core.calendar_load import load_year
+    from zhaoshang.core.models import CalendarYear
+
+    if not CalendarYear.objects.filter(year=2026).exists():
+        load_year(2026)
+    workdays.forget()
+    yield
+    workdays.forget()
+
+
+@pytest.fixture
+def catalogue(db, calendar_2026):
+    """The seeded catalogue (services.approvals_seed), as the data migration left it."""
+    from zhaoshang.services.approvals_seed import seed
+
+    seed()
+    return {team.name: team for team in Team.objects.filter(kind="department")}
+
+
+@pytest.fixture
+def housing(catalogue):
+    return catalogue["住房和城乡建设局"]
+
+
+@pytest.fixture
+def nr_bureau(catalogue):
+    return catalogue["自然资源局"]
+
+
+@pytest.fixture
+def housing_officer(housing):
+    return member(housing, Role.OFFICER, username="zjj_officer")
+
+
+@pytest.fixture
+def housing_lead(housing):
+    return member(housing, Role.TEAM_LEAD, username="zjj_lead")
+
+
+@pytest.fixture
+def nr_officer(nr_bureau):
+    return member(nr_bureau, Role.OFFICER, username="zrj_officer")
+
+
+@pytest.fixture
+def signed_project(city, outpost_a, officer_a):
+    from zhaoshang.geo.tests.factories import ParkFactory, district
+    from zhaoshang.projects.choices import Stage
+    from zhaoshang.projects.tests.factories import ProjectFactory
+
+    park = ParkFactory(name="测试产业园", team=outpost_a, region=district())
+    return ProjectFactory(
+        name="中创新航动力电池江门基地",
+        owner_team=outpost_a,
+        owner=officer_a,
+        park=park,
+        stage=Stage.SIGNED,
+        signed_on=date(2026, 4, 29),
+    )

@@ -30,7 +30,7 @@ from zhaoshang.core.views import ObjectCreateView, ObjectListView, ObjectUpdateV
 
 from ..choices import REQUEST_OPEN, RequestState, SendBackDecision
 from ..filtersets import EnterpriseRequestFilterSet, RequestCategoryFilterSet, ServicePolicyFilterSet
-from ..forms import (
+from ..forms.requests import (
     AccountForm,
     AnswerForm,
     ArbitrateForm,

@@ -13,9 +13,9 @@ from zhaoshang.accounts.models import Team
 from zhaoshang.core.forms import BaseForm, BaseModelForm
 from zhaoshang.industry.models import Enterprise
 
-from .choices import Channel, Rating
-from .models.requests import RequestCategory, ServicePolicy
-from .services.requests import MAX_CATEGORIES, department_choices
+from ..choices import Channel, Rating
+from ..models.requests import RequestCategory, ServicePolicy
+from ..services.requests import MAX_CATEGORIES, department_choices
 
 
 class RequestCategoryForm(BaseModelForm):
