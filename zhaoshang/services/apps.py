@@ -9,8 +9,16 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("Services after landing")
 
-    navigation = []
+    navigation = [
+        # ---- parallel approvals (entries of the approvals pages)
+        # ---- enterprise requests (entries of the requests pages)
+        # ---- key enterprises (200强)
+        {**SERVICES_AREA, "label": _("Key enterprises"), "url": "services:key-list"},
+    ]
     home_panels = []
-    work_panels = []
+    work_panels = [
+        # ---- key enterprises (200强)
+        "zhaoshang.services.services.key_firms.work_panel",
+    ]
     # Grants that departments and service officers get on the records of the apps below (core.access).
     access_grants = []

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhaoshang.accounts.models import Team
 from zhaoshang.core.models import BaseModel
-from zhaoshang.core.permissions import CentreKeptMixin, Scope
+from zhaoshang.core.permissions import CentreKeptMixin, Scope, is_everything
 from zhaoshang.geo.models import Park
 from zhaoshang.projects.models import Project, project_scope_q
 
@@ -230,7 +230,10 @@ class PlanItem(BaseModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
-        return plan_q(scope, action, "plan__") | scope.team_q(action, "department")
+        plan = plan_q(scope, action, "plan__")
+        if is_everything(plan):  # Q() | other would be other alone
+            return plan
+        return plan | scope.team_q(action, "department")
 
     @classmethod
     def clock_alerts(cls, alerts):
