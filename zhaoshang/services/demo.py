@@ -792,15 +792,3 @@ class Loader:
                 to_team=suggested,
                 text="申请退单（示例）。",
             )
-
-
-def key_firm_figures(year: int) -> dict:
-    """What the demo's key enterprises and requests add up to (for the demo's test and the closing note)."""
-    rated = EnterpriseRequest.objects.exclude(rating="")
-    satisfied = rated.filter(rating=Rating.SATISFIED).count()
-    return {
-        "key_firms": KeyEnterprise.objects.filter(year=year).count(),
-        "requests": EnterpriseRequest.objects.count(),
-        "rated": rated.count(),
-        "satisfied": satisfied,
-    }

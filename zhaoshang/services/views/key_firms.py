@@ -93,9 +93,9 @@ def _visit_form(request, key, visit, status=200):
 
 
 @login_required
-def visit_add(request, key_id):
+def visit_add(request, pk):
     key = get_object_or_404(
-        KeyEnterprise.objects.restrict(request.user, Action.VIEW).select_related("enterprise"), pk=key_id
+        KeyEnterprise.objects.restrict(request.user, Action.VIEW).select_related("enterprise"), pk=pk
     )
     if not can(request.user, key, Action.CHANGE):
         raise PermissionDenied
