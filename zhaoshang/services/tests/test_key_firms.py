@@ -296,3 +296,20 @@ def test_my_key_enterprises_panel_lists_the_firms_i_serve_with_next_visit_and_op
     assert "江门甲电池有限公司" in panel["items"][0]["label"]
     assert "1" in panel["items"][0]["note"] and str(timezone.localdate()) in panel["items"][0]["note"]
     assert work_panel(officer_b) is None
+
+
+def test_the_list_finds_a_firm_by_name_shows_a_year_and_the_firms_i_serve(
+    db, make_key, district_officer, district_bureau, client_for
+):
+    make_key(1, officer=district_officer, team=district_bureau, name="江门甲电池有限公司", name_en="Jia Battery")
+    make_key(2, name="江门乙五金有限公司")
+    make_key(1, year=2025, name="江门丙食品有限公司")
+    client = client_for(district_officer)
+
+    def shown(**query):
+        return client.get(reverse("services:key-list"), query).content.decode().count('data-testid="key-row"')
+
+    assert shown() == 2  # the latest year
+    assert shown(year=2025) == 1
+    assert shown(year=2026, q="jia") == 1 and shown(year=2026, q="五金") == 1
+    assert shown(year=2026, mine="1") == 1

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -40,9 +41,7 @@ def key_list(request):
     records = services.key_list(request.user, year)
     query = (request.GET.get("q") or "").strip()
     if query:
-        records = records.filter(enterprise__name__icontains=query) | records.filter(
-            enterprise__name_en__icontains=query
-        )
+        records = records.filter(Q(enterprise__name__icontains=query) | Q(enterprise__name_en__icontains=query))
     mine = request.GET.get("mine") == "1"
     if mine:
         records = records.filter(officer=request.user)
