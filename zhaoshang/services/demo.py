@@ -482,7 +482,7 @@ class Loader:
                     continue
                 done = day <= self.today and rng.random() < 0.9
                 state = VisitState.DONE if done else VisitState.PLANNED
-                if day <= self.today and not done and rng.random() < 0.5:
+                if day <= self.today and not done:  # a visit that did not take place was called off
                     state = VisitState.CANCELLED
                 visits.append(
                     ServiceVisit(

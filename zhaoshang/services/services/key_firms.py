@@ -22,6 +22,7 @@ from zhaoshang.core import excel
 from zhaoshang.core.choices import Action
 from zhaoshang.core.permissions import user_scope
 from zhaoshang.industry.models import Enterprise
+from zhaoshang.industry.services import EnterpriseIndex, clean_uscc_value
 
 from ..choices import ITEM_DONE, REQUEST_OPEN, RankBasis, VisitState
 from ..models import EnterpriseRequest, KeyEnterprise, PlanItem, ServiceVisit
@@ -152,9 +153,9 @@ class KeyEnterpriseRowForm(forms.Form):
     )
     tax_wan = forms.DecimalField(label=_label("tax_wan"), max_digits=14, decimal_places=2, min_value=0, required=False)
 
-    def __init__(self, *args, by_code, by_name, officers, teams, **kwargs):
+    def __init__(self, *args, index, officers, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.by_code, self.by_name = by_code, by_name
+        self.index = index
         self.fields["uscc"] = forms.CharField(label=gettext_lazy("unified social credit code"), required=False)
         self.fields["enterprise"] = forms.CharField(label=_label("enterprise"), required=False)
         self.fields["officer"] = excel.LookupField(
@@ -172,24 +173,27 @@ class KeyEnterpriseRowForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        code = (data.get("uscc") or "").strip().upper()
+        code = clean_uscc_value(data.get("uscc"))
         name = (data.get("enterprise") or "").strip()
+        firm = None
         if code:
-            firm = self.by_code.get(code)
-            if firm is None:
+            found = self.index.by_code(code)
+            if found is None:
                 self.add_error("uscc", _("No enterprise has the credit code “%(code)s”.") % {"code": code})
+            else:
+                firm = found.pk
         elif name:
-            firm = self.by_name.get(excel.normalize_header(name))
-            if firm is None:
+            candidates = self.index.by_name(name)
+            if not candidates:
                 self.add_error("enterprise", _("There is no enterprise “%(name)s”.") % {"name": name})
-            elif firm is excel.Lookup.AMBIGUOUS:
+            elif len(candidates) > 1:
                 self.add_error(
                     "enterprise", _("“%(name)s” names more than one enterprise; give its credit code.") % {"name": name}
                 )
-                firm = None
+            else:
+                firm = candidates[0].pk
         else:
             self.add_error("enterprise", _("Give the enterprise's credit code or its name."))
-            firm = None
         data["firm"] = firm
         basis = data.get("basis") or RankBasis.OUTPUT
         data["basis"] = basis
@@ -209,18 +213,18 @@ class KeyEnterpriseImporter:
 
     def __init__(self, user):
         self.user = user
-        self.by_code = dict(Enterprise.objects.exclude(uscc="").values_list("uscc", "pk"))
-        self.by_name = excel.Lookup(Enterprise.objects.only("pk", "name", "name_en"), "name", "name_en")
-        self.by_name.by_key = {
-            key: (value if value is excel.Lookup.AMBIGUOUS else value.pk) for key, value in self.by_name.by_key.items()
-        }
+        # by credit code among all records, by name among those the user reads (as every import finds them)
+        self.index = EnterpriseIndex(Enterprise.objects.restrict(user, Action.VIEW))
         self.officers = excel.Lookup(get_user_model().objects.filter(is_active=True), "username")
         self.teams = excel.Lookup(Team.objects.all(), "name", "name_en")
 
-    def make_form(self, data: dict):
-        return KeyEnterpriseRowForm(
-            data, by_code=self.by_code, by_name=self.by_name.by_key, officers=self.officers, teams=self.teams
+    def prepare(self, datas, present) -> None:
+        self.index.load(
+            codes=[str(d.get("uscc") or "") for d in datas], names=[str(d.get("enterprise") or "") for d in datas]
         )
+
+    def make_form(self, data: dict):
+        return KeyEnterpriseRowForm(data, index=self.index, officers=self.officers, teams=self.teams)
 
     def save_rows(self, valid) -> dict:
         years: dict[int, dict] = {}
@@ -278,7 +282,13 @@ class KeyEnterpriseImporter:
 
     def run(self, file, progress=None, *, dry_run: bool = False) -> excel.ImportResult:
         return excel.import_workbook(
-            file, self.columns, self.make_form, save_rows=self.save_rows, progress=progress, dry_run=dry_run
+            file,
+            self.columns,
+            self.make_form,
+            save_rows=self.save_rows,
+            prepare=self.prepare,
+            progress=progress,
+            dry_run=dry_run,
         )
 
 
