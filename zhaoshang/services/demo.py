@@ -628,8 +628,10 @@ class Loader:
         received = record.received_at
         steps = {}
         late_contact = rng.random() < 0.03
-        signed = workdays.add_working_minutes(received, rng.randint(2, 15))
+        sign_minutes = rng.randint(2, 15)
+        signed = workdays.add_working_minutes(received, sign_minutes)
         contact_minutes = rng.randint(61, 240) if late_contact else min(59, int(rng.expovariate(1 / 18)) + 3)
+        contact_minutes = max(contact_minutes, sign_minutes + 1)  # signed for, then the firm called
         contacted = workdays.add_working_minutes(received, contact_minutes)
         planned = contacted + timedelta(minutes=rng.randint(30, 20 * 60) if rng.random() > 0.02 else 30 * 60)
         roll = rng.random()
