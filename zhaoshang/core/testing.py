@@ -490,6 +490,13 @@ EXPLICIT = {
     # the open items of the user's departments (others: the items they read), and the speed figures they count
     "services:item-queue": ("services.PlanItem", SUMMARY),
     "services:approval-speed": ("services.PlanItem", SUMMARY),
+    # ---- services: key enterprises (200强): the list, a firm's page, its visits, the yearly import
+    "services:key-list": ("services.KeyEnterprise", LIST),
+    "services:key-detail": ("services.KeyEnterprise", DETAIL),
+    "services:key-template": ("services.KeyEnterprise", IMPORT),
+    "services:key-import": ("services.KeyEnterprise", IMPORT),
+    "services:key-visit-add": ("services.KeyEnterprise", ACTION),  # a visit planned for the firm
+    "services:key-visit-edit": ("services.ServiceVisit", EDIT),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
@@ -883,6 +890,7 @@ def build_world() -> World:
     )
     records.update(_request_records(enterprise, teams))  # enterprise requests (诉求)
     records.update(_approval_records(project, park, teams, today))  # parallel approvals (services)
+    records.update(_key_firm_records(enterprise, teams, users, today))  # services: key enterprises
     return World(users=users, teams=teams, records=records)
 
 
@@ -930,6 +938,25 @@ def _approval_records(project, park, teams, today) -> dict:
             planned_end=today + timedelta(days=7),
         ),
     }
+
+
+def _key_firm_records(enterprise, teams, users, today) -> dict:
+    """The reference enterprise on this year's list of key enterprises, served by the owner's outpost and the owner
+    as its officer, and a visit planned by them."""
+    from zhaoshang.services.models import KeyEnterprise, ServiceVisit
+
+    key = KeyEnterprise.objects.create(
+        year=today.year,
+        rank=1,
+        enterprise=enterprise,
+        output_wan=Decimal("123456"),
+        officer=users["owner"],
+        team=teams["outpost_a"],
+    )
+    visit = ServiceVisit.objects.create(
+        key_enterprise=key, planned_on=today, officer=users["owner"], team=teams["outpost_a"], purpose="矩阵走访"
+    )
+    return {"services.KeyEnterprise": key, "services.ServiceVisit": visit}
 
 
 def _chain_records(chain, enterprise, teams, users, today) -> dict:

@@ -48,9 +48,14 @@ class ServicesConfig(AppConfig):
             "url": "services:account-add",
             "visible": "zhaoshang.services.services.requests.may_open_accounts",
         },
+        # ---- key enterprises (200强)
+        {**SERVICES_AREA, "label": _("Key enterprises"), "url": "services:key-list"},
     ]
     home_panels = []
-    work_panels = []
+    work_panels = [
+        # ---- key enterprises (200强)
+        "zhaoshang.services.services.key_firms.work_panel",
+    ]
     # Grants that departments and service officers get on the records of the apps below (core.access).
     access_grants = []
 

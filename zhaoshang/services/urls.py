@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .views import approvals as approval_views
+from .views import key_firms
 from .views import requests
 
 app_name = "services"
@@ -66,4 +67,11 @@ urlpatterns = [
     path("approvals/plan-items/<int:pk>/remove/", approval_views.plan_item_remove, name="plan-item-remove"),
     path("approvals/queue/", approval_views.item_queue, name="item-queue"),
     path("approvals/speed/", approval_views.approval_speed, name="approval-speed"),
+    # ---- key enterprises (200强)
+    path("key/", key_firms.key_list, name="key-list"),
+    path("key/template.xlsx", key_firms.KeyTemplateView.as_view(), name="key-template"),
+    path("key/import/", key_firms.KeyImportView.as_view(), name="key-import"),
+    path("key/<int:pk>/", key_firms.key_detail, name="key-detail"),
+    path("key/<int:pk>/visits/add/", key_firms.visit_add, name="key-visit-add"),
+    path("key/visits/<int:pk>/edit/", key_firms.visit_edit, name="key-visit-edit"),
 ]

@@ -80,10 +80,15 @@ class KeyEnterprise(BaseModel):
     def get_absolute_url(self):
         return reverse("services:key-detail", args=[self.pk])
 
+    @property
+    def name(self) -> str:
+        """The firm's registered name (as its pages and the list show it)."""
+        return self.enterprise.name
+
     @classmethod
     def scope_q(cls, scope: Scope, action: str):
         # every member of staff reads the list; the service team, its officer and the centre keep it
-        if action == "view" and (scope.teams(action) or scope.is_leader or scope.is_admin):
+        if action in ("view", "lookup") and (scope.teams(action) or scope.is_leader or scope.is_admin):
             return Q()
         return service_team_q(scope, action)
 
