@@ -2,8 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .views import approvals as approval_views
-from .views import key_firms
-from .views import requests
+from .views import key_firms, requests
 
 app_name = "services"
 
