@@ -385,7 +385,7 @@ class Clock(models.Model):
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)  # None while paused
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
-    reminded = models.PositiveSmallIntegerField(_("reminded at (% of the time)"), default=0)
+    reminded = models.PositiveSmallIntegerField(_("reminded at (percent of the time)"), default=0)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     next_alert_at = models.DateTimeField(_("next alert"), null=True, blank=True)
 

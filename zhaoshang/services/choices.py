@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApprovalStage(models.TextChoices):
@@ -70,7 +71,7 @@ class RequestState(models.TextChoices):
     SUBMITTED = "submitted", _("Waiting to be signed for")  # 待签收
     IN_PROGRESS = "in_progress", _("In progress")  # 处理中
     INTERIM = "interim", _("Interim reply given")  # 阶段答复
-    CLOSED = "closed", _("Closed")  # 办结
+    CLOSED = "closed", pgettext_lazy("request state", "Closed")  # 办结
     VISITED = "visited", _("Return visit done")  # 回访
 
 

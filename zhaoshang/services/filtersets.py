@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhaoshang.accounts.choices import TeamKind
 from zhaoshang.accounts.models import Team
@@ -62,7 +63,9 @@ class EnterpriseRequestFilterSet(SearchFilterSet):
     on_time = django_filters.BooleanFilter(label=_("Closed on time"), field_name="closed_on_time", widget=YES_NO)
     rated = django_filters.BooleanFilter(label=_("Rated"), method="filter_rated", widget=YES_NO)
     rating = django_filters.ChoiceFilter(label=_("Rating"), choices=Rating.choices)
-    redone = django_filters.BooleanFilter(label=_("Reopened"), method="filter_redone", widget=YES_NO)
+    redone = django_filters.BooleanFilter(
+        label=pgettext_lazy("request", "Reopened"), method="filter_redone", widget=YES_NO
+    )
 
     class Meta:
         model = EnterpriseRequest

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhaoshang.core.tables import Column, Table
 
@@ -33,7 +34,7 @@ POLICY_TABLE = Table(
     columns=(
         Column(
             "policy",
-            _("Policy"),
+            pgettext_lazy("time limit", "Policy"),
             accessor=lambda p: _edit("services:policy-edit", p, p),
             order_by=("category__order", "channel"),
         ),

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('paused_since', models.DateTimeField(blank=True, null=True, verbose_name='paused since')),
                 ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due')),
                 ('stopped_at', models.DateTimeField(blank=True, null=True, verbose_name='stopped at')),
-                ('reminded', models.PositiveSmallIntegerField(default=0, verbose_name='reminded at (% of the time)')),
+                ('reminded', models.PositiveSmallIntegerField(default=0, verbose_name='reminded at (percent of the time)')),
                 ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='escalated at')),
                 ('next_alert_at', models.DateTimeField(blank=True, null=True, verbose_name='next alert')),
                 ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype', verbose_name='record type')),

@@ -21,7 +21,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext, pgettext_lazy
 
 from zhaoshang.accounts.choices import WRITE_ROLES, Role, TeamKind
 from zhaoshang.accounts.models import Membership
@@ -225,7 +225,7 @@ def action_labels() -> dict[str, str]:
     return {
         "apply": _("Record the application"),
         "accept": _("Accept"),
-        "review": _("Start the review"),
+        "review": pgettext_lazy("approval item", "Start the review"),
         "request_documents": _("Request missing documents"),
         "documents_received": _("Documents received"),
         "pause": _("Pause the clock"),
@@ -671,7 +671,7 @@ def gantt(plan, now: datetime | None = None) -> dict:
         "rows": rows,
         "markers": markers,
         "today": today.isoformat(),
-        "labels": {"planned": _("Planned"), "actual": _("Actual"), "paused": _("Paused")},
+        "labels": {"planned": _("Planned"), "actual": _("Actual"), "paused": pgettext("clock", "Paused")},
     }
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhaoshang.accounts.choices import WRITE_ROLES, Role, TeamKind
 from zhaoshang.accounts.models import Membership, Team
@@ -577,7 +578,11 @@ def supervisor_note(request_obj, user, text: str, *, at: datetime | None = None)
 
 
 def _clock_label(purpose: str) -> str:
-    return {CONTACT: _("contact"), PLAN: _("plan"), CLOSE: _("close")}.get(purpose, purpose)
+    return {
+        CONTACT: pgettext("request clock", "contact"),
+        PLAN: pgettext("request clock", "plan"),
+        CLOSE: pgettext("request clock", "close"),
+    }.get(purpose, purpose)
 
 
 def clock_alerts(alerts):
