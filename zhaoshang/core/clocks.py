@@ -249,7 +249,7 @@ def scan(now: datetime | None = None, batch: int = 2000) -> dict[str, int]:
 
 def _save_alerts(clocks: list[Clock]) -> None:
     """The fired state of ``clocks`` written with one statement run for each (``bulk_update``'s CASE over thousands of
-    keys took ~10 ms a clock to build)."""
+    keys took ~3 ms a clock to build at 2,000 clocks)."""
     connection = transaction.get_connection()
     adapt = connection.ops.adapt_datetimefield_value
     table = connection.ops.quote_name(Clock._meta.db_table)
