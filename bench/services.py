@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["DEBUG"] = "false"  # as in production, whatever the environment says: no SQL logged for each query
 
 from common import report, setup_django
-from services_data import PREFIX, generate, now
+from services_data import ITEM_PURPOSE, PREFIX, generate, now
 
 SCAN_TARGET_MS = 10_000
 
@@ -287,7 +287,7 @@ def _department_member():
 
 LINK = {
     "services:request-queue": re.compile(r'(?:/work/services/requests/(\d+)/|data-pk="(\d+)")'),
-    "services:item-queue": re.compile(r'(?:/work/services/approvals/items/(\d+)/|data-pk="(\d+)")'),
+    "services:item-queue": re.compile(r'(?:/work/services/approvals/plan-items/(\d+)/|data-pk="(\d+)")'),
 }
 
 
@@ -303,7 +303,7 @@ def page_ids(name: str, html: str) -> list[int]:
 
 def floor_request_queue(user_id: int, state: str | None, category: int | None, at, overdue: bool) -> list[int]:
     """One query: the open requests of the user's departments, filtered, by the nearest due moment of their running
-    clocks (none last), then by number; 25 rows."""
+    clocks (none last), then by when they came and by key; 25 rows. Overdue: a running clock past due at ``at``."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
@@ -326,7 +326,7 @@ def floor_request_queue(user_id: int, state: str | None, category: int | None, a
         "WHERE subject_type_id = %s AND stopped_at IS NULL AND due_at IS NOT NULL GROUP BY subject_id) d "
         "ON d.subject_id = r.id WHERE r.department_id IN (SELECT m.team_id FROM accounts_membership m "
         f"WHERE m.user_id = %s) AND {' AND '.join(where)} "
-        "ORDER BY CASE WHEN d.due IS NULL THEN 1 ELSE 0 END, d.due, r.id LIMIT 25"
+        "ORDER BY CASE WHEN d.due IS NULL THEN 1 ELSE 0 END, d.due, r.received_at, r.id LIMIT 25"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -334,26 +334,28 @@ def floor_request_queue(user_id: int, state: str | None, category: int | None, a
 
 
 def floor_item_queue(user_id: int, at, overdue: bool) -> list[int]:
-    """One query: the open plan items (applied to decided) of the user's departments by the nearest due moment of
-    their clock (paused ones last), then by key; 25 rows."""
+    """One query: the plan items not done of the user's departments by their clock's due moment (none last), then
+    by planned end and key; 25 rows. Overdue: the clock past due at ``at``, or no clock and the planned end passed."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
+    from django.utils import timezone
 
-    from zhaoshang.services.choices import ITEM_DONE, ItemState
+    from zhaoshang.accounts.choices import TeamKind
+    from zhaoshang.services.choices import ITEM_DONE
     from zhaoshang.services.models import PlanItem
 
     i_type = ContentType.objects.get_for_model(PlanItem).pk
-    closed = [*ITEM_DONE, ItemState.PLANNED]
-    where = f"i.state NOT IN ({', '.join(['%s'] * len(closed))})"
-    params: list = [i_type, user_id, *closed]
+    done = list(ITEM_DONE)
+    where = f"i.state NOT IN ({', '.join(['%s'] * len(done))})"
+    params: list = [i_type, user_id, TeamKind.DEPARTMENT, *done]
     if overdue:
-        where += " AND c.due_at < %s"
-        params.append(connection.ops.adapt_datetimefield_value(at))
+        where += " AND (c.due_at < %s OR (c.due_at IS NULL AND i.planned_end < %s))"
+        params += [connection.ops.adapt_datetimefield_value(at), timezone.localtime(at).date()]
     sql = (
         "SELECT i.id FROM services_planitem i LEFT JOIN core_clock c ON c.subject_type_id = %s "
-        "AND c.subject_id = i.id AND c.stopped_at IS NULL WHERE i.department_id IN (SELECT m.team_id FROM "
-        f"accounts_membership m WHERE m.user_id = %s) AND {where} "
-        "ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, i.id LIMIT 25"
+        f"AND c.subject_id = i.id AND c.purpose = '{ITEM_PURPOSE}' WHERE i.department_id IN (SELECT m.team_id FROM "
+        "accounts_membership m JOIN accounts_team t ON t.id = m.team_id WHERE m.user_id = %s AND t.kind = %s) "
+        f"AND {where} ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, i.planned_end, i.id LIMIT 25"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -406,9 +408,11 @@ def bench_queue(name: str, label: str, queries: tuple[dict, dict], floor, repeat
 
 
 def bench_queues(repeat: int) -> None:
+    from django.utils import timezone
+
     from zhaoshang.services.models import RequestCategory
 
-    at = now()
+    at = timezone.now()  # the pages' overdue filter counts to the present moment
     category = RequestCategory.objects.get(code="policy").pk
     bench_queue(
         "services:request-queue",
@@ -418,7 +422,7 @@ def bench_queues(repeat: int) -> None:
                 {"state": "in_progress", "category": category},
                 {"state": "in_progress", "category": category, "at": at, "overdue": False},
             ),
-            ({"overdue": "1"}, {"state": None, "category": None, "at": at, "overdue": True}),
+            ({"overdue": "true"}, {"state": None, "category": None, "at": at, "overdue": True}),
         ),  # fmt: skip
         floor_request_queue,
         repeat,
@@ -439,8 +443,8 @@ DIMENSIONS = {"department": "department_id", "district": "district_id", "categor
 
 def floor_figures(year: int) -> dict:
     """The figures of ``year`` by hand, one GROUP BY per dimension: {dimension: {key: (received, closed, closed on
-    time, rated, satisfied, redone)}}: received in the year; closed in it, on time; rated in it, satisfied; redone
-    (reopened at least once) among those closed in it."""
+    time, rated, satisfied, redone)}}: received in the year, and of those reopened at least once; closed in it, and
+    of those closed on time, rated and satisfied."""
     from django.db import connection
     from django.utils import timezone
 
@@ -455,13 +459,13 @@ def floor_figures(year: int) -> dict:
                 "SUM(CASE WHEN received_at >= %s AND received_at < %s THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN closed_at >= %s AND closed_at < %s THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN closed_at >= %s AND closed_at < %s AND closed_on_time = %s THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN rated_at >= %s AND rated_at < %s THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN rated_at >= %s AND rated_at < %s AND rating = 'satisfied' THEN 1 ELSE 0 END), "
-                "SUM(CASE WHEN closed_at >= %s AND closed_at < %s AND redo_count > 0 THEN 1 ELSE 0 END) "
+                "SUM(CASE WHEN closed_at >= %s AND closed_at < %s AND rating <> '' THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN closed_at >= %s AND closed_at < %s AND rating = 'satisfied' THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN received_at >= %s AND received_at < %s AND redo_count > 0 THEN 1 ELSE 0 END) "
                 "FROM services_enterpriserequest WHERE (received_at >= %s AND received_at < %s) "
-                "OR (closed_at >= %s AND closed_at < %s) OR (rated_at >= %s AND rated_at < %s) "
+                "OR (closed_at >= %s AND closed_at < %s) "
                 f"GROUP BY {column}",
-                [a, b, a, b, a, b, True, a, b, a, b, a, b, a, b, a, b, a, b],
+                [a, b, a, b, a, b, True, a, b, a, b, a, b, a, b, a, b],
             )
             answer[dimension] = {row[0]: tuple(int(x or 0) for x in row[1:]) for row in cursor.fetchall()}
     return answer
@@ -485,10 +489,13 @@ def figures_answer(result) -> dict | None:
             rows = [{"key": k, **(v if isinstance(v, dict) else vars(v))} for k, v in rows.items()]
         table = {}
         for row in rows:
-            key = next((get(row, k) for k in ("key", "pk", "id", dimension) if get(row, k) is not None), None)
-            key = getattr(key, "pk", key)
+            if isinstance(row, dict):
+                key = row.get("key", row.get("pk", row.get("id", row.get(dimension))))
+            else:
+                key = getattr(row, "key", getattr(row, "pk", getattr(row, "id", getattr(row, dimension, None))))
+            key = getattr(key, "pk", key)  # None: not set
             values = tuple(get(row, f) for f in fields)
-            if key is None or any(v is None for v in values):
+            if any(v is None for v in values):
                 return None
             table[key] = tuple(int(v) for v in values)
         answer[dimension] = table
