@@ -323,9 +323,9 @@ def floor_request_queue(user_id: int, state: str | None, category: int | None, a
         where.append(f"{due} < %s")
         params += [r_type, connection.ops.adapt_datetimefield_value(at)]
     sql = (
-        f"SELECT r.id, {due} AS due FROM services_enterpriserequest r WHERE r.department_id IN (SELECT m.team_id "
-        f"FROM accounts_membership m WHERE m.user_id = %s) AND {' AND '.join(where)} "
-        "ORDER BY CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, r.received_at, r.id LIMIT 25"
+        f"SELECT id FROM (SELECT r.id, r.received_at, {due} AS due FROM services_enterpriserequest r "
+        "WHERE r.department_id IN (SELECT m.team_id FROM accounts_membership m WHERE m.user_id = %s) "
+        f"AND {' AND '.join(where)}) q ORDER BY CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, received_at, id LIMIT 25"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
