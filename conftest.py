@@ -253,3 +253,25 @@ def browser(live_server):
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+# -- the working-day calendar (issue 16)
+@pytest.fixture(autouse=True)
+def working_day_calendar(request):
+    """The official working days as the data migration loads them (a transactional test empties every table, the
+    tests after it find them again), and no calendar kept in memory from a test whose changes were rolled back."""
+    from zhaoshang.core import workdays
+
+    wants_db = {"db", "transactional_db"} & set(request.fixturenames) or request.node.get_closest_marker("django_db")
+    if wants_db:
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+        from zhaoshang.core.calendar_load import official_days, package_source, published_years
+        from zhaoshang.core.models import CalendarDay, CalendarYear
+
+        if not CalendarYear.objects.exists():  # as migration core 0007 loads them: in bulk, no change records
+            years = published_years()
+            CalendarDay.objects.bulk_create([day for year in years for day in official_days(year)])
+            CalendarYear.objects.bulk_create([CalendarYear(year=year, source=package_source()) for year in years])
+    workdays.forget()
+    yield
+    workdays.forget()

@@ -72,6 +72,8 @@ MARKERS = {
     "review.EnterpriseYear": lambda obj: obj.enterprise.name,
     "review.EvaluationResult": lambda obj: obj.enterprise.name,
     "chains.ChainValueAdded": lambda obj: obj.chain.name,
+    "core.Delivery": lambda obj: obj.subject,  # notifications
+    "services.EnterpriseRequest": lambda obj: obj.number,  # enterprise requests: a cell of their export
 }
 # Query strings that bring the reference record onto the first page of a long list.
 LIST_QUERY = {

@@ -237,6 +237,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "flag-overdue-inquiries": {"task": "portal.flag_overdue_inquiries", "schedule": 900},
     "scan-stalled-projects": {"task": "projects.scan_stalled_projects", "schedule": crontab(hour=6, minute=30)},
     "anonymise-inquiries": {"task": "portal.anonymise_inquiries", "schedule": crontab(hour=3, minute=15)},
+    # Clocks' reminders and escalations (core.clocks.scan) and the e-mails and webhooks still to send, every minute.
+    "scan-clocks": {"task": "core.scan_clocks", "schedule": 60},
+    "send-notifications": {"task": "core.send_notifications", "schedule": 60},
 }
 
 REST_FRAMEWORK = {
@@ -379,6 +382,53 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 ZHAOSHANG_PDF_FONT = Path(env_str("ZHAOSHANG_PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
 # Excel imports of more rows than this run in the background, with a page showing their progress.
 ZHAOSHANG_IMPORT_INLINE_ROWS = env_int("ZHAOSHANG_IMPORT_INLINE_ROWS", 1000, minimum=0)
+
+# Notifications leave the application by e-mail and by webhook (core.notifications), each retried until sent.
+# The address of the site as its users reach it, for the links in e-mails and webhook messages; by default the first
+# of ALLOWED_HOSTS over HTTPS in production, http://localhost:8000 (runserver) in development.
+_first_host = next((host for host in ALLOWED_HOSTS if host and not host.startswith(".") and host != "*"), "")
+ZHAOSHANG_SITE_URL = env_str(
+    "ZHAOSHANG_SITE_URL", f"https://{_first_host}" if PRODUCTION and _first_host else "http://localhost:8000"
+).rstrip("/")
+_site = urlsplit(ZHAOSHANG_SITE_URL)
+if _site.scheme not in {"http", "https"} or not _site.netloc:
+    raise ConfigError(f"ZHAOSHANG_SITE_URL must be an http(s):// address, got {ZHAOSHANG_SITE_URL!r}")
+# Whether a user with an e-mail address also gets each in-app notification by e-mail.
+ZHAOSHANG_NOTIFY_EMAIL = env_bool("ZHAOSHANG_NOTIFY_EMAIL", True)
+# Attempts to send one e-mail or webhook message before it is given up (failed, listed for administrators to retry);
+# between attempts the sender waits 1, 5, 15, 60, then 240 minutes.
+ZHAOSHANG_NOTIFY_MAX_ATTEMPTS = env_int("ZHAOSHANG_NOTIFY_MAX_ATTEMPTS", 6, minimum=1)
+# The messaging a team's webhook speaks: wecom (WeCom group robot markdown: {"msgtype": "markdown", ...}) or json
+# (plain {"text": ..., "url": ...}); and the seconds a webhook may take to answer.
+ZHAOSHANG_WEBHOOK_FORMAT = env_choice("ZHAOSHANG_WEBHOOK_FORMAT", ["wecom", "json"], "wecom")
+ZHAOSHANG_WEBHOOK_TIMEOUT = env_int("ZHAOSHANG_WEBHOOK_TIMEOUT", 5, minimum=1)
+# E-mail (Django's backends). EMAIL_BACKEND: smtp, file, console, locmem or a backend's dotted path. By default, in
+# production SMTP to EMAIL_HOST; in development each message is written as a file under var/mail/ (readable
+# afterwards, nothing leaves the machine, the runserver console stays quiet).
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+_email_backend = env_str("EMAIL_BACKEND", "smtp" if PRODUCTION else "file")
+if _email_backend not in _EMAIL_BACKENDS and "." not in _email_backend:
+    raise ConfigError(
+        f"EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)} or a dotted path, got {_email_backend!r}"
+    )
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ConfigError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true (STARTTLS or implicit TLS: choose one)")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"noreply@{_site.hostname or 'localhost'}")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 LOGGING = {
     "version": 1,

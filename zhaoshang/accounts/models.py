@@ -99,9 +99,21 @@ class Team(BaseModel):
     email = models.EmailField(_("email"), blank=True)
     description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    webhook_url = models.URLField(
+        _("group robot webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The address of the team's group robot (e.g. a WeCom group robot's webhook): the team's notifications are "
+            "also posted there. Anyone holding it can post to the group: keep it to those who manage the team."
+        ),
+    )
     members = models.ManyToManyField(
         User, through="Membership", through_fields=("team", "user"), related_name="teams", verbose_name=_("members")
     )
+
+    # the webhook's key lets anyone post to the group: change records keep a fingerprint, never the address
+    audit_secret = ("webhook_url",)
 
     class Meta:
         ordering = ["kind", "name"]

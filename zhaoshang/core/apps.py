@@ -46,7 +46,25 @@ class CoreConfig(AppConfig):
             "area": "admin",
             "area_label": _("Administration"),
             "area_order": 90,
+            "label": _("Outgoing messages"),
+            "url": "core:delivery-list",
+            "admin_only": True,
+        },
+        {
+            "area": "admin",
+            "area_label": _("Administration"),
+            "area_order": 90,
             "label": _("API documentation"),
             "url": "api:docs",
         },
+        {
+            "area": "admin",
+            "area_label": _("Administration"),
+            "area_order": 90,
+            "label": _("Working-day calendar"),
+            "url": "core:calendar",
+        },
     ]
+    # The centre is warned from 1 November when next year's official working days are not loaded.
+    home_panels = ["zhaoshang.core.calendar_views.calendar_warning_panel"]
+    work_panels = ["zhaoshang.core.calendar_views.calendar_warning_panel"]

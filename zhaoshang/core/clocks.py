@@ -150,8 +150,10 @@ def resume(clock: Clock, *, at: datetime | None = None) -> ClockPause:
         entry.save(update_fields=["ended_at", "units"])
         clock.paused += entry.units
         clock.paused_since = None
+        # a limit changed or extended during the pause: its alerts that now lie ahead again fire again
+        _rewind_alerts(clock, at)
         refresh(clock)
-        clock.save(update_fields=["paused", "paused_since", "due_at", "next_alert_at"])
+        clock.save(update_fields=["paused", "paused_since", "reminded", "escalated_at", "due_at", "next_alert_at"])
     return entry
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import CalendarDay
+
 
 def widget_css(widget) -> str:
     """Tabler's class for a widget (checkbox groups are drawn as pills by core/_field.html)."""
@@ -137,3 +139,40 @@ class BaseModelForm(EmptyChoices, forms.ModelForm):
         version = self.cleaned_data.get("record_version") if hasattr(self, "cleaned_data") else None
         if self.instance.pk is not None and version is not None:
             self.instance.version = version
+
+
+class CalendarDayForm(EmptyChoices, forms.ModelForm):
+    """A day of the working-day calendar that differs from Monday to Friday (core.models.CalendarDay.clean)."""
+
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "working", "name", "name_en"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["working"].help_text = _(
+            "Ticked: people work that day (a moved working day at a weekend). Unticked: a day off (a holiday)."
+        )
+        self.fields["name"].help_text = _("The holiday's name in Chinese; its English name below.")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", widget_css(field.widget))
+
+    def clean_date(self):
+        from . import workdays
+
+        day = self.cleaned_data["date"]
+        if not workdays.FIRST_YEAR <= day.year <= workdays.LAST_YEAR:
+            raise forms.ValidationError(
+                _("The calendar covers the years %(first)s to %(last)s.")
+                % {"first": workdays.FIRST_YEAR, "last": workdays.LAST_YEAR}
+            )
+        return day
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"

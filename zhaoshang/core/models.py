@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
@@ -290,6 +291,8 @@ class CalendarYear(models.Model):
     source = models.CharField(_("source"), max_length=100)
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
 
+    audited = True  # core.audit: who loaded or completed a year, and when
+
     class Meta:
         ordering = ["year"]
         verbose_name = _("calendar year")
@@ -312,6 +315,8 @@ class CalendarDay(models.Model):
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
 
+    audited = True  # core.audit: every change of a day moves deadlines, so each is recorded
+
     class Meta:
         ordering = ["date"]
         verbose_name = _("calendar day")
@@ -322,6 +327,42 @@ class CalendarDay(models.Model):
 
     def get_absolute_url(self):
         return reverse("core:calendar-year", args=[self.date.year])
+
+    @property
+    def is_weekday(self) -> bool:
+        return self.date.weekday() < 5
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def kind(self) -> str:
+        """What the day is: ``holiday`` (a day off on a weekday, or a named day off at a weekend), ``moved`` (a moved
+        working day on a weekend) or ``working`` (a named working day from Monday to Friday)."""
+        if self.working:
+            return "working" if self.is_weekday else "moved"
+        return "holiday"
+
+    def clean(self):
+        super().clean()
+        if self.date is not None and self.working == self.is_weekday and not self.name.strip():
+            field = "working"
+            if self.working:
+                message = _(
+                    "%(date)s is a weekday and so a working day anyway: untick “working day” for a holiday, "
+                    "or give the day a name."
+                )
+            else:
+                message = _(
+                    "%(date)s falls at a weekend and so is a day off anyway: tick “working day” for a moved "
+                    "working day, or give the day a name."
+                )
+            raise ValidationError({field: message % {"date": self.date.isoformat()}})
 
 
 class Clock(models.Model):
@@ -456,6 +497,13 @@ class ClockExtension(models.Model):
         return self.clock.get_absolute_url()
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = Action.VIEW):
+        """Administrators only, whatever the action (leaders too read nothing): the addresses are e-mail addresses
+        and webhook URLs whose key lets anyone post to a group."""
+        return self if user_scope(user).is_admin else self.none()
+
+
 class Delivery(models.Model):
     """A notification on its way out of the application (e-mail, webhook), retried until sent or given up.
 
@@ -477,6 +525,8 @@ class Delivery(models.Model):
     created = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
+    objects = DeliveryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name = _("delivery")
@@ -490,4 +540,4 @@ class Delivery(models.Model):
         return f"{self.get_channel_display()} {self.address[:40]}"
 
     def get_absolute_url(self):
-        return reverse("core:home")
+        return reverse("core:delivery-list")

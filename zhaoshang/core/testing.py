@@ -446,10 +446,39 @@ EXPLICIT = {
     "chains:value-added-list": ("chains.ChainValueAdded", LIST),
     "chains:value-added-template": ("chains.ChainValueAdded", IMPORT),
     "chains:value-added-import": ("chains.ChainValueAdded", IMPORT),
+    # notifications: the e-mails and webhook messages on their way, administrators only
+    "core:delivery-list": ("core.Delivery", LIST),
+    "core:delivery-retry": ("core.Delivery", ACTION),
+    # ---- enterprise requests (诉求): the queue of open requests, the list and its export, a request's page (the
+    # enterprise's own view of it for its accounts) and its steps, the figures counted from the readable requests
+    "services:request-queue": ("services.EnterpriseRequest", LIST),
+    "services:request-list": ("services.EnterpriseRequest", LIST),
+    "services:request-export": ("services.EnterpriseRequest", EXPORT),
+    "services:request-figures": ("services.EnterpriseRequest", SUMMARY),
+    "services:request-submit": ("services.EnterpriseRequest", CREATE),
+    "services:request-add": ("services.EnterpriseRequest", CREATE),
+    "services:my-requests": ("services.EnterpriseRequest", SUMMARY),
+    "services:request-detail": ("services.EnterpriseRequest", DETAIL),
+    "services:request-sign": ("services.EnterpriseRequest", ACTION),
+    "services:request-contact": ("services.EnterpriseRequest", ACTION),
+    "services:request-plan": ("services.EnterpriseRequest", ACTION),
+    "services:request-interim": ("services.EnterpriseRequest", ACTION),
+    "services:request-transfer": ("services.EnterpriseRequest", ACTION),
+    "services:request-send-back": ("services.EnterpriseRequest", ACTION),
+    "services:request-close": ("services.EnterpriseRequest", ACTION),
+    "services:request-rate": ("services.EnterpriseRequest", ACTION),
+    "services:request-visit": ("services.EnterpriseRequest", ACTION),
+    "services:request-supervisor": ("services.EnterpriseRequest", ACTION),
+    "services:request-note": ("services.EnterpriseRequest", ACTION),
+    "services:sendback-arbitrate": ("services.SendBack", ACTION),
+    "services:account-add": ("services.EnterpriseAccount", CREATE),
 }
 
 # Pages and endpoints that serve no restricted record, each with the reason.
 EXEMPT = {
+    # ---- enterprise requests (诉求)
+    "services:account-set-password": "an enterprise account's person sets a password from the signed one-time link "
+    "(Django's password-reset token); it shows no record",
     "health": "the health check answers the load balancer; it shows no record",
     "favicon": "the site's icon (a redirect to the static file); it shows no record",
     "set_language": "switches the language of the pages",
@@ -486,6 +515,20 @@ EXEMPT = {
     "None": "uploaded files in development (DEBUG only)",
     "review:allocation": "a land allocation proposal computed from restricted querysets, no record of its own; the "
     "centre and administrators only, others 403 (review's test_allocation)",
+    # -- the working-day calendar (issue 16): core.CalendarDay/CalendarYear are plain models, not restrict()
+    "core:calendar": "the working-day calendar (public holidays, no business record): all staff read it, anonymous "
+    "callers are sent to log in (core's test_calendar_pages)",
+    "core:calendar-year": "one year of the working-day calendar: all staff read it (core's test_calendar_pages)",
+    "core:calendar-load": "loading a year of the calendar from the package: administrators only, others 403 "
+    "(core's test_calendar_pages)",
+    "core:calendar-day-add": "adding a day to the calendar: administrators only, others 403 (core's "
+    "test_calendar_pages)",
+    "core:calendar-day-edit": "changing a day of the calendar: administrators only, others 403 (core's "
+    "test_calendar_pages)",
+    "core:calendar-day-delete": "removing a day of the calendar: administrators only, others 403 (core's "
+    "test_calendar_pages)",
+    "core:calendar-year-complete": "marking a year of the calendar complete: administrators only, others 403 "
+    "(core's test_calendar_pages)",
 }
 
 # Roots of the site left out of the walk: Django's admin has its own permissions (staff users only).
@@ -808,6 +851,19 @@ def build_world() -> World:
         }
     )
     records.update(_chain_records(chain, enterprise, teams, users, today))
+    # notifications: an e-mail given up after its attempts (administrators only)
+    from zhaoshang.core.choices import DeliveryChannel, DeliveryStatus
+    from zhaoshang.core.models import Delivery
+
+    records["core.Delivery"] = Delivery.objects.create(
+        channel=DeliveryChannel.EMAIL,
+        address="matrix@example.cn",
+        subject="矩阵通知",
+        body="矩阵通知",
+        status=DeliveryStatus.FAILED,
+        attempts=6,
+    )
+    records.update(_request_records(enterprise, teams))  # enterprise requests (诉求)
     return World(users=users, teams=teams, records=records)
 
 
@@ -986,3 +1042,52 @@ def sheet_rows(content: bytes) -> list[list]:
 
     workbook = load_workbook(io.BytesIO(content))
     return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+def _request_records(enterprise, teams) -> dict:
+    """Enterprise requests (诉求): a category and policy of the matrix, an account of the reference enterprise (a
+    person of no team), its request routed to the department (in the enterprise's district), a step of it and a
+    send-back the department asked for."""
+    from django.utils import timezone
+
+    from zhaoshang.accounts.tests.factories import UserFactory
+    from zhaoshang.services.choices import Channel, RequestEventKind
+    from zhaoshang.services.models.requests import (
+        EnterpriseAccount,
+        EnterpriseRequest,
+        RequestCategory,
+        RequestEvent,
+        SendBack,
+        ServicePolicy,
+    )
+
+    category = RequestCategory.objects.create(
+        code="matrix", name="矩阵类别", name_en="Matrix category", department=teams["department"], order=99
+    )
+    account = EnterpriseAccount.objects.create(user=UserFactory(username="m_enterprise"), enterprise=enterprise)
+    request = EnterpriseRequest.objects.create(
+        number="SQ2001-000001",
+        enterprise=enterprise,
+        account=account,
+        contact_name="矩阵联系人",
+        contact_phone="13912345678",
+        category=category,
+        title="矩阵诉求",
+        description="矩阵用电报装",
+        district=enterprise.hq_region,
+        department=teams["department"],
+        received_at=timezone.now(),
+    )
+    request.categories.set([category])
+    return {
+        "services.RequestCategory": category,
+        "services.ServicePolicy": ServicePolicy.objects.create(category=category, channel=Channel.PHONE),
+        "services.EnterpriseAccount": account,
+        "services.EnterpriseRequest": request,
+        "services.RequestEvent": RequestEvent.objects.create(
+            request=request, kind=RequestEventKind.SUBMITTED, at=request.received_at, public=True
+        ),
+        "services.SendBack": SendBack.objects.create(
+            request=request, from_team=teams["department"], reason="矩阵不属本部门"
+        ),
+    }

@@ -96,6 +96,53 @@ def notifications(request):
 
 
 @login_required
+def deliveries(request):
+    """The e-mails and webhook messages sent or on their way, for administrators: given up and waiting first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .choices import DeliveryStatus
+    from .models import Delivery
+
+    if not user_scope(request.user).is_admin:
+        raise PermissionDenied
+    queryset = Delivery.objects.restrict(request.user)
+    status = request.GET.get("status", "")
+    if status in DeliveryStatus.values:
+        queryset = queryset.filter(status=status)
+    order = Case(
+        When(status=DeliveryStatus.FAILED, then=Value(0)),
+        When(status=DeliveryStatus.PENDING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    page = Paginator(queryset.order_by(order, "-created", "-pk"), 50)
+    return render(
+        request,
+        "core/deliveries.html",
+        {
+            "page_obj": page.get_page(request.GET.get("page")),
+            "statuses": DeliveryStatus.choices,
+            "status": status,
+        },
+    )
+
+
+@login_required
+def delivery_retry(request, pk: int):
+    """Send a failed delivery again now (POST)."""
+    from .models import Delivery
+
+    delivery = get_object_or_404(Delivery.objects.restrict(request.user, Action.CHANGE), pk=pk)
+    if request.method != "POST":
+        return redirect("core:delivery-list")
+    if inbox.retry(delivery.pk):
+        messages.success(request, _("The message to %(address)s is being sent again.") % {"address": delivery.address})
+    else:
+        messages.warning(request, _("Only a message that was given up can be sent again."))
+    return redirect("core:delivery-list")
+
+
+@login_required
 def import_jobs(request):
     """The imports run in the background for the user (all of them for an administrator), newest first."""
     jobs = ImportJob.objects.restrict(request.user).select_related("user").defer("errors")
@@ -289,7 +336,9 @@ def object_history(request, content_type_id: int, object_id: str):
         raise Http404
     records = ChangeRecord.objects.filter(content_type=content_type, object_id=str(object_id)).select_related("user")
     # An object whose address holds a secret (a proposal's link key) is named, masked, and not linked.
-    secret = bool(getattr(model, "audit_secret", ()))
+    object_url = obj.get_absolute_url() if obj is not None else ""
+    if object_url and audit.masked_text(obj, object_url) != object_url:
+        object_url = ""
     if obj is None:
         object_repr = records.first().object_repr if records else ""
     else:
@@ -303,7 +352,7 @@ def object_history(request, content_type_id: int, object_id: str):
         "core/object_history.html",
         {
             "object": obj,
-            "object_url": obj.get_absolute_url() if obj is not None and not secret else "",
+            "object_url": object_url,
             "records": records,
             "object_repr": object_repr,
         },

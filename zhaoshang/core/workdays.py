@@ -149,14 +149,19 @@ def _build() -> Calendar:
     return Calendar(tuple(working), exceptions, years, office_periods())
 
 
-_cached: dict = {"calendar": None, "generation": None, "checked": 0.0}
+_cached: dict = {"calendar": None, "generation": None, "checked": 0.0, "in_transaction": False}
 
 
 def calendar() -> Calendar:
     """The calendar in force, rebuilt when it changed (checked at most every few seconds across processes, at
     once in the process that changed it)."""
+    from django.db import transaction
+
     from . import generations
 
+    if _cached["in_transaction"] and not transaction.get_connection().in_atomic_block:
+        # built from a change not yet committed when it was made: that transaction has ended, perhaps rolled back
+        _cached["calendar"], _cached["in_transaction"] = None, False
     now = _time.monotonic()
     if _cached["calendar"] is not None and now - _cached["checked"] < _REFRESH_SECONDS:
         return _cached["calendar"]
@@ -169,8 +174,13 @@ def calendar() -> Calendar:
 
 
 def forget() -> None:
-    """Drop this process's copy (the calendar changed here)."""
+    """Drop this process's copy (the calendar changed here). A change made in a transaction is forgotten again
+    once the transaction has ended: were it rolled back, the copy built in between would be wrong."""
+    from django.db import transaction
+
     _cached["calendar"] = None
+    if transaction.get_connection().in_atomic_block:
+        _cached["in_transaction"] = True
 
 
 def is_working(day: date) -> bool:
@@ -185,6 +195,11 @@ def add_working_days(start, n: int):
         moved = cal.add_days(local.date(), n)
         return timezone.make_aware(datetime.combine(moved, local.time().replace(tzinfo=None)))
     return cal.add_days(start, n)
+
+
+def next_working_day(day: date) -> date:
+    """``day`` when it is a working day, else the next one."""
+    return calendar().next_working_day(day)
 
 
 def working_days_between(start: date, end: date) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -18,6 +17,7 @@ from zhaoshang.accounts.models import Team
 from zhaoshang.core.choices import Action
 from zhaoshang.core.models import BaseModel, SearchableModel
 from zhaoshang.core.permissions import CentreKeptMixin, Scope, user_scope
+from zhaoshang.core.workdays import add_working_days
 from zhaoshang.geo.models import Carrier, IndustryLink, Park, Region
 from zhaoshang.industry.choices import ProjectType
 
@@ -299,17 +299,6 @@ class Proposal(BaseModel):
         return Q()  # reachable by its unguessable link only; never listed
 
 
-def working_days_after(start, days: int):
-    """The moment ``days`` working days (Monday–Friday) after ``start``."""
-    moment = start
-    remaining = days
-    while remaining > 0:
-        moment += timedelta(days=1)
-        if moment.weekday() < 5:
-            remaining -= 1
-    return moment
-
-
 class Inquiry(BaseModel):
     """An investor's question from the portal, waiting in the inbox of the team responsible, with a response clock.
 
@@ -425,8 +414,10 @@ class Inquiry(BaseModel):
 
     @staticmethod
     def response_due(received):
-        """When the first response to an inquiry received at ``received`` is due (working days, local time)."""
-        return working_days_after(timezone.localtime(received), settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS)
+        """When the first response to an inquiry received at ``received`` is due: the same time of day,
+        ``ZHAOSHANG_INQUIRY_RESPONSE_DAYS`` working days of the calendar later (core.workdays: holidays and moved
+        working days count as the State Council sets them)."""
+        return add_working_days(timezone.localtime(received), settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS)
 
     def save(self, *args, **kwargs):
         if self.due is None:

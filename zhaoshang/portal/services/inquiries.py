@@ -6,10 +6,10 @@ centre. "The centre" is the active team of kind centre; a deployment without one
 active team (by id) so that no inquiry is ever refused for want of an owner. Inactive teams are skipped
 at every step: nobody would see an inquiry owned by them.
 
-The clock. ``due`` is the moment ``ZHAOSHANG_INQUIRY_RESPONSE_DAYS`` working days (Monday–Friday, in the
-site's time zone; public holidays are not yet data) after the inquiry arrived, computed by
-``portal.models.working_days_after`` — the one implementation. The first response stops the clock once;
-later notes are kept but do not move it.
+The clock. ``due`` is the moment ``ZHAOSHANG_INQUIRY_RESPONSE_DAYS`` working days of the working-day calendar
+(holidays and moved working days as data, in the site's time zone) after the inquiry arrived, at the same time of
+day, computed by ``core.workdays.add_working_days`` — the one implementation. The first response stops the clock
+once; later notes are kept but do not move it.
 
 Acceptance. An inquiry opens nothing in the pipeline by itself (a robot that slips past the honeypot must not
 fill it): it waits in its team's inbox until a member of that team who may change it (``restrict(user,
@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from zhaoshang.accounts.choices import TeamKind
 from zhaoshang.accounts.models import Team
+from zhaoshang.core import workdays
 from zhaoshang.core.api.throttling import allow
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.choices import RegionLevel
@@ -313,19 +314,19 @@ def flag_overdue(now: datetime | None = None) -> dict[str, int]:
 
 
 def working_time_between(start: datetime, end: datetime) -> timedelta:
-    """The part of [start, end) that falls on Monday–Friday (local time); zero when end <= start."""
+    """The part of [start, end) that falls on working days of the calendar (local time); zero when end <= start."""
     if end <= start:
         return timedelta(0)
     moment, end = timezone.localtime(start), timezone.localtime(end)
-    weeks = (end - moment) // timedelta(days=7)
-    total = timedelta(days=5 * weeks)  # every whole week holds five working days
-    moment += timedelta(days=7 * weeks)
-    while moment < end:
-        midnight = datetime.combine(moment.date() + timedelta(days=1), time.min, tzinfo=moment.tzinfo)
-        piece_end = min(end, midnight)
-        if moment.weekday() < 5:
-            total += piece_end - moment
-        moment = piece_end
+    if moment.date() == end.date():
+        return end - moment if workdays.is_working(moment.date()) else timedelta(0)
+    total = timedelta(0)
+    if workdays.is_working(moment.date()):
+        total += datetime.combine(moment.date() + timedelta(days=1), time.min, tzinfo=moment.tzinfo) - moment
+    # the whole working days strictly between the two dates
+    total += timedelta(days=workdays.working_days_between(moment.date(), end.date() - timedelta(days=1)))
+    if workdays.is_working(end.date()):
+        total += end - datetime.combine(end.date(), time.min, tzinfo=end.tzinfo)
     return total
 
 

@@ -13,7 +13,7 @@ from zhaoshang.accounts.tests.factories import TeamFactory, member
 from zhaoshang.geo.tests.factories import CarrierFactory, ParkFactory, stale_date
 from zhaoshang.portal.choices import InquiryStatus
 from zhaoshang.portal.forms.inquiries import InquiryForm
-from zhaoshang.portal.models import Inquiry, Proposal, working_days_after
+from zhaoshang.portal.models import Inquiry, Proposal
 from zhaoshang.portal.services.inquiries import (
     flag_overdue,
     overdue_inquiries,
@@ -118,12 +118,25 @@ def test_a_proposal_whose_sites_are_all_gone_goes_to_the_centre(db, centre):
 # ---------------------------------------------------------------- the response clock
 
 
-def test_friday_5pm_plus_one_working_day_is_monday_5pm(settings):
+def test_friday_5pm_plus_one_working_day_is_monday_5pm(db, settings):
     settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS = 1
-    assert working_days_after(FRIDAY_5PM, 1) == MONDAY_5PM
     assert Inquiry.response_due(FRIDAY_5PM) == MONDAY_5PM
     # the same moment written in UTC is still a Friday evening in the city
     assert Inquiry.response_due(FRIDAY_5PM.astimezone(ZoneInfo("UTC"))) == MONDAY_5PM
+
+
+def test_an_inquiry_received_on_the_last_working_day_before_the_spring_festival_is_due_the_first_after_it(
+    site, settings
+):
+    """2026: 15–23 February off; Saturday 14 February is a moved working day (the last before the holiday)."""
+    settings.ZHAOSHANG_INQUIRY_RESPONSE_DAYS = 1
+    saturday = datetime(2026, 2, 14, 10, 30, tzinfo=SHANGHAI)
+    inquiry = submit_inquiry(cleaned(), carrier=site, language="zh-hans", received=saturday)
+    assert inquiry.due == datetime(2026, 2, 24, 10, 30, tzinfo=SHANGHAI)  # Tuesday, not Monday 16 February
+    # the Friday before is due on that moved working Saturday, not on the Monday of the holiday
+    assert Inquiry.response_due(datetime(2026, 2, 13, 17, 0, tzinfo=SHANGHAI)) == datetime(
+        2026, 2, 14, 17, 0, tzinfo=SHANGHAI
+    )
 
 
 def test_an_inquiry_received_on_friday_evening_is_due_on_monday_evening(site, settings):

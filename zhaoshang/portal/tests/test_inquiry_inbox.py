@@ -165,12 +165,19 @@ def test_response_figures_per_team(site_a, outpost_a):
     assert stats.within_limit_share == pytest.approx(1 / 3, abs=0.001)
 
 
-def test_the_clock_counts_working_days_only():
+def test_the_clock_counts_working_days_only(db):
     friday_noon = timezone.make_aware(timezone.datetime(2026, 3, 6, 12, 0))
     monday_noon = friday_noon + timedelta(days=3)
     assert working_time_between(friday_noon, monday_noon) == timedelta(hours=24)
     assert working_time_between(friday_noon, friday_noon + timedelta(days=21)) == timedelta(days=15)
     assert working_time_between(monday_noon, friday_noon) == timedelta(0)
+
+
+def test_the_clock_skips_the_spring_festival_and_counts_its_moved_working_days(db):
+    friday_noon = timezone.make_aware(timezone.datetime(2026, 2, 13, 12, 0))  # the Spring Festival from 15 Feb
+    tuesday_noon = timezone.make_aware(timezone.datetime(2026, 2, 24, 12, 0))  # the first working day after it
+    # Friday afternoon, all of Saturday 14 Feb (a moved working day), Tuesday morning: 12 + 24 + 12 hours
+    assert working_time_between(friday_noon, tuesday_noon) == timedelta(hours=48)
 
 
 def test_the_home_panel_and_the_navigation(officer_a, officer_b, late, fresh, client_for):
