@@ -407,6 +407,12 @@ class Clock(models.Model):
                 name="core_clock_alert_idx",
                 condition=models.Q(stopped_at__isnull=True, next_alert_at__isnull=False),
             ),
+            # serves "overdue" filters and queues sorted by due: the running clocks of one kind of record by due moment
+            models.Index(
+                fields=["subject_type", "due_at"],
+                name="core_clock_running_due_idx",
+                condition=models.Q(stopped_at__isnull=True),
+            ),
         ]
 
     def __str__(self):

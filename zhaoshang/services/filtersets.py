@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -28,16 +28,15 @@ def overdue_q(now=None) -> Q:
     now = now or timezone.now()
     late = Clock.objects.filter(
         subject_type=ContentType.objects.get_for_model(EnterpriseRequest),
-        subject_id=OuterRef("pk"),
         stopped_at__isnull=True,
         due_at__lt=now,
-    )
-    return Q(Exists(late))
+    )  # the few running clocks past due (index core_clock_running_due_idx), not a probe per request
+    return Q(pk__in=late.values("subject_id"))
 
 
 class EnterpriseRequestFilterSet(SearchFilterSet):
     state = django_filters.MultipleChoiceFilter(
-        label=_("State"), choices=RequestState.choices, widget=forms.CheckboxSelectMultiple
+        label=_("State"), choices=RequestState.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     open = django_filters.BooleanFilter(label=_("Open"), method="filter_open", widget=YES_NO)
     category = django_filters.ModelChoiceFilter(

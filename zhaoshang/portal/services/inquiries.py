@@ -68,10 +68,11 @@ class NoTeamError(RuntimeError):
 
 
 def centre_team() -> Team:
-    """The centre (the active team of kind centre); without one, the first active team."""
+    """The centre (the active team of kind centre); without one, the first active team that is not a department
+    (departments serve approvals and enterprise requests, not investors)."""
     team = Team.objects.filter(kind=TeamKind.CENTRE, active=True).order_by("pk").first()
     if team is None:
-        team = Team.objects.filter(active=True).order_by("pk").first()
+        team = Team.objects.filter(active=True).exclude(kind=TeamKind.DEPARTMENT).order_by("pk").first()
     if team is None:
         raise NoTeamError("no active team can own an inquiry")
     return team

@@ -593,6 +593,14 @@ def clock_alerts(alerts):
         r.pk: r
         for r in EnterpriseRequest.objects.filter(pk__in=ids).select_related("department", "officer", "supervisor")
     }
+    found: dict = {}  # (department, roles) -> its writers, looked up once per batch
+
+    def members(team, roles=WRITE_ROLES):
+        key = (team.pk if team else None, tuple(roles))
+        if key not in found:
+            found[key] = writers(team, roles)
+        return found[key]
+
     with translation.override(settings.LANGUAGE_CODE):
         for alert in alerts:
             req = requests.get(int(alert.clock.subject_id))
@@ -602,10 +610,10 @@ def clock_alerts(alerts):
             if alert.kind == ClockAlert.ESCALATION:
                 message = _("Request %(number)s is overdue (%(clock)s).") % values
                 _notify_all(
-                    [req.supervisor, *writers(req.department, (Role.TEAM_LEAD,))], message, req.get_absolute_url()
+                    [req.supervisor, *members(req.department, (Role.TEAM_LEAD,))], message, req.get_absolute_url()
                 )
             else:
                 message = _("Request %(number)s: %(share)s%% of the time to %(clock)s is used.") % values
                 _notify_all(
-                    [req.officer] if req.officer_id else writers(req.department), message, req.get_absolute_url()
+                    [req.officer] if req.officer_id else members(req.department), message, req.get_absolute_url()
                 )

@@ -160,7 +160,7 @@ def test_a_step_the_state_does_not_allow_is_refused_and_changes_nothing(plan, nr
     permit = item_of(plan, "W02")
     with pytest.raises(TransitionError) as refused:
         service.act(permit, "grant", nr_officer)
-    assert "Grant" in refused.value.messages[0] and "Not applied" in refused.value.messages[0]
+    assert "准予" in refused.value.messages[0] and "未申请" in refused.value.messages[0]  # grant, not applied
     permit.refresh_from_db()
     assert permit.state == ItemState.PLANNED and service.clock_of(permit) is None
 

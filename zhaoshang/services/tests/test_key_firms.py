@@ -205,7 +205,7 @@ def test_the_firm_page_shows_its_officer_open_requests_open_approvals_and_projec
     assert "新增变压器报装" in page and "已办结的诉求" not in page and "别家的诉求" not in page
     assert "施工许可证" in page and "用地预审" not in page
     assert "江门甲电池有限公司扩产项目" in page
-    assert "not evaluated" in page
+    assert "未评价" in page  # not evaluated
 
 
 def test_the_service_officer_plans_a_visit_and_records_it_done_with_findings(
@@ -226,7 +226,8 @@ def test_the_service_officer_plans_a_visit_and_records_it_done_with_findings(
         url,
         {"planned_on": today.isoformat(), "purpose": "扩产需求调研", "state": VisitState.DONE, "record_version": 1},
     )
-    assert refused.status_code == 200 and "Record what the visit found" in refused.content.decode()
+    # "record what the visit found before marking it done"
+    assert refused.status_code == 200 and "标记完成前请填写走访情况" in refused.content.decode()
     done = client.post(
         url,
         {

@@ -143,7 +143,7 @@ def test_unsatisfied_reopens_the_request_a_level_up_with_a_new_close_clock(
     close_clock = services.request_clocks(req)["close"]
     assert close_clock.started_at == at("2026-03-13", "09:00") and close_clock.stopped_at is None
     assert close_clock.due_at.date().isoformat() == "2026-03-24"  # 7 working days after Friday 13th
-    assert Notification.objects.filter(recipient=centre_officer, message__contains="unsatisfied").exists()
+    assert Notification.objects.filter(recipient=centre_officer, message__contains="不满意").exists()
     services.close(req, power_officer, "已通电", at=at("2026-03-16"))
     services.rate(req, firm_user, Rating.UNSATISFIED, "电压不稳", at=at("2026-03-17"))
     services.close(req, power_officer, "已更换变压器", at=at("2026-03-18"))
@@ -207,7 +207,7 @@ def test_the_centre_refusing_a_send_back_keeps_the_request_with_the_department(
     send_back = services.arbitrate(send_back, centre_officer, False, note="属供电业务", at=at(MONDAY, "11:00"))
     assert send_back.decision == SendBackDecision.REFUSED
     assert state_of(req).department == power
-    assert Notification.objects.filter(recipient=power_officer, message__contains="refused").exists()
+    assert Notification.objects.filter(recipient=power_officer, message__contains="未获同意").exists()
 
 
 def test_the_centre_accepting_a_send_back_reroutes_the_request(
@@ -232,10 +232,10 @@ def test_reminders_go_to_the_department_and_escalations_to_the_supervisor_and_te
     assert Notification.objects.filter(recipient=power_officer, message__contains="50%").count() == 1
     assert not Notification.objects.filter(recipient=centre_officer).exists()
     clocks.scan(now=at(MONDAY, "11:02"))  # overdue
-    assert Notification.objects.filter(recipient=centre_officer, message__contains="overdue").count() == 1
-    assert Notification.objects.filter(recipient=power_lead, message__contains="overdue").count() == 1
+    assert Notification.objects.filter(recipient=centre_officer, message__contains="已超时").count() == 1
+    assert Notification.objects.filter(recipient=power_lead, message__contains="已超时").count() == 1
     clocks.scan(now=at(MONDAY, "11:30"))
-    assert Notification.objects.filter(recipient=centre_officer, message__contains="overdue").count() == 1
+    assert Notification.objects.filter(recipient=centre_officer, message__contains="已超时").count() == 1
 
 
 def test_the_supervisor_adds_internal_notes(receive, power_officer, centre_officer, land_officer):
