@@ -22,17 +22,20 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from zhaoshang.accounts.choices import Role, TeamKind
+from zhaoshang.accounts.choices import WRITE_ROLES, Role, TeamKind
 from zhaoshang.accounts.models import Membership, Team, User
 from zhaoshang.core import clocks, search, workdays
-from zhaoshang.core.choices import ClockUnit, PauseReason
+from zhaoshang.core.choices import Action, ClockUnit
 from zhaoshang.core.demo import DEMO_PASSWORD
 from zhaoshang.core.models import Clock
+from zhaoshang.core.permissions import can
 from zhaoshang.industry.models import Enterprise
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
 
+from .approvals_seed import DEPARTMENTS as SEEDED
 from .choices import (
+    BEFORE_CONSTRUCTION,
     ApprovalStage,
     Channel,
     ItemState,
@@ -46,7 +49,6 @@ from .choices import (
     VisitState,
 )
 from .models import (
-    ApprovalItem,
     ApprovalPlan,
     ApprovalTemplate,
     EnterpriseAccount,
@@ -58,22 +60,25 @@ from .models import (
     SendBack,
     ServicePolicy,
     ServiceVisit,
-    TemplateItem,
 )
-
-# The purposes of the clocks (core.clocks) on approval items and requests.
-ITEM_CLOCK = "decision"
-CONTACT_CLOCK, PLAN_CLOCK, CLOSE_CLOCK = "contact", "plan", "close"
+from .services import approvals
+from .services.requests import CLOSE, CONTACT, PLAN
 
 REQUESTS = 3000
 KEY_FIRMS = 200
 
-# Approving and serving departments: key → (name, English name, officer login, officer's name, lead's name).
+# Approving and serving departments: key → (name, English name, officer login, officer's name, lead's name). The
+# first eight are the approval catalogue's departments (``approvals_seed.DEPARTMENTS``, found by name); the demo
+# makes only the serving departments the catalogue lacks.
 DEPARTMENTS = {
-    "drc": ("江门市发展和改革局", "Jiangmen Development and Reform Bureau", "drc", "何发改", "罗科长"),
-    "nrb": ("江门市自然资源局", "Jiangmen Natural Resources Bureau", "nrb", "林规划", "高科长"),
-    "housing": ("江门市住房和城乡建设局", "Jiangmen Housing and Urban-Rural Development Bureau", "housing", "谢住建",
-                "邓科长"),
+    "drc": (SEEDED["ndrc"][0], SEEDED["ndrc"][1], "drc", "何发改", "罗科长"),
+    "nrb": (SEEDED["land"][0], SEEDED["land"][1], "nrb", "林规划", "高科长"),
+    "housing": (SEEDED["housing"][0], SEEDED["housing"][1], "housing", "谢住建", "邓科长"),
+    "ecology": (SEEDED["ecology"][0], SEEDED["ecology"][1], "ecology", "温环评", "梁科长"),
+    "fire": (SEEDED["fire"][0], SEEDED["fire"][1], "fire", "赵消防", "潘科长"),
+    "civil_defence": (SEEDED["civil_defence"][0], SEEDED["civil_defence"][1], "civil_defence", "孔人防", "钟科长"),
+    "water": (SEEDED["water"][0], SEEDED["water"][1], "water", "汤水利", "马科长"),
+    "weather": (SEEDED["weather"][0], SEEDED["weather"][1], "weather", "方气象", "韦科长"),
     "power": ("广东电网江门供电局", "Jiangmen Power Supply Bureau", "dept_power", "许供电", "曾主任"),
     "miit": ("江门市工业和信息化局", "Jiangmen Industry and Information Technology Bureau", "miit", "彭工信", "苏科长"),
     "finance": ("江门市金融工作局", "Jiangmen Financial Work Bureau", "finance", "吕金融", "蒋科长"),
@@ -83,15 +88,15 @@ DEPARTMENTS = {
                      "gov_services", "袁政务", "叶科长"),
 }  # fmt: skip
 
-# Request categories (the seed's codes): code → (name, English name, department key, weight in the demo).
+# Request categories (the seed's codes, migration 0003): code → (the department routed to, weight in the demo).
 CATEGORIES = {
-    "policy": ("政策咨询与兑现", "Policies", "miit", 30),
-    "approvals": ("审批服务", "Approvals", "gov_services", 22),
-    "land": ("用地用房", "Land and premises", "nrb", 11),
-    "financing": ("融资需求", "Financing", "finance", 12),
-    "talent": ("人才用工", "Talent and labour", "hrss", 8),
-    "utilities": ("水电气保障", "Utilities and power", "power", 11),
-    "other": ("其他", "Other", "gov_services", 6),
+    "policy": ("miit", 30),
+    "approvals": ("gov_services", 22),
+    "land": ("nrb", 11),
+    "financing": ("finance", 12),
+    "talent": ("hrss", 8),
+    "utilities": ("power", 11),
+    "other": ("gov_services", 6),
 }
 TITLES = {
     "policy": [
@@ -149,72 +154,23 @@ def logins():
     return out
 
 
-def ensure_catalogue(departments: dict) -> dict:
-    """The approval items and templates the demo needs, found or made by code and name (the catalogue's seed makes
-    the same when present): code → ApprovalItem, and the templates by project kind."""
-    items = {
-        # code: (name, English name, department, stage, statutory days, promised days, order)
-        "A1-01": ("企业投资项目备案", "Investment project filing", "drc", ApprovalStage.LAND_PLANNING, 5, 2, 1),
-        "A1-02": ("用地预审与选址意见书", "Land pre-review and site selection", "nrb", ApprovalStage.LAND_PLANNING, 20,
-                  5, 2),
-        "A1-03": ("建设用地规划许可证", "Land-use planning permit", "nrb", ApprovalStage.LAND_PLANNING, 20, 5, 3),
-        "A2-01": ("设计方案审查", "Design scheme review", "nrb", ApprovalStage.ENGINEERING, 20, 10, 1),
-        "A2-02": ("建设工程规划许可证", "Construction works planning permit", "nrb", ApprovalStage.ENGINEERING,
-                  20, 5, 2),
-        "A3-01": ("消防设计审查", "Fire protection design review", "housing", ApprovalStage.CONSTRUCTION, 15, 10, 1),
-        "A3-02": ("人防设计审查", "Civil air defence design review", "housing", ApprovalStage.CONSTRUCTION, 15, 5, 2),
-        "A3-03": ("施工许可证", "Construction permit", "housing", ApprovalStage.CONSTRUCTION, 7, 3, 3),
-        "A4-01": ("竣工联合验收", "Joint completion acceptance", "housing", ApprovalStage.COMPLETION, 20, 10, 1),
-        "A4-02": ("竣工验收备案", "Completion acceptance filing", "housing", ApprovalStage.COMPLETION, 15, 5, 2),
-    }  # fmt: skip
-    catalogue = {}
-    for code, (name, name_en, dept, stage, statutory, promised, order) in items.items():
-        catalogue[code], _created = ApprovalItem.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "name_en": name_en,
-                "department": departments[dept],
-                "stage": stage,
-                "statutory_days": statutory,
-                "promised_days": promised,
-                "order": order,
-                "accept_with_gaps": code in ("A1-02", "A3-01"),
-                "by_commitment": code in ("A1-01",),
-            },
-        )
-    templates = {}
-    specs = [
-        (ProjectKind.PARK_WITH_SCHEME, "工业园区带方案出让项目", "Industrial park land sold with its design scheme", 30,
-         {"A1-01": 0, "A1-02": 1, "A1-03": 12, "A2-02": 17, "A3-01": 17, "A3-02": 17, "A3-03": 25, "A4-01": 0,
-          "A4-02": 0}),
-        (ProjectKind.SOCIAL, "社会投资项目", "Social investment project", 55,
-         {"A1-01": 0, "A1-02": 2, "A1-03": 15, "A2-01": 22, "A2-02": 33, "A3-01": 33, "A3-02": 33, "A3-03": 45,
-          "A4-01": 0, "A4-02": 0}),
-    ]  # fmt: skip
-    for kind, name, name_en, cap, offsets in specs:
-        template, created = ApprovalTemplate.objects.get_or_create(
-            name=name, defaults={"name_en": name_en, "project_kind": kind, "cap_days": cap}
-        )
-        if created:
-            TemplateItem.objects.bulk_create(
-                TemplateItem(template=template, item=catalogue[code], start_offset=offset)
-                for code, offset in offsets.items()
-            )
-        templates[kind] = template
-    return {"items": catalogue, "templates": templates}
-
-
 def ensure_categories(departments: dict) -> dict:
-    """The request categories (the seed's codes) and the default time-limit policy: code → RequestCategory."""
+    """The request categories the seed made (migration 0003), found by code, each routed to its demo department:
+    code → RequestCategory."""
+    found = RequestCategory.objects.in_bulk(list(CATEGORIES), field_name="code")
+    for code, category in found.items():
+        category.department = departments[CATEGORIES[code][0]]
+        category.save(update_fields=["department"])
+    return found
+
+
+def _last_numbers() -> dict[int, int]:
+    """The last request number of each year already given (``SQ<year>-<n>``)."""
     found = {}
-    for order, (code, (name, name_en, dept, _weight)) in enumerate(CATEGORIES.items()):
-        found[code], _created = RequestCategory.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "name_en": name_en, "department": departments[dept], "order": order},
-        )
-    if not ServicePolicy.objects.filter(category=None, channel="").exists():
-        ServicePolicy.objects.create()  # contact in 60 working minutes, a plan in 24 hours, closed in 7 working days
+    for number in EnterpriseRequest.objects.filter(number__startswith="SQ").values_list("number", flat=True):
+        year, _sep, serial = number[2:].partition("-")
+        if year.isdigit() and serial.isdigit():
+            found[int(year)] = max(found.get(int(year), 0), int(serial))
     return found
 
 
@@ -259,9 +215,13 @@ class Loader:
     # ------------------------------------------------------------ departments
 
     def departments(self):
+        """The catalogue's departments (found by name) and the serving ones it lacks, each with an officer and a
+        team lead."""
         self.depts, self.dept_officer, self.dept_lead = {}, {}, {}
         for key, (name, name_en, login, person, lead) in DEPARTMENTS.items():
-            team = Team.objects.create(name=name, name_en=name_en, kind=TeamKind.DEPARTMENT)
+            team = Team.objects.filter(name=name).first()
+            if team is None:
+                team = Team.objects.create(name=name, name_en=name_en, kind=TeamKind.DEPARTMENT)
             self.teams[f"department:{key}"] = self.depts[key] = team
             self.dept_officer[key] = self.user(login, person, team)
             self.dept_lead[key] = self.user(f"{login}_lead", lead, team, Role.TEAM_LEAD)
@@ -270,8 +230,13 @@ class Loader:
     # ------------------------------------------------------------ approvals
 
     def approvals(self):
-        catalogue = ensure_catalogue(self.depts)
-        self.items, self.templates = catalogue["items"], catalogue["templates"]
+        """Approval plans built from the catalogue's templates and moved through their items by the services (the
+        clocks, states and audit events are the application's own)."""
+        self.templates = {}
+        for template in ApprovalTemplate.objects.filter(active=True).order_by("pk"):
+            self.templates.setdefault(template.project_kind, template)
+        if not {ProjectKind.PARK_WITH_SCHEME, ProjectKind.SOCIAL} <= set(self.templates):
+            return
         y = self.today.year
         signed = Project.objects.filter(signed_on__gte=date(y - 1, 1, 1), signed_on__lte=self.today)
         named = list(signed.filter(name__in=[
@@ -291,129 +256,106 @@ class Loader:
         for project in named + others:
             calb = project.name.startswith("中创新航")
             kind = ProjectKind.PARK_WITH_SCHEME if calb or self.rng.random() < 0.5 else ProjectKind.SOCIAL
+            plan = self.new_plan(project, kind)
+            if plan is None:
+                continue
             if project.construction_on:
-                plans.append(self.finished_plan(project, kind))
+                self.finished_plan(plan)
             else:
                 # plans in progress in turn: an item in 补正, an item overdue, on track
-                scenario = ("correction", "overdue", "on_track")[in_progress % 3]
-                plans.append(self.running_plan(project, kind, scenario))
+                self.running_plan(plan, ("correction", "overdue", "on_track")[in_progress % 3])
                 in_progress += 1
+            plans.append(plan)
         self.ctx.data["approval_plans"] = plans
 
-    def new_plan(self, project, kind) -> ApprovalPlan:
-        template = self.templates[kind]
-        return ApprovalPlan.objects.create(
-            project=project,
-            template=template,
-            project_kind=kind,
-            cap_days=template.cap_days,
-            started_on=project.signed_on,
-            lead_officer=project.owner,
-            note="示例：审批计划为演示数据。",
+    def new_plan(self, project, kind) -> ApprovalPlan | None:
+        """The project's plan as its officer (else a writer of the centre) builds it on the signing day; None when
+        no one may."""
+        candidates = [project.owner] if project.owner_id else []
+        candidates += list(
+            User.objects.filter(
+                is_active=True, memberships__team__kind=TeamKind.CENTRE, memberships__role__in=WRITE_ROLES
+            ).order_by("pk")[:3]
         )
-
-    def template_items(self, kind):
-        return list(TemplateItem.objects.filter(template=self.templates[kind]).select_related("item"))
-
-    def finished_plan(self, project, kind) -> ApprovalPlan:
-        """Every item before construction granted in time, the construction permit before construction started;
-        the completion items planned after it. 中创新航 (带方案出让, 30 working days): from the signing to
-        construction in 50 days."""
-        plan = self.new_plan(project, kind)
-        span = workdays.working_days_between(project.signed_on, project.construction_on)
-        cap = self.templates[kind].cap_days
-        scale = min(1.0, (span - 2) / cap)  # fit the template's offsets within the days available
-        for link in self.template_items(kind):
-            item = link.item
-            if item.stage == ApprovalStage.COMPLETION:
-                start = workdays.add_working_days(max(project.construction_on, self.today), 150 + 10 * item.order)
-                self.plan_item(plan, item, start, ItemState.PLANNED)
-                continue
-            start = workdays.add_working_days(project.signed_on, int(link.start_offset * scale))
-            days = max(1, min(item.promised_days - 1, 4 if item.stage != ApprovalStage.CONSTRUCTION else 2))
-            if item.code == "A3-01":
-                days = min(item.promised_days - 1, 7)
-            end = workdays.add_working_days(start, days)
-            latest = working_days_before(project.construction_on, 1)
-            end = min(end, latest)
-            start = min(start, end)
-            self.plan_item(plan, item, start, ItemState.GRANTED, decided_on=end)
+        user = next((u for u in candidates if can(u, project, Action.CHANGE)), None)
+        if user is None:
+            return None
+        plan = approvals.build_plan(
+            project, self.templates[kind], project.signed_on, user, user, at=_at(project.signed_on, 9)
+        )
+        ApprovalPlan.objects.filter(pk=plan.pk).update(note="示例：审批计划为演示数据。")
         return plan
 
-    def running_plan(self, project, kind, scenario: str) -> ApprovalPlan:
+    def plan_items(self, plan) -> list[PlanItem]:
+        return list(plan.items.select_related("item", "department").order_by("planned_start", "item__order", "pk"))
+
+    def finished_plan(self, plan):
+        """Every item before construction granted in time, the construction permit before construction started;
+        the completion items still planned. 中创新航 (带方案出让, 30 working days): from the signing to construction in
+        50 days."""
+        project = plan.project
+        span = workdays.working_days_between(project.signed_on, project.construction_on)
+        scale = min(1.0, (span - 2) / plan.cap_days)  # fit the template's offsets within the days available
+        latest = working_days_before(project.construction_on, 1)
+        steps = []
+        for item in self.plan_items(plan):
+            if item.stage not in BEFORE_CONSTRUCTION or item.state != ItemState.PLANNED:
+                continue
+            offset = workdays.working_days_between(plan.started_on, item.planned_start)
+            start = workdays.add_working_days(plan.started_on, int(offset * scale))
+            days = min(item.limit_days - 1, 4 if item.stage != ApprovalStage.CONSTRUCTION else 2)
+            end = min(workdays.add_working_days(start, max(0, days)), latest)
+            steps.append((min(start, end), end, item))
+        for start, end, item in sorted(steps, key=lambda step: (step[1], step[0])):
+            self.move(item, start, decided_on=end)
+
+    def running_plan(self, plan, scenario: str):
         """The land-stage items granted as far as their time has come; the first later item in 补正 (its clock
         paused) or overdue (accepted so long ago that its promised time ran out); the items starting with it under
         review, the rest planned."""
-        plan = self.new_plan(project, kind)
-        links = [link for link in self.template_items(kind) if link.item.stage != ApprovalStage.COMPLETION]
-        first = [link for link in links if link.item.stage == ApprovalStage.LAND_PLANNING]
-        later = [link for link in links if link.item.stage != ApprovalStage.LAND_PLANNING]
-        for link in first:
-            item = link.item
-            start = workdays.add_working_days(project.signed_on, link.start_offset)
-            end = workdays.add_working_days(start, max(1, item.promised_days - 1))
+        items = [item for item in self.plan_items(plan) if item.state == ItemState.PLANNED]
+        first = [item for item in items if item.stage == ApprovalStage.LAND_PLANNING]
+        later = [
+            item for item in items if item.stage in BEFORE_CONSTRUCTION and item.stage != ApprovalStage.LAND_PLANNING
+        ]
+        for item in first:
+            start = item.planned_start
+            end = workdays.add_working_days(start, max(0, item.limit_days - 1))
             if end < self.today:
-                self.plan_item(plan, item, start, ItemState.GRANTED, decided_on=end)
+                self.move(item, start, decided_on=end)
             elif start <= self.today:
-                self.plan_item(plan, item, start, ItemState.REVIEW)
-            else:
-                self.plan_item(plan, item, start, ItemState.PLANNED)
+                self.move(item, start)
         if not later:
-            return plan
+            return
         special = later[0]
         recent = working_days_before(self.today, 2)
         if scenario == "correction":
-            start = max(workdays.add_working_days(project.signed_on, special.start_offset),
-                        working_days_before(self.today, 6))  # fmt: skip
-            self.plan_item(plan, special.item, min(start, recent), ItemState.CORRECTION)
+            start = max(special.planned_start, working_days_before(self.today, 6))
+            self.move(special, min(start, recent), correction=True)
         elif scenario == "overdue":
-            start = working_days_before(self.today, special.item.promised_days + 3)
-            self.plan_item(plan, special.item, start, ItemState.REVIEW)
+            self.move(special, working_days_before(self.today, special.limit_days + 3))
         else:
-            self.plan_item(plan, special.item, recent, ItemState.REVIEW)
-        for link in later[1:]:
-            if link.start_offset == special.start_offset:
-                self.plan_item(plan, link.item, recent, ItemState.REVIEW)
-            else:
-                self.plan_item(plan, link.item, workdays.add_working_days(self.today, 8), ItemState.PLANNED)
-        return plan
+            self.move(special, recent)
+        for item in later[1:]:
+            if item.planned_start == special.planned_start:
+                self.move(item, recent)
 
-    def plan_item(self, plan, item, start: date, state: str, *, decided_on: date | None = None) -> PlanItem:
-        planned_end = workdays.add_working_days(start, item.promised_days)
+    def move(self, item, start: date, *, decided_on: date | None = None, correction: bool = False) -> PlanItem:
+        """The item applied for and accepted (受理) on ``start`` by its department's officer, then granted on
+        ``decided_on``, or under review, or in 补正 from the next working day."""
         officer = self.dept_officer[self._dept_key(item.department)]
-        record = PlanItem(
-            plan=plan,
-            item=item,
-            department=item.department,
-            stage=item.stage,
-            state=state,
-            limit_days=item.promised_days,
-            planned_start=start,
-            planned_end=planned_end,
-            with_gaps=item.accept_with_gaps and self.rng.random() < 0.3,
-            by_commitment=item.by_commitment,
-        )
-        if state == ItemState.PLANNED:
-            record.save()
-            return record
-        accepted = _at(start, 10)
-        record.applied_on = start
-        record.accepted_at = accepted
-        record.handler = officer
+        approvals.act(item, "apply", officer, at=_at(start, 9), applied_on=start)
+        approvals.act(item, "accept", officer, at=_at(start, 10))
         if decided_on is not None:
-            record.decided_at = _at(decided_on, 16)
-        record.save()
-        clock = clocks.start(record, ITEM_CLOCK, item.promised_days, ClockUnit.WORKING_DAYS, at=accepted)
-        if state == ItemState.CORRECTION:
-            since = workdays.add_working_days(start, 1)
-            clocks.pause(
-                clock, PauseReason.DOCUMENTS, at=_at(since, 15), by=officer, note="缺少消防设计说明，已一次性告知补正。"
+            return approvals.act(item, "grant", officer, at=_at(decided_on, 16))
+        approvals.act(item, "review", officer, at=_at(start, 11))
+        if correction:
+            since = min(workdays.add_working_days(start, 1), self.today)
+            approvals.act(
+                item, "request_documents", officer, at=_at(since, 15), reason="缺少申请材料，已一次性告知补正（示例）。"
             )
-            record.note = "补正：缺少消防设计说明（示例）。"
-            record.save(update_fields=["note"])
-        if record.decided_at is not None:
-            clocks.stop(clock, at=record.decided_at)
-        return record
+            PlanItem.objects.filter(pk=item.pk).update(note="补正：缺少申请材料（示例）。")
+        return item
 
     def _dept_key(self, team) -> str:
         return next(key for key, dept in self.depts.items() if dept.pk == team.pk)
@@ -528,9 +470,9 @@ class Loader:
     def requests(self):
         rng = self.rng
         categories = ensure_categories(self.depts)
-        dept_of = {code: self.depts[CATEGORIES[code][2]] for code in CATEGORIES}
-        codes = list(CATEGORIES)
-        weights = [CATEGORIES[c][3] for c in codes]
+        dept_of = {code: self.depts[CATEGORIES[code][0]] for code in categories}
+        codes = list(categories)
+        weights = [CATEGORIES[c][1] for c in codes]
         city = self.ctx.city_adcode[:4]
         local = list(
             Enterprise.objects.filter(hq_region__adcode__startswith=city)
@@ -568,14 +510,14 @@ class Loader:
         drawn.sort(key=lambda d: d[0])
         # the newest ones still open; among those, two with a send-back waiting for the centre
         records, plans = [], []
-        serial = Counter()
+        serial = Counter(_last_numbers())  # numbered as the services number them: per year, in order received
         for when, firm, account, channel, code in drawn:
             local_day = timezone.localtime(when).date()
-            serial[local_day] += 1
+            serial[local_day.year] += 1
             dept = dept_of[code]
             category = categories[code]
             title = rng.choice(TITLES[code])
-            number = f"QS{local_day:%Y%m%d}{serial[local_day]:04d}"
+            number = f"SQ{local_day.year}-{serial[local_day.year]:06d}"
             record = EnterpriseRequest(
                 number=number,
                 enterprise_id=firm,
@@ -589,8 +531,8 @@ class Loader:
                 description=f"示例诉求：{title}。",
                 district_id=region_of.get(firm),
                 department=dept,
-                officer=self.dept_officer[CATEGORIES[code][2]],
-                supervisor=self.dept_lead[CATEGORIES[code][2]],
+                officer=self.dept_officer[CATEGORIES[code][0]],
+                supervisor=self.dept_lead[CATEGORIES[code][0]],
                 received_at=when,
             )
             record.search_text = search.build_search_text(number, title, names.get(firm))
@@ -756,11 +698,11 @@ class Loader:
         policy = self.policy
         received = record.received_at
         return [
-            self.clock(content_type, record, CONTACT_CLOCK, policy.contact_unit, policy.contact_limit, received,
+            self.clock(content_type, record, CONTACT, policy.contact_unit, policy.contact_limit, received,
                        record.contacted_at),
-            self.clock(content_type, record, PLAN_CLOCK, policy.plan_unit, policy.plan_limit, received,
+            self.clock(content_type, record, PLAN, policy.plan_unit, policy.plan_limit, received,
                        record.planned_at),
-            self.clock(content_type, record, CLOSE_CLOCK, policy.close_unit, policy.close_limit,
+            self.clock(content_type, record, CLOSE, policy.close_unit, policy.close_limit,
                        steps["close_start"], record.closed_at),
         ]  # fmt: skip
 

@@ -16,6 +16,7 @@ from zhaoshang.accounts.models import Team
 from zhaoshang.core import clocks
 from zhaoshang.core.demo import DEMO_PASSWORD, demo_logins
 from zhaoshang.core.models import Clock
+from zhaoshang.services.approvals_seed import DEPARTMENTS as SEEDED_DEPARTMENTS
 from zhaoshang.services.choices import (
     BEFORE_CONSTRUCTION,
     ItemState,
@@ -24,16 +25,22 @@ from zhaoshang.services.choices import (
     SendBackDecision,
     VisitState,
 )
-from zhaoshang.services.demo import CONTACT_CLOCK, ITEM_CLOCK
 from zhaoshang.services.models import (
+    ApprovalItem,
     ApprovalPlan,
+    ApprovalTemplate,
     EnterpriseAccount,
     EnterpriseRequest,
     KeyEnterprise,
     PlanItem,
+    RequestCategory,
     SendBack,
+    ServicePolicy,
     ServiceVisit,
 )
+from zhaoshang.services.services import requests as service
+from zhaoshang.services.services.approvals import CAP_CLOCK, ITEM_CLOCK
+from zhaoshang.services.services.requests import CLOSE, CONTACT
 
 CALB = "中创新航50GWh动力电池及储能系统江门基地"
 
@@ -60,13 +67,76 @@ def test_zhongchuang_xinhang_went_from_signing_to_construction_in_50_days_with_e
     assert plan.started_on == project.signed_on
     before = PlanItem.objects.filter(plan=plan, stage__in=BEFORE_CONSTRUCTION)
     assert before.count() >= 5
-    for item in before:
+    assert before.filter(state=ItemState.GRANTED).count() >= 5
+    for item in before.exclude(state=ItemState.EXEMPT):
         assert item.state == ItemState.GRANTED
         assert timezone.localtime(item.decided_at).date() < project.construction_on
         status = clocks.status(clocks.clock_of(item, ITEM_CLOCK), timezone.now())
         assert status.state == "on_time", item.item.name
-    permit = before.get(item__name="施工许可证")
+    permit = before.get(item__code="B04")
     assert timezone.localtime(permit.decided_at).date() < project.construction_on
+
+
+def test_the_plans_follow_the_seeded_catalogue_and_templates_with_the_clocks_the_services_start(demo, db):
+    assert not ApprovalItem.objects.exclude(code__regex=r"^[LWBD]\d\d$").exists()
+    templates = ApprovalTemplate.objects.all()
+    assert sorted(templates.values_list("project_kind", "cap_days")) == sorted(
+        [("government", 90), ("social", 55), ("park_scheme", 30), ("fit_out", 30)]
+    )
+    for plan in ApprovalPlan.objects.all():
+        assert plan.template in templates
+        assert clocks.clock_of(plan, CAP_CLOCK) is not None
+    started = PlanItem.objects.exclude(state__in=(ItemState.PLANNED, ItemState.EXEMPT))
+    assert started.exists()
+    assert all(clocks.clock_of(item, ITEM_CLOCK) is not None for item in started)
+    assert (
+        not Clock.objects.exclude(purpose__in=(ITEM_CLOCK, CAP_CLOCK, CONTACT, "plan", CLOSE))
+        .filter(subject_type__app_label="services")
+        .exists()
+    )
+
+
+def test_the_demo_reuses_the_seeded_departments_and_categories_without_duplicates(demo, db):
+    names = list(Team.objects.filter(kind=TeamKind.DEPARTMENT).values_list("name", flat=True))
+    assert len(names) == len(set(names))
+    for name, _name_en in SEEDED_DEPARTMENTS.values():
+        assert names.count(name) == 1
+    assert not Team.objects.filter(
+        name__in=["江门市发展和改革局", "江门市自然资源局", "江门市住房和城乡建设局"]
+    ).exists()
+    assert set(Team.objects.get(name="自然资源局").memberships.values_list("user__username", flat=True)) == {
+        "nrb",
+        "nrb_lead",
+    }
+    categories = RequestCategory.objects.all()
+    assert sorted(categories.values_list("code", flat=True)) == sorted(
+        ["policy", "land", "financing", "talent", "utilities", "approvals", "other"]
+    )
+    assert not categories.filter(department__isnull=True).exists()
+    assert ServicePolicy.objects.filter(category=None, channel="").count() == 1
+
+
+def test_the_requests_are_numbered_per_year_in_order_received_and_a_new_one_takes_the_next_number(demo, db):
+    year = timezone.localdate().year
+    numbers = list(
+        EnterpriseRequest.objects.filter(received_at__year=year)
+        .order_by("received_at", "pk")
+        .values_list("number", flat=True)
+    )
+    assert numbers[:2] == [f"SQ{year}-000001", f"SQ{year}-000002"]
+    assert numbers == sorted(numbers)
+    key = KeyEnterprise.objects.select_related("enterprise").first()
+    made = service.submit(
+        key.enterprise,
+        [RequestCategory.objects.get(code="financing")],
+        "流动资金贷款对接",
+        "示例诉求。",
+        "王经理",
+        "13800000000",
+        at=timezone.now(),
+    )
+    assert made.number == f"SQ{year}-{len(numbers) + 1:06d}"
+    assert clocks.clock_of(made, CONTACT).stopped_at is None
 
 
 def test_plans_in_progress_have_an_item_in_correction_with_its_clock_paused_and_an_item_overdue(demo, db):
@@ -94,7 +164,7 @@ def test_the_demo_has_thousands_of_requests_over_a_year_with_policy_and_approval
 
 def test_most_requests_are_contacted_within_the_hour_closed_on_time_and_rated_satisfied(demo, db):
     requests = EnterpriseRequest.objects.all()
-    contact = Clock.objects.filter(purpose=CONTACT_CLOCK, stopped_at__isnull=False)
+    contact = Clock.objects.filter(purpose=CONTACT, stopped_at__isnull=False)
     late = sum(1 for c in contact.only("stopped_at", "due_at") if c.stopped_at > c.due_at)
     assert 0.01 < late / contact.count() < 0.06
     closed = requests.filter(closed_at__isnull=False)
@@ -110,9 +180,9 @@ def test_most_requests_are_contacted_within_the_hour_closed_on_time_and_rated_sa
 
 def test_every_request_has_its_three_clocks_and_the_stopped_ones_when_the_step_was_done(demo, db):
     request = EnterpriseRequest.objects.filter(state=RequestState.VISITED).first()
-    contact = clocks.clock_of(request, CONTACT_CLOCK)
+    contact = clocks.clock_of(request, CONTACT)
     assert contact.stopped_at == request.contacted_at
-    assert clocks.clock_of(request, "close").stopped_at == request.closed_at
+    assert clocks.clock_of(request, CLOSE).stopped_at == request.closed_at
     assert Clock.objects.filter(subject_id__in=EnterpriseRequest.objects.values("pk")).count() >= 3 * 2500
 
 
