@@ -74,6 +74,22 @@ def is_staff_user(user) -> bool:
     return scope.is_admin or scope.is_leader or bool(scope.teams(Action.VIEW))
 
 
+def queue_of(user):
+    """The open requests a member of staff works: those routed to their departments (the index on department and
+    state serves it, not the whole table read through the access rule's OR), else all they may read (the centre,
+    district bureaus, supervisors)."""
+    readable = EnterpriseRequest.objects.restrict(user).filter(state__in=REQUEST_OPEN)
+    scope = user_scope(user)
+    if scope.in_centre(Action.VIEW) or scope.is_leader or scope.is_admin:
+        return readable
+    departments = sorted(
+        Membership.objects.filter(
+            user=user, team__kind=TeamKind.DEPARTMENT, team_id__in=sorted(scope.teams(Action.VIEW))
+        ).values_list("team_id", flat=True)
+    )
+    return readable.filter(department__in=departments) if departments else readable
+
+
 def in_centre(user, action: str = Action.CHANGE) -> bool:
     scope = user_scope(user)
     return scope.is_admin or scope.in_centre(action)

@@ -232,7 +232,7 @@ def request_queue(request):
     """The open requests the user works (their departments' or all for the centre), nearest due first."""
     user = request.user
     _staff_only(user)
-    readable = EnterpriseRequest.objects.restrict(user).filter(state__in=REQUEST_OPEN)
+    readable = services.queue_of(user)
     filterset = EnterpriseRequestFilterSet(request.GET or None, queryset=readable, request=request)
     queryset = filterset.qs if filterset.is_bound else readable
     queryset = (
