@@ -172,6 +172,23 @@ def fragments(project) -> tuple[list, list]:
     return public, work
 
 
+def blocking_violations(page) -> list[str]:
+    """The serious and critical axe-core violations of the page, one line per element."""
+    page.add_script_tag(path=str(AXE))
+    return [f"{v['id']} {target}" for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING for target in v["targets"]]
+
+
+def log_in_with_password(page, base_url: str, user, password: str = "browser-pass-1") -> None:
+    """Give ``user`` a password and log in with it on the staff login page."""
+    user.set_password(password)
+    user.save()
+    page.goto(f"{base_url}/work/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{base_url}/work/")
+
+
 def log_in(page, base_url: str, user) -> None:
     page.goto(f"{base_url}/work/")
     page.fill("#id_username", user.username)

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from tests.test_accessibility_browser import AXE, BLOCKING, RUN_AXE
+from tests.test_accessibility_browser import blocking_violations as blocking
+from tests.test_accessibility_browser import log_in_with_password as log_in
 from zhaoshang.review.choices import Indicator
 from zhaoshang.review.models import StandardSet
 from zhaoshang.review.standards_seed import HIGH_TECH
@@ -16,23 +17,6 @@ from zhaoshang.review.standards_seed import HIGH_TECH
 from .standards_fixtures import FIGURES, make_review_fixture, standards_fixture  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "standards-pass-1"
-
-
-def log_in(page, base_url, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(f"{base_url}/work/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}/work/")
-
-
-def blocking(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    return [f"{v['id']} {target}" for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING for target in v["targets"]]
 
 
 def test_standards_pages_are_accessible_and_a_new_version_is_made_by_clicking(

@@ -7,30 +7,14 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.test_accessibility_browser import AXE, BLOCKING, RUN_AXE
+from tests.test_accessibility_browser import blocking_violations as blocking
+from tests.test_accessibility_browser import log_in_with_password as log_in
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.models import Team
 from zhaoshang.accounts.tests.factories import member
 from zhaoshang.services.models import ApprovalPlan
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "approvals-pass-1"
-
-
-def log_in(page, base_url, user):
-    user.set_password(PASSWORD)
-    user.save()
-    page.goto(f"{base_url}/work/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}/work/")
-
-
-def blocking(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    return [f"{v['id']} {target}" for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING for target in v["targets"]]
 
 
 def test_an_officer_builds_the_plan_and_sees_what_blocks_construction_start(

@@ -10,28 +10,12 @@ import os
 import pytest
 from django.urls import reverse
 
-from tests.test_accessibility_browser import AXE, BLOCKING, DESKTOP, RUN_AXE
-from zhaoshang.accounts.tests.factories import PASSWORD
+from tests.test_accessibility_browser import DESKTOP
+from tests.test_accessibility_browser import blocking_violations as blocking
+from tests.test_accessibility_browser import log_in_with_password as log_in
 from zhaoshang.services.models.requests import EnterpriseRequest
 
 pytestmark = pytest.mark.browser
-
-
-def blocking(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    return [
-        f"{v['id']} [{v['impact']}] {' | '.join(v['targets'][:3])}"
-        for v in page.evaluate(RUN_AXE)
-        if v["impact"] in BLOCKING
-    ]
-
-
-def log_in(page, base_url, user) -> None:
-    page.goto(f"{base_url}/work/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{base_url}/work/")
 
 
 def figure(page, base_url, department, name) -> str:
