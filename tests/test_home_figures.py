@@ -83,7 +83,8 @@ def test_each_home_figure_equals_the_count_of_the_list_it_links_to(pipeline, cli
     client = client_for(user)
     panels = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").context["panels"]
     assert len(panels) >= 6
-    figures = {panel["title"]: (panel["value"], panel["url"]) for panel in panels}
+    # a warning (the calendar to load) is not a figure: it links to the page where it is dealt with
+    figures = {panel["title"]: (panel["value"], panel["url"]) for panel in panels if not panel.get("warning")}
     listed_counts = {title: (listed(client, url), url) for title, (_value, url) in figures.items()}
     assert figures == listed_counts
 

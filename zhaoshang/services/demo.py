@@ -33,6 +33,7 @@ from zhaoshang.industry.models import Enterprise
 from zhaoshang.projects.choices import Stage
 from zhaoshang.projects.models import Project
 
+from . import approvals_seed, requests_seed
 from .approvals_seed import DEPARTMENTS as SEEDED
 from .choices import (
     BEFORE_CONSTRUCTION,
@@ -197,6 +198,9 @@ class Loader:
         self.password = make_password(DEMO_PASSWORD)  # hashed once for every demo login made here
 
     def run(self):
+        # the catalogue and the request categories, as the data migrations left them (a flushed database has none)
+        approvals_seed.seed()
+        requests_seed.seed()
         self.departments()
         self.approvals()
         self.key_firms()
