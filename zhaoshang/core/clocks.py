@@ -91,6 +91,8 @@ def _next_alert(clock: Clock) -> datetime | None:
 
 def start(subject, purpose: str, limit: int, unit: str, *, at: datetime | None = None) -> Clock:
     """Start (or start again, from nothing) the clock of ``purpose`` on ``subject``."""
+    if unit not in ClockUnit.values:
+        raise ValueError(f"{unit!r} is not a clock unit ({', '.join(ClockUnit.values)})")
     at = at or timezone.now()
     subject_type = ContentType.objects.get_for_model(type(subject))
     clock = Clock.objects.filter(subject_type=subject_type, subject_id=subject.pk, purpose=purpose).first()

@@ -16,7 +16,7 @@ from django.utils import timezone
 from zhaoshang.accounts.choices import Role
 from zhaoshang.accounts.tests.factories import member
 from zhaoshang.core import clocks, workdays
-from zhaoshang.core.choices import PauseReason
+from zhaoshang.core.choices import ClockUnit, PauseReason
 from zhaoshang.core.models import ChangeRecord, Notification
 from zhaoshang.services.choices import ApprovalStage, AssessmentKind, ItemState, ProjectKind
 from zhaoshang.services.models import ApprovalItem, ApprovalTemplate, ParkAssessment, PlanItem, TemplateItem
@@ -339,7 +339,7 @@ def _department_items(plan, department, count, start=0):
             planned_end=date(2026, 5, 7),
             accepted_at=at(date(2026, 4, 27)),
         )
-        clocks.start(item, service.ITEM_CLOCK, 5, "working_days", at=at(date(2026, 4, 27)))
+        clocks.start(item, service.ITEM_CLOCK, 5, ClockUnit.WORKING_DAYS, at=at(date(2026, 4, 27)))
         items.append(item)
     return items
 
