@@ -141,6 +141,19 @@ def test_the_department_works_a_request_from_its_page(receive, client_for, power
     assert EnterpriseRequest.objects.get(pk=req.pk).state == RequestState.VISITED
 
 
+def test_a_step_without_its_text_is_refused_naming_the_field_and_changes_nothing(receive, client_for, power_officer):
+    req = receive(at(MONDAY))
+    client = client_for(power_officer)
+    client.post(reverse("services:request-sign", args=[req.pk]))
+    for name, data in (("request-plan", {"text": ""}), ("request-close", {"answer": " "})):
+        response = client.post(reverse(f"services:{name}", args=[req.pk]), data, follow=True)
+        assert response.status_code == 200
+        shown = [str(m) for m in response.context["messages"]]
+        assert any(m.startswith(("内容:", "办结答复:")) and "必填" in m for m in shown), shown  # text, answer: required
+    req = EnterpriseRequest.objects.get(pk=req.pk)
+    assert (req.state, req.planned_at, req.closed_at) == (RequestState.IN_PROGRESS, None, None)
+
+
 def test_only_the_centre_decides_a_send_back(receive, client_for, power_officer, centre_officer, land_bureau, power):
     req = receive(at(MONDAY))
     send_back = services.ask_send_back(req, power_officer, "不属本部门", land_bureau, at=at(MONDAY, "10:30"))

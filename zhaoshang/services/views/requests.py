@@ -402,7 +402,11 @@ def _changeable(request, pk) -> EnterpriseRequest:
     return obj
 
 
-def _step(request, obj, call, done_message):
+def _step(request, obj, call, done_message, form=None):
+    """One step of the work on ``obj``: the form's errors (named by field), else the step's refusal, else done."""
+    if form is not None and not form.is_valid():
+        _form_errors(request, form)
+        return redirect(obj.get_absolute_url())
     try:
         call()
     except ValidationError as exc:
@@ -431,10 +435,7 @@ def request_contact(request, pk):
 def _text_step(request, pk, call, done):
     obj = _changeable(request, pk)
     form = TextForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    return _step(request, obj, lambda: call(obj, request.user, form.cleaned_data["text"]), done)
+    return _step(request, obj, lambda: call(obj, request.user, form.cleaned_data["text"]), done, form=form)
 
 
 @login_required
@@ -454,12 +455,12 @@ def request_interim(request, pk):
 def request_transfer(request, pk):
     obj = _changeable(request, pk)
     form = TeamForm(request.POST, exclude=obj.department)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    data = form.cleaned_data
     return _step(
-        request, obj, lambda: services.transfer(obj, request.user, data["team"], data["text"]), _("Transferred.")
+        request,
+        obj,
+        lambda: services.transfer(obj, request.user, form.cleaned_data["team"], form.cleaned_data["text"]),
+        _("Transferred."),
+        form=form,
     )
 
 
@@ -468,15 +469,12 @@ def request_transfer(request, pk):
 def request_send_back(request, pk):
     obj = _changeable(request, pk)
     form = SendBackForm(request.POST, exclude=obj.department)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    data = form.cleaned_data
     return _step(
         request,
         obj,
-        lambda: services.ask_send_back(obj, request.user, data["reason"], data["team"]),
+        lambda: services.ask_send_back(obj, request.user, form.cleaned_data["reason"], form.cleaned_data["team"]),
         _("Send-back asked; the centre decides."),
+        form=form,
     )
 
 
@@ -488,16 +486,18 @@ def sendback_arbitrate(request, pk):
         raise PermissionDenied
     obj = send_back.request
     form = ArbitrateForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    data = form.cleaned_data
-    accept = data["decision"] == "accept"
     return _step(
         request,
         obj,
-        lambda: services.arbitrate(send_back, request.user, accept, data["team"], data["text"]),
+        lambda: services.arbitrate(
+            send_back,
+            request.user,
+            form.cleaned_data["decision"] == "accept",
+            form.cleaned_data["team"],
+            form.cleaned_data["text"],
+        ),
         _("Send-back decided."),
+        form=form,
     )
 
 
@@ -506,10 +506,13 @@ def sendback_arbitrate(request, pk):
 def request_close(request, pk):
     obj = _changeable(request, pk)
     form = AnswerForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    return _step(request, obj, lambda: services.close(obj, request.user, form.cleaned_data["answer"]), _("Closed."))
+    return _step(
+        request,
+        obj,
+        lambda: services.close(obj, request.user, form.cleaned_data["answer"]),
+        _("Closed."),
+        form=form,
+    )
 
 
 @login_required
@@ -520,12 +523,12 @@ def request_rate(request, pk):
     if account is None or account.enterprise_id != obj.enterprise_id:
         raise PermissionDenied
     form = RatingForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    data = form.cleaned_data
     return _step(
-        request, obj, lambda: services.rate(obj, request.user, data["rating"], data["comment"]), _("Thank you.")
+        request,
+        obj,
+        lambda: services.rate(obj, request.user, form.cleaned_data["rating"], form.cleaned_data["comment"]),
+        _("Thank you."),
+        form=form,
     )
 
 
@@ -534,15 +537,14 @@ def request_rate(request, pk):
 def request_visit(request, pk):
     obj = _changeable(request, pk)
     form = VisitForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
-    data = form.cleaned_data
     return _step(
         request,
         obj,
-        lambda: services.return_visit(obj, request.user, data["rating"], data["note"], data["comment"]),
+        lambda: services.return_visit(
+            obj, request.user, form.cleaned_data["rating"], form.cleaned_data["note"], form.cleaned_data["comment"]
+        ),
         _("Return visit recorded."),
+        form=form,
     )
 
 
@@ -553,14 +555,12 @@ def request_supervisor(request, pk):
     if not services.in_centre(request.user):
         raise PermissionDenied
     form = SupervisorForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
     return _step(
         request,
         obj,
         lambda: services.set_supervisor(obj, request.user, form.cleaned_data["supervisor"]),
         _("Supervisor set."),
+        form=form,
     )
 
 
@@ -571,11 +571,12 @@ def request_note(request, pk):
     if not (obj.supervisor_id == request.user.pk or services.in_centre(request.user)):
         raise PermissionDenied
     form = TextForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(obj.get_absolute_url())
     return _step(
-        request, obj, lambda: services.supervisor_note(obj, request.user, form.cleaned_data["text"]), _("Note added.")
+        request,
+        obj,
+        lambda: services.supervisor_note(obj, request.user, form.cleaned_data["text"]),
+        _("Note added."),
+        form=form,
     )
 
 
