@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import city_and_teams, measure, report, setup_django
+from common import city_and_teams, machine_load, report, same, setup_django, timed
 
 PREFIX = "BENCH-ALLOC-"
 
@@ -210,7 +210,7 @@ def main() -> None:
     from zhaoshang.review.services import allocation
 
     user = User.objects.get(username="bench_alloc_centre")
-    print(f"database: {label}")
+    print(f"database: {label}; {machine_load()}")
 
     def end_to_end():
         return allocation.propose(allocation.load_instance(user))
@@ -237,11 +237,11 @@ def main() -> None:
         (int(rows[a]), int(cols[b])) for a, b in zip(r, c, strict=True) if inst.allowed[rows[a], cols[b]]
     )
     floor_objective = float(sum(weight[i, j] for i, j in floor_pairs))
-    assert abs(floor_objective - proposal.proposal.objective) < 1e-6, "the floor must give the same objective"
-    assert floor_pairs == proposal.proposal.pairs, "the floor must give the same assignment"
+    same("allocation: the assignment", proposal.proposal.pairs, floor_pairs)
+    same("allocation: the objective", round(proposal.proposal.objective, 6), round(floor_objective, 6))
 
-    e2e_ms = measure(end_to_end, repeat=args.repeat, warmup=0)
-    floor_ms = measure(floor, repeat=max(args.repeat, 5), warmup=1)
+    e2e_ms = timed(end_to_end, repeat=args.repeat, warmup=0)
+    floor_ms = timed(floor, repeat=max(args.repeat, 5), warmup=1)
     report("allocation end to end (read, build, solve, reasons)", e2e_ms, floor_ms, target_ms=10_000)
 
     milp = allocation.solve(inst, allocation.Method.MILP)

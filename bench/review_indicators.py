@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import city_and_teams, measure, report, setup_django
+from common import city_and_teams, machine_load, report, same, setup_django, timed
 
 PREFIX = "BREV-"
 PLACES = Decimal("0.00000001")
@@ -258,11 +258,13 @@ def main() -> None:
     generate(args.reviews, args.versions)
     today = timezone.localdate()
     pks = list(Review.objects.filter(project__name__startswith=PREFIX).order_by("pk").values_list("pk", flat=True))
-    for pk in pks[:200]:  # the floor computes exactly what the service does
-        review = Review.objects.get(pk=pk)
-        assert orm_table(review) == floor_table(pk, today), f"review {pk}: the floor disagrees"
+    same(  # the floor computes exactly what the service does
+        f"indicator tables of {min(len(pks), 200)} reviews",
+        [orm_table(Review.objects.get(pk=pk)) for pk in pks[:200]],
+        [floor_table(pk, today) for pk in pks[:200]],
+    )
     pk = next(pk for pk in pks if Review.objects.filter(pk=pk, kind="industrial").exists())
-    print(f"database: {label}; {len(pks)} reviews; checked equal on {min(len(pks), 200)} reviews")
+    print(f"database: {label}; {len(pks)} reviews; {machine_load()}")
 
     def cold():
         orm_table(
@@ -278,9 +280,9 @@ def main() -> None:
     def warm():
         orm_table(warm_review)
 
-    floor = measure(lambda: floor_table(pk, today), repeat=args.repeat)
-    report("indicator table, cold (review read again)", measure(cold, repeat=args.repeat), floor, 50)
-    report("indicator table, warm (review loaded)", measure(warm, repeat=args.repeat), floor, 50)
+    floor = timed(lambda: floor_table(pk, today), repeat=args.repeat)
+    report("indicator table, cold (review read again)", timed(cold, repeat=args.repeat), floor, 50)
+    report("indicator table, warm (review loaded)", timed(warm, repeat=args.repeat), floor, 50)
 
 
 if __name__ == "__main__":
