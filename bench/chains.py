@@ -21,6 +21,7 @@ every condition of the ranking and the figures counts.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -44,7 +45,7 @@ def floor_rows():
 
     from zhaoshang.core.search import normalize
     from zhaoshang.industry.choices import REVENUE_BAND_WAN
-    from zhaoshang.industry.classify import FIT_POINTS
+    from zhaoshang.industry.classify import FIT_POINTS, _tokenizer
     from zhaoshang.industry.models import ChainNode, Enterprise, NodeClassification
     from zhaoshang.industry.services import split_words
 
@@ -61,7 +62,19 @@ def floor_rows():
             keyworded.add(node_id)
         for code in codes.get(node_id, []):
             owners[(chain_id, code)].append(node_id)
-    words = sorted(by_word, key=len, reverse=True)
+    # the keywords the texts hold as words: jieba's cutting with the keywords in its dictionary (a keyword inside a
+    # longer word, or an English keyword of several words, is not a word of the text), as the app cuts them
+    tokenizer = _tokenizer(tuple(sorted(by_word)))
+    candidates = re.compile("|".join(re.escape(w) for w in sorted(by_word, key=len, reverse=True)))
+    cut: dict = {}
+    named_words: set = set()
+
+    def words_of(text):
+        text = normalize(text)
+        if candidates.search(text) is None:
+            return ()
+        return {w for w in (word.strip() for word in tokenizer.lcut(text, HMM=False)) if w in by_word}
+
     chain_codes = defaultdict(set)
     for chain_id, code in owners:
         chain_codes[chain_id].add(code)
@@ -88,13 +101,18 @@ def floor_rows():
             f"LEFT JOIN {code_table} c ON c.id = e.industry_id"
         )
         for pk, name, products, code, region, band, size in cursor.fetchall():
-            text = normalize(f"{products}、{name}")
             named = defaultdict(list)
-            for word in words:
-                if word in text:
-                    for node_id in by_word[word]:
-                        named[node_id].append(word)
-                    text = text.replace(word, "、")  # the longer word takes the characters, as the cutting does
+            for text in (products, name):
+                if text:
+                    found = cut.get(text)
+                    if found is None:
+                        found = cut[text] = words_of(text)
+                    for word in found:
+                        if word not in named_words:
+                            named_words.add(word)
+                            for node_id in by_word[word]:
+                                named[node_id].append(word)
+            named_words.clear()
             local, output = region is not None, REVENUE_BAND_WAN.get(band, 0) if band else 0
             points = (band_points.get(band, 0) if band else size_points.get(size, 0) if size else 0) + tags[pk]
             decided = {node for _id, node, _excluded in staff.get(pk, ())}
