@@ -6,9 +6,10 @@ the ``BENCH_DATABASE_URL`` database's name with ``_permu``), generated once with
 generators, and the county's two methods for the year.
 Target: ``services.permu.run_evaluation`` end to end (read the figures, score, rank, grade, previous classes,
 write the run and every result with its breakdown) ≤ 10 s median. The floor does the same with raw SQL and plain
-NumPy, its breakdown text built a column at a time (the same scores, ranks, classes and breakdowns, checked
-equal before timing).
-Each measurement runs in a transaction rolled back afterwards, so every run writes into the same tables.
+NumPy, its breakdown text built a column at a time, and writes the run with its methods and counts (every column of
+the results, the run, its methods and change records checked the same before timing).
+Each measurement runs in a transaction rolled back afterwards, so every run writes into the same tables, after a
+VACUUM ANALYZE; medians with their spread.
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@ Targets: the overdue scan (``core.clocks.scan(now)``: the reminders and escalati
 department's open queue (25 rows, filtered) ≤ 150 ms with a constant number of queries; the service figures of a
 year ≤ 500 ms. Each is printed with a floor measured in the same run and checked first to give the same answer: for
 the scan, one SELECT of the clocks due, the same arithmetic of the calendar in plain Python and one executemany
-UPDATE (the same clocks fired, to the same state); for the queues, one hand-written SQL query (the same 25 rows in
-the same order); for the figures, hand-written GROUP BY queries (the same numbers). Every run of the scan and of its
-floor is rolled back, so that each meets the same clocks. Medians of ``--repeat`` runs with their spread, warm and
-cold (the first call of the process, on a new connection).
+UPDATE (the same clocks fired, to the same state; the models' notifications are not in the floor yet); for the
+queues, one hand-written SQL query (the same 25 rows in the same order; the floor renders no page yet); for the
+figures, hand-written GROUP BY queries, the keys' names, the order, the total and the links (the whole answer). Every
+run of the scan and of its floor is rolled back, so that each meets the same clocks, after a VACUUM ANALYZE. Medians
+of ``--repeat`` runs with their spread, warm and cold (first calls, each on a new connection).
 """
 
 from __future__ import annotations
