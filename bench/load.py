@@ -38,7 +38,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import ROOT, database_url, machine_load, setup_django
+from common import ROOT, city_and_teams, database_url, machine_load, setup_django
 from portal_map import generate
 
 from tests.server import ProductionServer, build_static
@@ -203,19 +203,28 @@ def run_load(port: int, next_request, connections: int, seconds: float, max_requ
 # The data and the requests --------------------------------------------------------------------------------------------
 
 
-def build_data(sites: int, parks: int) -> dict:
-    """The demo city (once) and the generated sites (once per count); what the requests draw from."""
+def build_data(sites: int, parks: int, demo: bool) -> tuple[dict, str]:
+    """The demo city (once) and the generated sites (once per count); what the requests draw from, and the
+    officer who logs in: the demo's ``centre``, or without the demo an officer of the generated sites' centre."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connections
 
+    from zhaoshang.accounts.choices import Role
     from zhaoshang.geo.models import Carrier, CarrierIndustry, Region
 
-    if not get_user_model().objects.filter(username=OFFICER).exists():
+    officer = OFFICER
+    if demo and not get_user_model().objects.filter(username=OFFICER).exists():
         print("loading the demo city …", flush=True)
         call_command("load_demo", verbosity=0)
     generate(sites, parks)
+    if not demo:
+        officer = "bench_load_officer"
+        city_and_teams("BENCH-load-", 1, ((officer, 0, Role.OFFICER),))
+        user = get_user_model().objects.get(username=officer)
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
     data = {
         "sites": list(Carrier.objects.restrict(None).values_list("pk", "lon", "lat")),
         "industries": sorted(set(CarrierIndustry.objects.values_list("code", flat=True))),
@@ -224,7 +233,7 @@ def build_data(sites: int, parks: int) -> dict:
         ),
     }
     connections.close_all()  # the server's workers have the database to themselves
-    return data
+    return data, officer
 
 
 def bbox(rng: random.Random, sites: list) -> str:
@@ -326,6 +335,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="each scenario's duration")
     parser.add_argument("--max-requests", type=int, default=100_000, help="each scenario's maximum")
     parser.add_argument("--scenarios", default="home,map,site,viewport,matching,officer,mix")
+    parser.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="without the demo city (its load takes minutes): the officer is one of the generated sites' centre",
+    )
     parser.add_argument("--quick", action="store_true", help="3 s per scenario, no warm-up")
     args = parser.parse_args()
     seconds = 3 if args.quick else args.seconds
@@ -335,7 +349,7 @@ def main() -> None:
     suffix = "" if args.database else "_load"
     label = setup_django(suffix)
     url = database_url(suffix)
-    data = build_data(args.sites, args.parks)
+    data, officer = build_data(args.sites, args.parks, not args.no_demo)
     print(f"database: {label}; {len(data['sites']):,} public sites of {args.sites:,} generated plus the demo city")
 
     bench_var = ROOT / "var" / "bench"
@@ -365,8 +379,8 @@ def main() -> None:
             f"{os.cpu_count()} CPUs; cache: {'Redis ' + args.redis if 'REDIS_URL' in variables else 'files'}"
         )
         browser = server.client()
-        login = browser.log_in(OFFICER, PASSWORD)
-        assert login.status == 302, f"login as {OFFICER}: {login.status}"
+        login = browser.log_in(officer, PASSWORD)
+        assert login.status == 302, f"login as {officer}: {login.status}"
         cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
         page = browser.get("/map/")
         assert page.status == 200, page.status
