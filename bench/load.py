@@ -128,6 +128,7 @@ class Outcome:
     received: int = 0  # bytes of the bodies, as sent (compressed when gzip)
     connections: int = 0
     done: int = 0  # requests sent and answered or failed
+    ok: int = 0  # answered 200
     wall: float = 0.0
     cpu: float = 0.0
 
@@ -142,7 +143,8 @@ class Outcome:
 
     @property
     def rate(self) -> float:
-        return self.done / self.wall if self.wall else 0.0
+        """Answers 200 a second (errors do not count)."""
+        return self.ok / self.wall if self.wall else 0.0
 
 
 async def _connection(port: int, next_request, deadline: float, budget: list[int], outcome: Outcome) -> None:
@@ -177,7 +179,9 @@ async def _connection(port: int, next_request, deadline: float, budget: list[int
             continue
         outcome.latencies.append((time.perf_counter() - start) * 1000)
         outcome.received += len(answer.body)
-        if answer.status != 200:
+        if answer.status == 200:
+            outcome.ok += 1
+        else:
             outcome.error(f"{path}: HTTP {answer.status} {answer.headers.get('location', '')}".strip())
         if not answer.keep_alive:
             writer.close()
@@ -307,7 +311,7 @@ def scenarios(data: dict, officer_cookie: str, static_path: str, seed: int = 11)
 def line(name: str, connections: int, outcome: Outcome) -> str:
     client_cpu = outcome.cpu / outcome.wall * 100 if outcome.wall else 0
     return (
-        f"{name:<10} {connections:>4} conn  {outcome.done:>7,} req  {outcome.rate:8.1f} req/s  "
+        f"{name:<10} {connections:>4} conn  {outcome.done:>7,} req  {outcome.rate:8.1f} req/s (200)  "
         f"p50 {outcome.percentile(0.5):7.1f}  p90 {outcome.percentile(0.9):7.1f}  "
         f"p99 {outcome.percentile(0.99):7.1f}  max {max(outcome.latencies, default=float('nan')):7.1f} ms  "
         f"errors {outcome.errors}  {outcome.received / 1e6:7.1f} MB  {outcome.connections:,} connections  "
