@@ -166,16 +166,28 @@ class ProductionServer:
     """gunicorn serving the application in production mode on a free loopback port, with its own var/ directory.
 
     ``static_root`` (from ``build_static``) is linked into the var/ directory so that one build serves several
-    servers. The access log names the worker process that answered each request (``served_by``).
+    servers. The access log names the worker process that answered each request (``served_by``). ``worker_class``
+    and ``threads`` are gunicorn's (``gthread`` with threads keeps connections alive; ``sync`` closes each one).
     """
 
-    def __init__(self, var_dir: Path, database_url: str, static_root: Path, workers: int = 2, **variables: str):
+    def __init__(
+        self,
+        var_dir: Path,
+        database_url: str,
+        static_root: Path,
+        workers: int = 2,
+        worker_class: str = "sync",
+        threads: int = 1,
+        **variables: str,
+    ):
         self.var_dir = Path(var_dir)
         self.var_dir.mkdir(parents=True, exist_ok=True)
         if not (self.var_dir / "static").exists():
             (self.var_dir / "static").symlink_to(static_root, target_is_directory=True)
         self.env = production_settings(self.var_dir, database_url, **variables)
         self.workers = workers
+        self.worker_class = worker_class
+        self.threads = threads
         self.access_log = self.var_dir / "access.log"
         self.error_log = self.var_dir / "gunicorn.log"
         self.process: subprocess.Popen | None = None
@@ -201,7 +213,8 @@ class ProductionServer:
                 "zhaoshang.wsgi",
                 "--bind=127.0.0.1:0",  # a free port, chosen by the system; read back from the log
                 f"--workers={self.workers}",
-                "--worker-class=sync",
+                f"--worker-class={self.worker_class}",
+                f"--threads={self.threads}",
                 "--timeout=60",
                 f"--access-logfile={self.access_log}",
                 "--access-logformat=%(p)s %(m)s %(U)s %(s)s",
