@@ -18,6 +18,7 @@ from .choices import Action
 from .forms import ANY_CHOICE, label_empty_choices, make_searchable, widget_css
 from .permissions import access_q, is_everything
 from .personal import personal_fields
+from .widgets import lighten
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -39,12 +40,13 @@ class RestrictedChoiceFilter(django_filters.ModelChoiceFilter):
 
 class BaseFilterSet(django_filters.FilterSet):
     """A filter set whose empty choices read "Any" in the page's language, with Tabler's classes; its long selects
-    and multiple choices can be searched by typing."""
+    and multiple choices can be searched by typing; its choice widgets render without a template per option."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         label_empty_choices(self.form.fields.values(), ANY_CHOICE)
         make_searchable(self.form.fields.values())
+        lighten(self.form.fields.values())
         for f in self.form.fields.values():
             f.widget.attrs.setdefault("class", widget_css(f.widget))
 

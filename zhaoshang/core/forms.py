@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import CalendarDay
+from .widgets import lighten
 
 
 def widget_css(widget) -> str:
@@ -85,8 +86,9 @@ def make_searchable(fields) -> None:
 
 
 class EmptyChoices:
-    """Mix into a form: its empty choices read ``empty_choice_label`` (translated) instead of "---------", and its
-    long selects and multiple choices can be searched by typing (``make_searchable``)."""
+    """Mix into a form: its empty choices read ``empty_choice_label`` (translated) instead of "---------", its
+    long selects and multiple choices can be searched by typing (``make_searchable``) and its choice widgets render
+    without a template per option (``core.widgets.lighten``)."""
 
     empty_choice_label = EMPTY_CHOICE
 
@@ -94,6 +96,7 @@ class EmptyChoices:
         super().__init__(*args, **kwargs)
         label_empty_choices(self.fields.values(), self.empty_choice_label)
         make_searchable(self.fields.values())
+        lighten(self.fields.values())
 
 
 class BaseForm(EmptyChoices, forms.Form):
