@@ -77,16 +77,46 @@ def test_the_word_file_opens_again_with_the_paragraphs_and_tables_in_official_fa
     paragraphs = [p.text for p in word.paragraphs]
     assert paragraphs[0] == "江门市招商引资工作通报"
     assert LEAD in paragraphs and "一、各市（区）情况" in paragraphs
-    title_run = word.paragraphs[0].runs[0]
-    assert title_run.element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    ) == ("方正小标宋简体")
+    assert east_asian_face(word.paragraphs[0].style) == "方正小标宋简体"
     first, second = word.tables
     assert [c.text for c in first.rows[0].cells][:2] == ["市（区）", "项目数（个）"]
     assert [c.text for c in first.rows[2].cells] == ["新会区", "35", "—", "250.0", "2"]
     assert [c.text for c in first.rows[-1].cells] == ["合计", "75", "-3.1", "560.2", "—"]
     assert first.rows[-1].cells[0].paragraphs[0].runs[0].bold
     assert [c.text for c in second.rows[1].cells] == ["1", "中创新航江门基地", "2026-01-26"]
+
+
+EAST_ASIA = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+
+
+def east_asian_face(style) -> str | None:
+    """The East Asian face a style gives its text: its own w:rFonts, else its base style's."""
+    while style is not None:
+        fonts = style.element.rPr.rFonts if style.element.rPr is not None else None
+        if fonts is not None and fonts.get(EAST_ASIA):
+            return fonts.get(EAST_ASIA)
+        style = style.base_style
+    return None
+
+
+def test_the_word_file_sets_its_chinese_faces_once_in_its_styles_not_run_by_run():
+    word = WordDocument(io.BytesIO(to_docx(report())))
+    faces = {p.text: (east_asian_face(p.style), p.style.font.size.pt) for p in word.paragraphs if p.text}
+    assert faces["江门市招商引资工作通报"] == ("方正小标宋简体", 22)
+    assert faces[LEAD] == ("仿宋_GB2312", 16)
+    assert faces["一、各市（区）情况"] == ("黑体", 16)
+    assert faces["表1 各市（区）引进亿元以上项目情况"] == ("黑体", 12)
+    first, second = word.tables
+    # a cell's paragraph is Normal (宋体) and takes its size from its table's style; the header row is in 黑体
+    assert east_asian_face(first.rows[1].cells[0].paragraphs[0].style) == "宋体"
+    assert east_asian_face(first.rows[0].cells[0].paragraphs[0].style) == "黑体"
+    assert east_asian_face(first.style) == "宋体" and first.style.font.size.pt == 10.5
+    runs = [run for p in word.paragraphs for run in p.runs]
+    runs += [
+        run for t in word.tables for row in t.rows for cell in row.cells for p in cell.paragraphs for run in p.runs
+    ]
+    assert runs and all(run.element.rPr is None or run.element.rPr.rFonts is None for run in runs)
+    assert all(run.font.size is None for run in runs)
 
 
 def test_the_pdf_holds_the_chinese_text_and_the_figures():
