@@ -54,6 +54,7 @@ def content(response) -> bytes:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it is measured
     parser = argparse.ArgumentParser()
     parser.add_argument("--sites", type=int, default=100_000)
     parser.add_argument("--parks", type=int, default=1_000)
