@@ -39,21 +39,37 @@ def default_language():
 @pytest.fixture(autouse=True, scope="session")
 def no_cache_of_an_earlier_run():
     """Without Redis the cache is files under var/, which outlive a run: what an interrupted run left is dropped."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_page_cache():
+    """Whole pages are kept between requests (core/pagecache.py) only in the tests that ask for it (``settings.
+    PAGE_CACHE_ENABLED = True``, as zhaoshang/portal/tests/test_page_cache.py does): the others read each answer's
+    template context, which a kept copy has not."""
+    from django.test import override_settings
+
+    with override_settings(PAGE_CACHE_ENABLED=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with empty caches: records a test rolled back must not be found in them by the next."""
     yield
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
-    from zhaoshang.portal.services.matching import COLUMN_CACHE
+    from zhaoshang.core.pagecache import LOCAL
+    from zhaoshang.portal.services.matching import ANSWER_CACHE, COLUMN_CACHE
 
     cache.clear()
+    caches["pages"].clear()
     COLUMN_CACHE.clear()
+    ANSWER_CACHE.clear()
+    LOCAL.clear()
 
 
 @pytest.fixture(autouse=True)

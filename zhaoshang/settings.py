@@ -223,8 +223,28 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
-    )
+    ),
+    # Kept public pages (core/pagecache.py), apart from the rate-limit counts and generation numbers: the file cache
+    # culls a third of its entries at random when full, and a page must never push a rate-limit count out.
+    "pages": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache-pages",
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=100)},
+        }
+    ),
 }
+
+# Public pages and answers kept whole for anonymous visitors (core/pagecache.py): found under the generations of
+# the records they are built from, dropped after PAGE_CACHE_TIMEOUT seconds at the latest; each worker process keeps
+# up to PAGE_CACHE_LOCAL_BYTES of them in memory in front of the shared cache. PAGE_CACHE_VERSION: change it when a
+# release changes the templates (or empty the cache) so no copy of the old markup is served.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600, minimum=1)
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024, minimum=0)
+PAGE_CACHE_VERSION = env_str("PAGE_CACHE_VERSION", "")
 
 # Background jobs: Celery on Redis in production; in-process (eager) otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -16,3 +16,11 @@ class GeoConfig(AppConfig):
             "url": "geo:region-list",
         },
     ]
+
+    def ready(self):
+        from zhaoshang.core import generations
+
+        from .models import Region
+        from .services import REGIONS_GENERATION
+
+        generations.watch(REGIONS_GENERATION, Region)

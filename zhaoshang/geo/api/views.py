@@ -4,9 +4,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from zhaoshang.core.api.views import RestrictedReadOnlyViewSet
+from zhaoshang.core.pagecache import cached_page
 
 from ..filtersets import RegionFilterSet
 from ..models import Region
+from ..services import REGIONS_GENERATION
 from .serializers import RegionSerializer, region_feature
 
 
@@ -22,6 +24,7 @@ class RegionViewSet(RestrictedReadOnlyViewSet):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, pagination_class=None)
+    @cached_page(REGIONS_GENERATION)
     def geojson(self, request):
         """The filtered regions with their boundaries as a GeoJSON FeatureCollection (WGS84)."""
         regions = self.filter_queryset(self.get_queryset())

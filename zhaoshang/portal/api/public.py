@@ -18,12 +18,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from zhaoshang.core.api.views import RestrictedReadOnlyViewSet
+from zhaoshang.core.pagecache import cached_page
 from zhaoshang.geo.models import Carrier, Park
+from zhaoshang.geo.services import REGIONS_GENERATION
 from zhaoshang.industry.models import Chain
 
 from ..filtersets import CarrierFilterSet, ParkFilterSet, PolicyFilterSet
 from ..models import Guide, Policy
 from ..services.listings import park_feature, site_features
+from ..services.matching import SITES_GENERATION
 from .serializers import (
     CarrierSerializer,
     FeatureCollectionSerializer,
@@ -68,6 +71,7 @@ class ParkViewSet(PublicReadViewSet):
 
     @extend_schema(responses={(200, "application/geo+json"): FeatureCollectionSerializer})
     @action(detail=False, pagination_class=None)
+    @cached_page(SITES_GENERATION, REGIONS_GENERATION)
     def geojson(self, request):
         """The filtered parks with their boundaries (GeoJSON FeatureCollection, WGS84); ``bbox`` for a viewport."""
         parks = (
@@ -94,6 +98,7 @@ class CarrierViewSet(PublicReadViewSet):
 
     @extend_schema(responses={(200, "application/geo+json"): SiteFeatureCollectionSerializer})
     @action(detail=False, pagination_class=None)
+    @cached_page(SITES_GENERATION, REGIONS_GENERATION)
     def geojson(self, request):
         """The map's viewport query: sites inside ``bbox=west,south,east,north`` matching the filters.
 

@@ -29,6 +29,11 @@ VIEWPORT_LIMIT = 2000
 # --- industry codes ---------------------------------------------------------------------------------------
 
 
+# Moves on whenever what the public pages show beside the listings changes: guides, policies, the city's profile,
+# listing photos and documents, location facts, teams (contacts), industry codes (see ``PortalConfig.ready``).
+CONTENT_GENERATION = "portal:content"
+
+
 def overlapping_codes(codes) -> tuple[list[str], list[str]]:
     """The link codes that overlap ``codes``: ``(exact codes, prefixes)``.
 

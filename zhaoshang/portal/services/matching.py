@@ -60,7 +60,7 @@ from zhaoshang.core import formatting, generations
 from zhaoshang.core.choices import Action
 from zhaoshang.geo.choices import Availability, CarrierKind
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
-from zhaoshang.geo.services import cover_photos
+from zhaoshang.geo.services import REGIONS_GENERATION, cover_photos
 from zhaoshang.industry.models import Chain, IndustryCode
 
 from ..filtersets import codes_for_industry
@@ -1225,8 +1225,60 @@ def _best(cols: Columns, total: np.ndarray, limit: int) -> tuple[np.ndarray, np.
     return np.flatnonzero(key > cut), np.flatnonzero(key == cut), key
 
 
+class AnswerCache:
+    """The public's recent rankings, by needs, language, day and generations; least recently used out first.
+
+    Needs come from a form of few fields with few values in practice, so the same needs come back often; a
+    ranking of the public sites is the same for every anonymous caller. Each process keeps its own (the matches
+    hold records, not worth a round trip to the shared cache): an entry is found only under the generations it
+    was ranked under, so a change to a site, a park, a chain, a policy or a region is seen by the next ranking.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key) -> list[Match] | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key, matches: list[Match]) -> None:
+        with self.lock:
+            self.entries[key] = matches
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+ANSWER_CACHE = AnswerCache(size=256)
+ANSWER_GENERATIONS = (SITES_GENERATION, listings.CONTENT_GENERATION, REGIONS_GENERATION)
+
+
 def rank(needs: Needs, user=None, limit: int = MATCH_LIMIT) -> list[Match]:
     """The ``limit`` best sites for ``needs`` among those ``user`` may see, best first.
+
+    The public's rankings (no user, or an anonymous one) are kept (``ANSWER_CACHE``) for the same needs.
+    """
+    if user is not None and user.is_authenticated:
+        return _rank(needs, user, limit)
+    numbers = generations.current_many(ANSWER_GENERATIONS)
+    key = (repr(needs), user is None, limit, get_language(), timezone.localdate(), tuple(numbers.values()))
+    found = ANSWER_CACHE.get(key)
+    if found is None:
+        found = _rank(needs, user, limit)
+        ANSWER_CACHE.put(key, found)
+    return list(found)
+
+
+def _rank(needs: Needs, user, limit: int) -> list[Match]:
+    """The ranking itself (see ``rank``).
 
     The candidates' columns are read in one query (numbers only) and every criterion is judged for all of them
     at once with NumPy; only the best are then loaded as records (with their region, park, team, whether the

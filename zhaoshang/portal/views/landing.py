@@ -10,12 +10,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from zhaoshang.core.choices import Action
+from zhaoshang.core.pagecache import cached_page
 from zhaoshang.core.permissions import can
 from zhaoshang.core.views import ObjectUpdateView
 from zhaoshang.geo.services import configured_city
 
 from ..forms.city import CityProfileForm
 from ..models import CityProfile
+from ..pages import LISTING_PAGE
 from ..services import landing, listings
 from ..services import search as public_search
 
@@ -31,6 +33,7 @@ def city_context() -> dict:
     }
 
 
+@cached_page(*LISTING_PAGE)
 def home(request):
     """Who the city is, the chains it seeks, its parks, key figures (each linking to its list), whom to call."""
     context = city_context()
@@ -44,6 +47,7 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+@cached_page(*LISTING_PAGE)
 def search_page(request):
     """Parks, sites and policies by name, listing number, district or address, grouped by kind with their counts."""
     query = public_search.clean_query(request.GET.get("q"))

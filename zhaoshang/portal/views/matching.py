@@ -14,10 +14,12 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from zhaoshang.core.choices import Action
+from zhaoshang.core.pagecache import cached_page
 from zhaoshang.core.views import is_fragment
 
 from ..forms.matching import MatchForm, ProposalSaveForm
 from ..models import Proposal
+from ..pages import LISTING_PAGE
 from ..services import compare, listings
 from ..services.matching import Needs, proposal_guides, proposal_sites, rank, save_proposal
 from ..services.pdf import proposal_pdf as build_pdf
@@ -47,6 +49,7 @@ def _results_context(request, form, matches, query) -> dict:
     }
 
 
+@cached_page(*LISTING_PAGE)
 def match(request):
     """The needs form and the ranked sites, each criterion explained."""
     form = MatchForm(request.GET or None, user=request.user)

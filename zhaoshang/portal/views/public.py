@@ -14,6 +14,7 @@ from django.urls import path, re_path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from zhaoshang.core.pagecache import cached_page
 from zhaoshang.geo import services as geo_services
 from zhaoshang.geo.choices import Availability, CarrierKind, RegionLevel
 from zhaoshang.geo.models import Carrier, Park, Region
@@ -22,6 +23,7 @@ from zhaoshang.industry.models import IndustryCode
 
 from ..filtersets import CarrierFilterSet, PolicyFilterSet
 from ..models import Guide, GuideStep, Policy
+from ..pages import CONTENT_PAGE, LISTING_PAGE
 from ..services import listings
 from ..services.qr import qr_response
 
@@ -62,6 +64,7 @@ def _city_districts():
     return Region.objects.filter(parent__adcode=city, level=RegionLevel.DISTRICT).defer("boundary").order_by("adcode")
 
 
+@cached_page(*LISTING_PAGE)
 def map_view(request):
     """The full-screen investment map: parks, sites in the viewport, filters, the synchronised list."""
     chains = listings.chains_sought(request.user)
@@ -136,6 +139,7 @@ def _media_context(request, listing) -> dict:
     }
 
 
+@cached_page(*LISTING_PAGE)
 def park_detail(request, pk):
     """招什么 (industries, chains), 到哪里 (district, boundary), 落哪里 (sites), 如何落 (guide, policies, contact)."""
     park = _visible(
@@ -177,6 +181,7 @@ def park_detail(request, pk):
     return render(request, "portal/park_detail.html", context)
 
 
+@cached_page(*LISTING_PAGE)
 def carrier_detail(request, pk):
     """A site's facts by kind, infrastructure, availability, location, guide steps, policies and contact."""
     site = _visible(
@@ -211,11 +216,13 @@ def carrier_detail(request, pk):
     return render(request, "portal/carrier_detail.html", context)
 
 
+@cached_page(*CONTENT_PAGE)
 def guide_list(request):
     guides = Guide.objects.restrict(request.user, "view").prefetch_related("steps")
     return render(request, "portal/guide_list.html", {"guides": listings.localized(guides)})
 
 
+@cached_page(*CONTENT_PAGE)
 def guide_detail(request, project_type):
     guide = _visible(
         Guide.objects.prefetch_related(Prefetch("steps", queryset=GuideStep.objects.order_by("order"))),
@@ -225,6 +232,7 @@ def guide_detail(request, project_type):
     return render(request, "portal/guide_detail.html", {"object": guide, **listings.guide_context(guide)})
 
 
+@cached_page(*LISTING_PAGE)
 def policy_list(request):
     filterset = PolicyFilterSet(
         request.GET or None,
@@ -250,6 +258,7 @@ def policy_list(request):
     return render(request, "portal/policy_list.html", context)
 
 
+@cached_page(*LISTING_PAGE)
 def policy_detail(request, pk):
     policy = _visible(
         Policy.objects.select_related("region", "park").defer("region__boundary", "park__boundary"), request, pk=pk
