@@ -16,6 +16,20 @@ from zhaoshang.accounts.choices import Role, TeamKind
 from zhaoshang.accounts.tests.factories import TeamFactory, member
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker has file caches of its own: every test empties the cache when it ends, and
+    one worker's test must not empty what another's is counting (rate limits, generations). The test databases are
+    already per worker (pytest-django adds the worker's name)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    from django.conf import settings
+
+    for alias in settings.CACHES.values():
+        if alias["BACKEND"].endswith("FileBasedCache"):
+            alias["LOCATION"] = f"{alias['LOCATION']}-{worker}"
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings():
     """No persistent connections in tests: the live server's threads would keep the test database open."""
