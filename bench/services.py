@@ -375,10 +375,27 @@ def _units_named() -> None:
     )
 
 
+def _scan_recipients() -> None:
+    """Whom the alerts tell, made once: in each department of the benchmark an officer and a team lead with e-mail
+    addresses (so that the scan writes notifications and e-mail deliveries) and an inactive officer (told nothing)."""
+    from zhaoshang.accounts.choices import Role, TeamKind
+    from zhaoshang.accounts.models import Membership, Team, User
+
+    for team in Team.objects.filter(name__startswith=PREFIX, kind=TeamKind.DEPARTMENT):
+        for suffix, role, active in (("officer", Role.OFFICER, True), ("lead", Role.TEAM_LEAD, True),
+                                     ("gone", Role.OFFICER, False)):  # fmt: skip
+            username = f"bench-services-{team.pk}-{suffix}"
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@bench.example", "is_active": active}
+            )
+            Membership.objects.get_or_create(user=user, team=team, role=role)
+
+
 def bench_scan(repeat: int) -> None:
     from django.db import connection
 
     _units_named()
+    _scan_recipients()
     at = now()
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*), SUM(CASE WHEN stopped_at IS NULL THEN 1 ELSE 0 END) FROM core_clock")
