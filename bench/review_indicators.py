@@ -6,9 +6,10 @@ yearly revisions), the city's districts and ``--reviews`` reviews (default 2,000
 projects, in a database of their own (``var/bench/bench_review.sqlite3``, or the ``BENCH_DATABASE_URL`` database's
 name with ``_review``), generated once.
 Target: ``review.services.indicators.indicator_table`` of one review ≤ 50 ms median, cold (the review read again
-from the database, as a page does) and warm (the review object already loaded), against a floor that computes the
-same rows (same values, thresholds and pass/fail) and the same rejection hits with raw SQL and plain Python;
-both are checked equal before timing.
+from the database, as a page does) and warm (the review object already loaded), against a floor that reads the same
+records with raw SQL and builds the same rows — values, thresholds, sources, pass/fail and every text: label, formula,
+inputs in words, unit, comparison, the rejections' lists and reasons, the verdict — by the service's pure functions
+of the values; both are checked equal before timing.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -93,47 +95,94 @@ def generate(reviews: int, versions: int) -> None:
 # ---------------------------------------------------------------- the floor: raw SQL and plain Python
 
 WAREHOUSES = {"general_warehouse", "logistics_warehouse"}
-INDUSTRIAL = [
-    "total_investment",
-    "investment_intensity",
-    "tax_per_mu",
-    "plot_ratio",
-    "building_coefficient",
-    "admin_share",
-    "green_ratio",
-    "energy_per_output",
-]
-OF_KIND = {
-    "industrial": INDUSTRIAL,
-    "industrial_real_estate": [*INDUSTRIAL, "own_use_share", "sale_share", "min_unit_area"],
-    "general_warehouse": INDUSTRIAL[:5] + ["green_ratio"],
-    "logistics_warehouse": INDUSTRIAL[:5] + ["green_ratio"],
-}
+FIGURES = (
+    "site_area_mu", "total_investment", "fixed_asset_investment", "floor_area_m2", "high_storey_floor_area_m2",
+    "footprint_m2", "admin_land_m2", "green_land_m2", "annual_output", "annual_tax", "annual_energy_tce",
+    "own_use_floor_m2", "sale_floor_m2", "min_unit_m2",
+)  # fmt: skip
 
 
-def _d(value):
-    return None if value is None else value if isinstance(value, Decimal) else Decimal(str(value))
+class Figures:
+    """The review's figures as plain attributes: what the service's wording functions (``compute``) read."""
+
+    __slots__ = FIGURES
+
+    def __init__(self, values):
+        for name, value in zip(FIGURES, values, strict=True):
+            setattr(self, name, value)
+
+
+class Entry(NamedTuple):
+    """A rejection entry as ``rejection_hits`` reads it."""
+
+    pk: int
+    list_kind: str
+    industry_code: str
+    keywords: str
+    uscc: str
+
+
+class Mapping(NamedTuple):
+    """A code mapping as ``plot_ratio_label`` reads it."""
+
+    division_2002: str
+    name_2002: str
+    name_2002_en: str
+
+
+def _places(model, names) -> list:
+    """Each field's quantum (``Decimal("0.01")`` for two places): the ORM's conversion of a stored decimal."""
+    return [Decimal(1).scaleb(-model._meta.get_field(name).decimal_places) for name in names]
+
+
+_QUANTA: dict = {}
+
+
+def _decimal(value, quantum):
+    """A stored decimal as the ORM gives it (SQLite's cursor gives a float or an int; PostgreSQL's a Decimal)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _FLOAT(value).quantize(quantum) if isinstance(value, float) else Decimal(value).quantize(quantum)
+
+
+_FLOAT = Context(prec=15).create_decimal_from_float
 
 
 def floor_table(pk: int, today: date):
-    """(rows, rejection entry ids) of review ``pk``, computed without the ORM."""
+    """The service's table of review ``pk`` without the ORM: the figures, the set in force, the zone, the 2002
+    division, the thresholds and the rejection entries read with raw SQL; each row's value and words by the service's
+    pure functions of the values (``compute``, ``best_threshold``, ``judge``, ``plot_ratio_label``,
+    ``rejection_hits``, the indicators' labels), the verdict as the service gives it. Returns ``table_answer``'s
+    shape."""
     from django.db import connection
 
+    from zhaoshang.review.choices import Indicator
+    from zhaoshang.review.models import Review, Threshold
+    from zhaoshang.review.services.indicators import (
+        INDICATORS_OF_KIND,
+        INDUSTRIAL,
+        Limit,
+        best_threshold,
+        compute,
+        judge,
+        plot_ratio_label,
+        rejection_hits,
+    )
+
+    if not _QUANTA:
+        _QUANTA["figures"] = _places(Review, FIGURES)
+        _QUANTA["threshold"] = _places(Threshold, ["value"])[0]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT r.kind, r.zone_id, r.standard_set_id, r.submitted_on, r.site_area_mu, r.total_investment,"
-            " r.fixed_asset_investment, r.floor_area_m2, r.high_storey_floor_area_m2, r.footprint_m2,"
-            " r.admin_land_m2, r.green_land_m2, r.annual_output, r.annual_tax, r.annual_energy_tce,"
-            " r.own_use_floor_m2, r.sale_floor_m2, r.min_unit_m2, r.products, r.investor_uscc,"
-            " p.park_id, g.adcode, COALESCE(rc.code, pc.code, '')"
+            "SELECT r.kind, r.zone_id, r.standard_set_id, r.submitted_on, r.products, r.investor_uscc,"
+            f" p.park_id, g.adcode, COALESCE(rc.code, pc.code, ''), {', '.join('r.' + f for f in FIGURES)}"
             " FROM review_review r JOIN projects_project p ON p.id = r.project_id"
             " LEFT JOIN geo_region g ON g.id = p.district_id"
             " LEFT JOIN industry_industrycode rc ON rc.id = r.industry_code_id"
             " LEFT JOIN industry_industrycode pc ON pc.id = p.industry_code_id WHERE r.id = %s",
             [pk],
         )
-        (kind, zone_id, set_id, submitted, site, total, fixed, floor, high, footprint, admin, green, output, tax,
-         energy, own, sale, unit, products, uscc, park_id, adcode, code) = cursor.fetchone()  # fmt: skip
+        kind, zone_id, set_id, submitted, products, uscc, park_id, adcode, code, *figures = cursor.fetchone()
         if set_id is None:
             cursor.execute(
                 "SELECT id FROM review_standardset WHERE effective_from <= %s ORDER BY effective_from DESC LIMIT 1",
@@ -159,89 +208,82 @@ def floor_table(pk: int, today: date):
             cursor.execute("SELECT id FROM review_zone WHERE is_default ORDER BY sort, code LIMIT 1")
             found = cursor.fetchone()
             zone_id = found[0] if found else None
-        division = None
-        if code and kind not in WAREHOUSES:
+        by_divisions = kind not in WAREHOUSES
+        mapping = None
+        if code and by_divisions:
             prefixes = [code[:n] for n in range(len(code), 1, -1)]
             marks = ", ".join(["%s"] * len(prefixes))
             cursor.execute(
-                f"SELECT code_2017, division_2002 FROM review_codemapping WHERE code_2017 IN ({marks})", prefixes
+                "SELECT code_2017, division_2002, name_2002, name_2002_en FROM review_codemapping"
+                f" WHERE code_2017 IN ({marks})",
+                prefixes,
             )
-            mapped = dict(cursor.fetchall())
-            division = next((mapped[p] for p in prefixes if p in mapped), None)
-        cursor.execute(
-            "SELECT indicator, kind, zone_id, division_2002, comparison, value, source_id FROM review_threshold"
-            " WHERE standard_set_id = %s",
-            [set_id],
-        )
-        thresholds = cursor.fetchall()
-        cursor.execute(
-            "SELECT id, industry_code, keywords, uscc FROM review_rejectionentry WHERE standard_set_id = %s"
-            " ORDER BY list_kind, title",
-            [set_id],
-        )
-        entries = cursor.fetchall()
-    site_m2 = _d(site) * Decimal(10000) / Decimal(15) if site is not None else None
-    (site, total, fixed, floor, high, footprint, admin, green, output, tax, energy, own, sale, unit) = map(
-        _d, (site, total, fixed, floor, high, footprint, admin, green, output, tax, energy, own, sale, unit)
-    )
-
-    def div(a, b, scale=Decimal(1)):
-        return None if a is None or b is None or b == 0 else a * scale / b
-
-    values = {
-        "total_investment": total,
-        "investment_intensity": div(fixed, site),
-        "tax_per_mu": div(tax, site),
-        "plot_ratio": div(None if floor is None else floor + (high or 0), site_m2),
-        "building_coefficient": div(footprint, site_m2, Decimal(100)),
-        "admin_share": div(admin, site_m2, Decimal(100)),
-        "green_ratio": div(green, site_m2, Decimal(100)),
-        "energy_per_output": div(energy, output),
-        "own_use_share": div(own, floor, Decimal(100)),
-        "sale_share": div(sale, floor, Decimal(100)),
-        "min_unit_area": unit,
-    }
+            mapped = {row[0]: Mapping(*row[1:]) for row in cursor.fetchall()}
+            mapping = next((mapped[p] for p in prefixes if p in mapped), None)
+        division = mapping.division_2002 if mapping else None
+        thresholds, entries = [], []
+        if set_id is not None:
+            cursor.execute(
+                "SELECT indicator, kind, zone_id, division_2002, comparison, value, source_id FROM review_threshold"
+                " WHERE standard_set_id = %s",
+                [set_id],
+            )
+            quantum = _QUANTA["threshold"]
+            thresholds = [Limit(*row[:5], _decimal(row[5], quantum), row[6]) for row in cursor.fetchall()]
+            cursor.execute(
+                "SELECT id, list_kind, industry_code, keywords, uscc FROM review_rejectionentry"
+                " WHERE standard_set_id = %s ORDER BY list_kind, title",
+                [set_id],
+            )
+            entries = [Entry(*row) for row in cursor.fetchall()]
+    review = Figures([_decimal(v, q) for v, q in zip(figures, _QUANTA["figures"], strict=True)])
     rows = []
-    for indicator in OF_KIND[kind]:
-        best, score = None, -1
-        for t_indicator, t_kind, t_zone, t_division, comparison, value, source_id in thresholds:
-            if t_indicator != indicator or (t_kind and t_kind != kind) or (t_zone and t_zone != zone_id):
-                continue
-            if t_division and t_division != division:
-                continue
-            s = 4 * bool(t_kind) + 2 * bool(t_zone) + bool(t_division)
-            if s > score:
-                best, score = (comparison, _d(value), source_id), s
-        value = values[indicator]
+    for indicator in INDICATORS_OF_KIND.get(kind, INDUSTRIAL):
+        threshold = best_threshold(thresholds, indicator, kind, zone_id, division if by_divisions else None)
+        formula, inputs, value, unit = compute(indicator, review)
+        label = str(Indicator(indicator).label)
+        if indicator == Indicator.PLOT_RATIO:
+            label = plot_ratio_label(mapping, code, by_divisions and not (threshold and threshold.kind))
+        comparison = threshold.comparison if threshold else None
+        limit = threshold.value if threshold else None
+        rows.append(
+            (indicator, label, formula, inputs, _round(value), unit, comparison, _round(limit),
+             threshold.source_id if threshold else None, judge(value, comparison, limit))
+        )  # fmt: skip
+    hits = [
+        (hit.list_kind, hit.entry.pk, hit.reason) for hit in rejection_hits(entries, code, products or "", uscc or "")
+    ]
+    results = [row[-1] for row in rows]
+    if hits or False in results:
+        passed = False
+    elif set_id is None or None in results:
         passed = None
-        if best and value is not None:
-            passed = value >= best[1] if best[0] == "gte" else value <= best[1]
-        rows.append((indicator, _round(value), _round(best[1]) if best else None, best[2] if best else None, passed))
-    uscc = (uscc or "").strip().upper()
-    hits = []
-    for entry_id, entry_code, keywords, entry_uscc in entries:
-        if (
-            (entry_code and code.startswith(entry_code))
-            or (products and any(w in products for w in keywords.split()))
-            or (entry_uscc and uscc and entry_uscc.strip().upper() == uscc)
-        ):
-            hits.append(entry_id)
-    return rows, hits
+    else:
+        passed = True
+    return set_id, rows, hits, passed
 
 
 def _round(value):
     return None if value is None else value.quantize(PLACES)
 
 
+def table_answer(table):
+    """The service's table as the floor gives it: the set's key; each row's indicator, label, formula, inputs in
+    words, value, unit, comparison, threshold, source's key and pass/fail; each rejection's list, entry and reason;
+    the verdict."""
+    rows = [
+        (row.indicator, str(row.label), str(row.formula), str(row.inputs), _round(row.value), str(row.unit),
+         row.comparison, _round(row.threshold), row.source.pk if row.source else None, row.passed)
+        for row in table.rows
+    ]  # fmt: skip
+    hits = [(hit.list_kind, hit.entry.pk, str(hit.reason)) for hit in table.rejections]
+    return (table.standard_set.pk if table.standard_set else None), rows, hits, table.passed
+
+
 def orm_table(review):
     from zhaoshang.review.services.indicators import indicator_table
 
-    table = indicator_table(review)
-    rows = [
-        (row.indicator, _round(row.value), _round(row.threshold), row.source.pk if row.source else None, row.passed)
-        for row in table.rows
-    ]
-    return rows, [hit.entry.pk for hit in table.rejections]
+    return table_answer(indicator_table(review))
 
 
 def main() -> None:

@@ -636,7 +636,11 @@ def load_instance(user, tolerance: Decimal = DEFAULT_TOLERANCE, districts=(), pa
 
 def industry_lineage() -> dict[str, frozenset[str]]:
     """Each GB/T 4754-2017 code → itself and its ancestors, from the code tree."""
-    parent = dict(IndustryCode.objects.values_list("code", "parent__code"))
+    return lineage_from(dict(IndustryCode.objects.values_list("code", "parent__code")))
+
+
+def lineage_from(parent: dict[str, str | None]) -> dict[str, frozenset[str]]:
+    """Each code of ``parent`` (code → its parent's code) → itself, its ancestors and its digit prefixes."""
     out = {}
     for code in parent:
         chain, seen = [], code

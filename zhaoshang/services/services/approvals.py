@@ -34,6 +34,7 @@ from zhaoshang.industry.choices import ProjectType
 
 from ..choices import BEFORE_CONSTRUCTION, ITEM_DONE, ItemState, ProjectKind
 from ..models import ApprovalPlan, ApprovalTemplate, ParkAssessment, PlanItem
+from .requests import team_members
 
 ITEM_CLOCK, CAP_CLOCK = "item", "cap"
 CLEARED = (ItemState.GRANTED, ItemState.EXEMPT)  # an item that no longer blocks construction
@@ -686,13 +687,14 @@ def clock_alerts(alerts) -> None:
     items = PlanItem.objects.select_related("item", "plan__project", "plan__lead_officer", "department").in_bulk(ids)
     from django.conf import settings
 
+    teams = team_members({item.department_id for item in items.values()})
     with override(settings.LANGUAGE_CODE):
         for alert in alerts:
             item = items.get(alert.clock.subject_id)
             if item is None:
                 continue
             names = {"project": item.plan.project.name, "item": item.item.name, "share": alert.share}
-            members = Membership.objects.filter(team=item.department).select_related("user")
+            members = teams.get(item.department_id, [])
             if alert.kind == ClockAlert.ESCALATION:
                 message = _("Overdue: %(item)s of %(project)s has passed its time limit.") % names
                 recipients = {m.user for m in members if m.role == Role.TEAM_LEAD}

@@ -142,6 +142,17 @@ def writers(team, roles=WRITE_ROLES):
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
 
 
+def team_members(team_ids) -> dict[int, list[Membership]]:
+    """The memberships of the teams ``team_ids`` with their users, read in one query for a whole batch (the clocks'
+    reminders of requests and of plan items): {team id: [membership, …]} by username."""
+    found: dict[int, list[Membership]] = {pk: [] for pk in team_ids if pk is not None}
+    if found:
+        rows = Membership.objects.filter(team_id__in=list(found)).select_related("user").order_by("user__username")
+        for membership in rows:
+            found[membership.team_id].append(membership)
+    return found
+
+
 def _notify_all(users, message, url) -> None:
     seen = set()
     for user in users:
@@ -609,13 +620,16 @@ def clock_alerts(alerts):
         r.pk: r
         for r in EnterpriseRequest.objects.filter(pk__in=ids).select_related("department", "officer", "supervisor")
     }
-    found: dict = {}  # (department, roles) -> its writers, looked up once per batch
+    teams = team_members({r.department_id for r in requests.values()})
 
     def members(team, roles=WRITE_ROLES):
-        key = (team.pk if team else None, tuple(roles))
-        if key not in found:
-            found[key] = writers(team, roles)
-        return found[key]
+        """``writers(team, roles)`` from the batch's memberships: the active users with one of ``roles``, each once,
+        by username."""
+        users: dict = {}
+        for membership in teams.get(team.pk, []) if team is not None else []:
+            if membership.role in roles and membership.user.is_active:
+                users.setdefault(membership.user_id, membership.user)
+        return list(users.values())
 
     with translation.override(settings.LANGUAGE_CODE):
         for alert in alerts:

@@ -238,6 +238,25 @@ def test_reminders_go_to_the_department_and_escalations_to_the_supervisor_and_te
     assert Notification.objects.filter(recipient=centre_officer, message__contains="已超时").count() == 1
 
 
+def test_one_scan_reads_the_members_of_all_its_departments_at_once(receive, power_lead, land_bureau):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhaoshang.accounts.choices import Role
+    from zhaoshang.accounts.tests.factories import member
+
+    land_lead = member(land_bureau, Role.TEAM_LEAD, username="land_lead")
+    receive(at(MONDAY, "10:00"))
+    receive(at(MONDAY, "10:00"), category="land", title="用地咨询")
+    Notification.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        clocks.scan(now=at(MONDAY, "11:02"))  # both contact clocks overdue
+    reads = [q["sql"] for q in captured if "accounts_membership" in q["sql"]]
+    assert len(reads) == 1
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"power_lead", "land_lead"}
+    assert Notification.objects.filter(recipient=land_lead, message__contains="已超时").count() == 1
+
+
 def test_the_supervisor_adds_internal_notes(receive, power_officer, centre_officer, land_officer):
     req = receive(at(MONDAY))
     services.set_supervisor(req, centre_officer, land_officer, at=at(MONDAY, "10:05"))
