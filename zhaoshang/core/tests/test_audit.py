@@ -343,18 +343,21 @@ def test_the_password_hash_never_reaches_the_audit_log(officer_a, client_for):
 
 def test_a_file_field_is_recorded_by_its_stored_name():
     from django.db import models
+    from django.test.utils import isolate_apps
 
     from zhaoshang.core.audit import snapshot
 
-    class WithFile(models.Model):
-        file = models.FileField(upload_to="x/")
+    with isolate_apps("zhaoshang.core"):  # not left among the app's models (a backup would look for its table)
 
-        class Meta:
-            app_label = "core"
-            managed = False
+        class WithFile(models.Model):
+            file = models.FileField(upload_to="x/")
 
-        def __str__(self):
-            return self.file.name
+            class Meta:
+                app_label = "core"
+                managed = False
+
+            def __str__(self):
+                return self.file.name
 
     assert snapshot(WithFile(pk=1, file="projects/1/协议.pdf"))["file"] == "projects/1/协议.pdf"
     assert snapshot(WithFile(pk=2))["file"] == ""
