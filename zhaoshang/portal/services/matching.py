@@ -23,8 +23,12 @@ the language of whoever reads it.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import os
 import threading
+import zipfile
 from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,8 +37,9 @@ from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -65,6 +70,8 @@ from zhaoshang.industry.models import Chain, IndustryCode
 
 from ..filtersets import codes_for_industry
 from . import listings
+
+logger = logging.getLogger(__name__)
 
 FITS, PARTIAL, SHORT, UNKNOWN = "fits", "partial", "short", "unknown"
 STATUSES = (FITS, PARTIAL, SHORT, UNKNOWN)
@@ -1143,13 +1150,29 @@ def _fetch(queryset, names: tuple[str, ...], key_prefix: str):
     cols = COLUMN_CACHE.get(key)
     if cols is not None:
         return cols
-    # One fetchall, without Django's row iterator: the values need no conversion (see ``AsRead``).
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    cols = Columns.from_rows(names, rows)
+    cols = COLUMN_STORE.get(key)
+    if cols is None:
+        # One fetchall, without Django's row iterator: the values need no conversion (see ``AsRead``).
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        cols = Columns.from_rows(names, rows)
+        if not transaction.get_connection(queryset.db).in_atomic_block:  # what a transaction reads may not last
+            COLUMN_STORE.put(key, cols)
     COLUMN_CACHE.put(key, cols)
     return cols
+
+
+def keep_public_columns(sender=None, name: str = "", **kwargs) -> None:
+    """Read the public's columns of every site now (``site_columns``), after a change of the sites has committed
+    (``generations.committed``), so that the investor who asks next finds them ready in every process of the
+    machine (``COLUMN_STORE``). A failure here never reaches the change: the next ranking reads them itself."""
+    if name != SITES_GENERATION:
+        return
+    try:
+        site_columns(None)
+    except Exception:  # the change is committed whatever happens here
+        logger.exception("the public sites' columns could not be kept after a change")
 
 
 def site_columns(user=None) -> Columns:
@@ -1277,6 +1300,59 @@ class ColumnCache:
 
 
 COLUMN_CACHE = ColumnCache(budget=8_000_000)  # 64 MB: every site's columns for the public and a few staff
+
+
+class ColumnStore:
+    """Columns kept in files (``ZHAOSHANG_VAR_DIR/matching/``) for every process of the machine: a worker that
+    starts, or meets a generation another process has read already, loads the arrays (uncompressed ``.npz``, a
+    few milliseconds) instead of reading every site again. Files are named by a hash of the key (query,
+    generation, day), written whole under a temporary name and renamed, so a reader sees a whole file or none;
+    only the ``keep`` most recent are left."""
+
+    def __init__(self, keep: int = 16):
+        self.keep = keep
+
+    @property
+    def folder(self):
+        return settings.VAR_DIR / "matching"
+
+    def path(self, key):
+        return self.folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:40]}.npz"
+
+    def get(self, key) -> Columns | None:
+        try:
+            with np.load(self.path(key), allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+        size = int(arrays.pop("size_", -1))
+        if size < 0 or any(name not in ARRAYS or len(array) != size for name, array in arrays.items()):
+            return None
+        return Columns(size, **arrays)
+
+    def put(self, key, cols: Columns) -> None:
+        if not isinstance(cols, Columns):
+            return
+        path = self.path(key)
+        temporary = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        arrays = {name: getattr(cols, name) for name in ARRAYS if getattr(cols, name) is not None}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as file:
+                np.savez(file, size_=np.array(len(cols)), **arrays)
+            os.replace(temporary, path)
+            kept = sorted(self.folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[self.keep :]:
+                old.unlink(missing_ok=True)
+        except OSError:  # a full disk or a file another process removed: the arrays are still in memory
+            temporary.unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.npz"):
+            path.unlink(missing_ok=True)
+
+
+COLUMN_STORE = ColumnStore()
 
 
 # Ties go to the most recently verified site: the order key is score × 10⁷ + the verification day (shifted to
