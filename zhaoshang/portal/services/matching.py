@@ -2,7 +2,8 @@
 
 The method is documented in docs/matching.md. In short:
 
-1. Hard constraints choose the candidates in SQL: what the user may see (anonymous: public listings only),
+1. Hard constraints choose the candidates (with NumPy, from the columns of every site kept once per change of
+   the sites; ``candidates`` is the same rule in SQL): what the user may see (anonymous: public listings only),
    never a taken site, the kind asked for, a suitable industry (the site's own codes, or its park's
    leading industries or chain), an area window around the range asked for, and a site available by the
    date needed.
