@@ -7,19 +7,29 @@ moves when the change is made (the same transaction sees it at once) and again w
 keeps what they read in between). The numbers live in Django's cache, Redis in production, so every worker
 process sees them; a number that is lost (the cache was emptied) starts again from the clock, never from a
 value an old entry may carry.
+
+A transaction that changes many records (an import) moves each number once when it commits, whatever the number
+of its changes, and then sends ``committed`` once per name: a cache that is worth building before anyone asks
+(``portal.services.matching`` keeps the sites' columns ready) rebuilds there, outside the transaction.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 # Sent by bulk writes (``core.excel.bulk_save``) with ``sender`` the model written.
 bulk_saved = Signal()
+# Sent once a transaction that changed records of ``name`` has committed and ``name`` has moved on (``name`` given).
+committed = Signal()
+
+# The names each thread's open transactions have changed, by database alias, moved when they commit.
+_pending = threading.local()
 
 
 def _key(name: str) -> str:
@@ -55,9 +65,22 @@ def _move(name: str) -> None:
 
 
 def bump(name: str, using: str | None = None) -> None:
-    """Move ``name`` on now and again when the current transaction commits."""
+    """Move ``name`` on now and again when the current transaction commits (at once outside a transaction)."""
     _move(name)
-    transaction.on_commit(lambda: _move(name), using=using)
+    alias = using or DEFAULT_DB_ALIAS
+    pending = _pending.__dict__.setdefault(alias, set())
+    pending.add(name)
+    # Registered at every change: a change made in a savepoint that was rolled back loses its callback, the others
+    # keep theirs. The first to run moves every name of the transaction; the others find nothing left.
+    transaction.on_commit(lambda: _commit(alias), using=alias)
+
+
+def _commit(alias: str) -> None:
+    names = sorted(_pending.__dict__.pop(alias, ()))
+    for name in names:
+        _move(name)
+    for name in names:
+        committed.send(sender=None, name=name)
 
 
 def watch(name: str, *models) -> None:

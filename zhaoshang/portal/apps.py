@@ -45,9 +45,12 @@ class PortalConfig(AppConfig):
 
         from .models import CityProfile, Guide, GuideStep, Policy, PolicyIndustry
         from .services.listings import CONTENT_GENERATION
-        from .services.matching import SITES_GENERATION
+        from .services.matching import SITES_GENERATION, keep_public_columns
 
         generations.watch(SITES_GENERATION, Carrier, CarrierIndustry, Park, ParkIndustry, Chain)
+        # The public's columns of every site are read again once a change of the sites commits, not by the next
+        # investor (matching.keep_public_columns).
+        generations.committed.connect(keep_public_columns, dispatch_uid="portal:keep-public-columns")
         # What the public pages show beside the listings themselves (their kept copies are keyed by it too).
         generations.watch(
             CONTENT_GENERATION,

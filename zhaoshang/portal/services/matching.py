@@ -2,7 +2,8 @@
 
 The method is documented in docs/matching.md. In short:
 
-1. Hard constraints choose the candidates in SQL: what the user may see (anonymous: public listings only),
+1. Hard constraints choose the candidates (with NumPy, from the columns of every site kept once per change of
+   the sites; ``candidates`` is the same rule in SQL): what the user may see (anonymous: public listings only),
    never a taken site, the kind asked for, a suitable industry (the site's own codes, or its park's
    leading industries or chain), an area window around the range asked for, and a site available by the
    date needed.
@@ -23,8 +24,12 @@ the language of whoever reads it.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import math
+import os
 import threading
+import zipfile
 from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,8 +38,9 @@ from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -65,6 +71,8 @@ from zhaoshang.industry.models import Chain, IndustryCode
 
 from ..filtersets import codes_for_industry
 from . import listings
+
+logger = logging.getLogger(__name__)
 
 FITS, PARTIAL, SHORT, UNKNOWN = "fits", "partial", "short", "unknown"
 STATUSES = (FITS, PARTIAL, SHORT, UNKNOWN)
@@ -383,6 +391,10 @@ FLOAT_COLUMNS = (
     "highway_km",
 )
 COLUMNS = (*ID_COLUMNS, *FLAG_COLUMNS, *DAY_COLUMNS, *FLOAT_COLUMNS)
+# The kind as a small number (its index in ``KINDS``): the kept columns of every site answer any kind asked for.
+KINDS = tuple(CarrierKind.values)
+KIND_COLUMN = "kind_code"
+ARRAYS = (*COLUMNS, KIND_COLUMN)
 
 # The columns each criterion reads; ranking also reads ``pk`` and ``last_verified`` (the order of ties).
 READS = {
@@ -440,11 +452,11 @@ class Columns:
     that was not read (no criterion asked needs it) is None.
     """
 
-    __slots__ = (*COLUMNS, "size")
+    __slots__ = (*ARRAYS, "size")
 
     def __init__(self, size: int, **arrays):
         self.size = size
-        for name in COLUMNS:
+        for name in ARRAYS:
             setattr(self, name, arrays.get(name))
 
     def __len__(self) -> int:
@@ -462,6 +474,8 @@ class Columns:
                 column = column > 0
             elif name == "pk":
                 column = column.astype(np.int64)
+            elif name == KIND_COLUMN:
+                column = column.astype(np.int8)
             arrays[name] = column
         for name, value in (shared or {}).items():
             arrays[name] = np.full(len(rows), value, dtype=bool if name in FLAG_COLUMNS else np.float64)
@@ -469,7 +483,7 @@ class Columns:
 
     def take(self, indexes: np.ndarray) -> Columns:
         """The sites at ``indexes``."""
-        arrays = {name: getattr(self, name) for name in COLUMNS if getattr(self, name) is not None}
+        arrays = {name: getattr(self, name) for name in ARRAYS if getattr(self, name) is not None}
         return Columns(len(indexes), **{name: array[indexes] for name, array in arrays.items()})
 
     @classmethod
@@ -1057,7 +1071,7 @@ def candidates(needs: Needs, user=None, context: Context | None = None):
         context = context or Context.for_needs(needs, user)
         codes = industry_codes(needs)
         if codes and listing_join(queryset.db):
-            # A site listed under two matching codes comes once per code (``read_columns`` keeps one row).
+            # A site listed under two matching codes comes once per code.
             condition = code_match_q(codes, "industries__code")
             queryset = queryset.annotate(listed=FilteredRelation("industries", condition=condition))
             site_fit = Q(listed__isnull=False)
@@ -1108,15 +1122,15 @@ def _read_as_number(name: str):
         return AsRead(EpochDays(name), output_field=FloatField())
     if name in FLOAT_COLUMNS:
         return AsRead(Cast(name, FloatField()), output_field=FloatField())
+    if name == KIND_COLUMN:
+        whens = [When(kind=kind, then=Value(index)) for index, kind in enumerate(KINDS)]
+        return AsRead(Case(*whens, default=Value(-1)), output_field=IntegerField())
     return None  # ids, and ``site_fit`` annotated by ``candidates``
 
 
-def read_columns(queryset, names: tuple[str, ...], shared: dict | None = None) -> Columns:
-    """The ``names`` columns of every site of ``queryset``: one query, rows of plain numbers, no model instance.
-
-    What was read is kept (``COLUMN_CACHE``) for the next ranking that asks the same query, until a site, a
-    park, their industries or a chain change (``SITES_GENERATION``) or the day changes (listings go stale).
-    """
+def _fetch(queryset, names: tuple[str, ...], key_prefix: str):
+    """The ``names`` columns of every row of ``queryset`` as ``Columns`` (one query, rows of plain numbers, no model
+    instance), kept in ``COLUMN_CACHE`` until the sites' generation or the day changes."""
     expressions = {name: _read_as_number(name) for name in names}
     select = [f"m_{name}" if expressions[name] is not None else name for name in names]
     queryset = queryset.annotate(
@@ -1125,30 +1139,108 @@ def read_columns(queryset, names: tuple[str, ...], shared: dict | None = None) -
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a user who may see nothing
-        return Columns.from_rows(names, [], shared)
+        return Columns.from_rows(names, [])
     key = (
+        key_prefix,
         queryset.db,
         sql,
         tuple(map(repr, params)),
-        names,
-        repr(sorted((shared or {}).items())),
         generations.current(SITES_GENERATION),
         timezone.localdate(),
     )
     cols = COLUMN_CACHE.get(key)
     if cols is not None:
         return cols
-    # One fetchall, without Django's row iterator: the values need no conversion (see ``AsRead``).
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    cols = Columns.from_rows(names, rows, shared)
-    if "site_fit" in names and listing_join(queryset.db):
-        _pks, first = np.unique(cols.pk, return_index=True)
-        if len(first) < len(cols):
-            cols = cols.take(np.sort(first))
+    cols = COLUMN_STORE.get(key)
+    if cols is None:
+        # One fetchall, without Django's row iterator: the values need no conversion (see ``AsRead``).
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        cols = Columns.from_rows(names, rows)
+        if not transaction.get_connection(queryset.db).in_atomic_block:  # what a transaction reads may not last
+            COLUMN_STORE.put(key, cols)
     COLUMN_CACHE.put(key, cols)
     return cols
+
+
+def keep_public_columns(sender=None, name: str = "", **kwargs) -> None:
+    """Read the public's columns of every site now (``site_columns``), after a change of the sites has committed
+    (``generations.committed``), so that the investor who asks next finds them ready in every process of the
+    machine (``COLUMN_STORE``). A failure here never reaches the change: the next ranking reads them itself."""
+    if name != SITES_GENERATION:
+        return
+    try:
+        site_columns(None)
+    except Exception:  # the change is committed whatever happens here
+        logger.exception("the public sites' columns could not be kept after a change")
+
+
+def site_columns(user=None) -> Columns:
+    """Every column of every site ``user`` may see and that is not taken, read in one query and kept for every
+    ranking until a site, a park, their industries or a chain change (``SITES_GENERATION``) or the day changes
+    (listings go stale). Rankings choose their candidates from these arrays (``candidate_columns``): whatever
+    the needs, a ranking after the first reads no site column again."""
+    queryset = Carrier.objects.restrict(user, Action.VIEW).exclude(availability=Availability.TAKEN).order_by()
+    return _fetch(queryset, tuple(name for name in ARRAYS if name != "site_fit"), "sites")
+
+
+def listed_sites(codes: list[str], alias: str = "default") -> np.ndarray:
+    """The ids of the sites listed under a code that matches ``codes`` (``code_match_q``), sorted, kept like
+    the sites' columns."""
+    if not codes:
+        return np.empty(0, dtype=np.int64)
+    key = ("listed", alias, tuple(codes), generations.current(SITES_GENERATION))
+    ids = COLUMN_CACHE.get(key)
+    if ids is not None:
+        return ids
+    queryset = CarrierIndustry.objects.using(alias).filter(code_match_q(codes)).values_list("carrier_id")
+    sql, params = queryset.query.sql_with_params()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    ids = np.unique(np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)))
+    COLUMN_CACHE.put(key, ids)
+    return ids
+
+
+def _in_window(values: np.ndarray, low: float | None, high: float | None) -> np.ndarray:
+    """``_window`` over arrays: sizes from half the minimum to twice the maximum, or not recorded."""
+    inside = np.ones(len(values), dtype=bool)
+    if low is not None:
+        inside &= values >= float(_decimal(low * (1 - AREA_BELOW)))
+    if high is not None:
+        inside &= values <= float(_decimal(high * (1 + AREA_ABOVE)))
+    return inside | np.isnan(values) if low is not None or high is not None else inside
+
+
+def candidate_columns(needs: Needs, user=None, context: Context | None = None) -> Columns:
+    """The columns ranking reads for ``needs`` (``columns_read``) of the sites that meet its hard constraints:
+    ``candidates`` applied to the kept columns of every site (``site_columns``) instead of asked of the
+    database again. The same sites as ``candidates(needs, user)`` (a test checks it)."""
+    cols = site_columns(user)
+    keep = np.ones(len(cols), dtype=bool)
+    site_fit = None
+    if needs.kind:
+        keep &= cols.kind_code == (KINDS.index(needs.kind) if needs.kind in KINDS else -1)
+    if needs.industry or needs.chain:
+        context = context or Context.for_needs(needs, user)
+        site_fit = np.isin(cols.pk, listed_sites(industry_codes(needs), Carrier.objects.db))
+        keep &= site_fit | np.isin(cols.park_id, np.fromiter(context.fit_park_ids, dtype=np.float64))
+    if needs.wants_land or needs.wants_floor:
+        land = _in_window(cols.area_mu, needs.area_min, needs.area_max)
+        floor = _in_window(cols.floor_area_m2, needs.floor_min, needs.floor_max)
+        keep &= np.where(cols.parcel, land, floor)
+    if needs.needed_by:
+        keep &= np.isnan(cols.available_from) | (cols.available_from <= day_number(needs.needed_by))
+    index = np.flatnonzero(keep)
+    names, shared = columns_read(needs)
+    arrays = {name: getattr(cols, name)[index] for name in names if name != "site_fit"}
+    if "site_fit" in names:
+        arrays["site_fit"] = site_fit[index]
+    for name, value in shared.items():
+        arrays[name] = np.full(len(index), value, dtype=bool if name in FLAG_COLUMNS else np.float64)
+    return Columns(len(index), **arrays)
 
 
 # --- the candidates' columns, kept between rankings -----------------------------------------------------------
@@ -1161,9 +1253,9 @@ class ColumnCache:
     """The columns of recent candidate queries, least recently used first out, within a budget of numbers.
 
     Reading every public site of a city (tens of thousands of rows) costs most of a ranking; scoring them costs
-    little. An investor's soft needs (budget, power, districts …) do not change the query, so rankings that
-    share the hard constraints read the columns once. Kept arrays are read-only: judging never writes them.
-    Each process keeps its own; entries are found only under the current generation of the sites.
+    little. The columns of every site a user may see are read once per change of the sites (``site_columns``)
+    and every ranking chooses its candidates from them, whatever its needs. Kept arrays are read-only: judging
+    never writes them. Each process keeps its own; entries are found only under the current generation of the sites.
     """
 
     def __init__(self, budget: int):
@@ -1174,7 +1266,9 @@ class ColumnCache:
 
     @staticmethod
     def numbers(cols: Columns) -> int:
-        return len(cols) * sum(getattr(cols, name) is not None for name in COLUMNS)
+        if isinstance(cols, np.ndarray):
+            return len(cols)
+        return len(cols) * sum(getattr(cols, name) is not None for name in ARRAYS)
 
     def get(self, key) -> Columns | None:
         with self.lock:
@@ -1187,8 +1281,8 @@ class ColumnCache:
         numbers = self.numbers(cols)
         if numbers > self.budget:
             return
-        for name in COLUMNS:
-            array = getattr(cols, name)
+        arrays = [cols] if isinstance(cols, np.ndarray) else [getattr(cols, name) for name in ARRAYS]
+        for array in arrays:
             if array is not None:
                 array.flags.writeable = False
         with self.lock:
@@ -1206,7 +1300,60 @@ class ColumnCache:
             self.size = 0
 
 
-COLUMN_CACHE = ColumnCache(budget=4_000_000)  # 32 MB
+COLUMN_CACHE = ColumnCache(budget=8_000_000)  # 64 MB: every site's columns for the public and a few staff
+
+
+class ColumnStore:
+    """Columns kept in files (``ZHAOSHANG_VAR_DIR/matching/``) for every process of the machine: a worker that
+    starts, or meets a generation another process has read already, loads the arrays (uncompressed ``.npz``, a
+    few milliseconds) instead of reading every site again. Files are named by a hash of the key (query,
+    generation, day), written whole under a temporary name and renamed, so a reader sees a whole file or none;
+    only the ``keep`` most recent are left."""
+
+    def __init__(self, keep: int = 16):
+        self.keep = keep
+
+    @property
+    def folder(self):
+        return settings.VAR_DIR / "matching"
+
+    def path(self, key):
+        return self.folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()[:40]}.npz"
+
+    def get(self, key) -> Columns | None:
+        try:
+            with np.load(self.path(key), allow_pickle=False) as data:
+                arrays = {name: data[name] for name in data.files}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None
+        size = int(arrays.pop("size_", -1))
+        if size < 0 or any(name not in ARRAYS or len(array) != size for name, array in arrays.items()):
+            return None
+        return Columns(size, **arrays)
+
+    def put(self, key, cols: Columns) -> None:
+        if not isinstance(cols, Columns):
+            return
+        path = self.path(key)
+        temporary = path.with_name(f".{path.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+        arrays = {name: getattr(cols, name) for name in ARRAYS if getattr(cols, name) is not None}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(temporary, "wb") as file:
+                np.savez(file, size_=np.array(len(cols)), **arrays)
+            os.replace(temporary, path)
+            kept = sorted(self.folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in kept[self.keep :]:
+                old.unlink(missing_ok=True)
+        except OSError:  # a full disk or a file another process removed: the arrays are still in memory
+            temporary.unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        for path in self.folder.glob("*.npz"):
+            path.unlink(missing_ok=True)
+
+
+COLUMN_STORE = ColumnStore()
 
 
 # Ties go to the most recently verified site: the order key is score × 10⁷ + the verification day (shifted to
@@ -1280,7 +1427,8 @@ def rank(needs: Needs, user=None, limit: int = MATCH_LIMIT) -> list[Match]:
 def _rank(needs: Needs, user, limit: int) -> list[Match]:
     """The ranking itself (see ``rank``).
 
-    The candidates' columns are read in one query (numbers only) and every criterion is judged for all of them
+    The candidates' columns are chosen from the kept columns of every site (``candidate_columns``; one query
+    after a change of the sites) and every criterion is judged for all of them
     at once with NumPy; only the best are then loaded as records (with their region, park, team, whether the
     user may see the park, and their industries: two more queries), and their criteria are built
     from the same columns that gave the scores. Ties go to the most recently verified listing, then to the
@@ -1290,7 +1438,7 @@ def _rank(needs: Needs, user, limit: int) -> list[Match]:
         return []
     context = Context.for_needs(needs, user)
     weights = effective_weights(needs.asked())
-    cols = read_columns(candidates(needs, user, context), *columns_read(needs))
+    cols = candidate_columns(needs, user, context)
     judged = judge(needs, cols, context, weights)
     above, tied, key = _best(cols, scores(judged, len(cols)), limit)
     index_of = {int(cols.pk[i]): i for i in (*above.tolist(), *tied.tolist())}

@@ -35,15 +35,32 @@ def sites(city):
     ]
 
 
-def test_a_second_ranking_with_other_soft_needs_reads_no_site_columns_again(sites):
+def reads_site_columns(queries) -> bool:
+    """Whether a query read the sites' columns (the winners' records are read by id)."""
+    return any(
+        '"power_kva"' in q["sql"] and "geo_carrier" in q["sql"] and '"geo_carrier"."id" IN (' not in q["sql"]
+        for q in queries
+    )
+
+
+def test_a_ranking_with_other_needs_reads_no_site_columns_again(sites):
     rank(Needs(power=3000))
-    with CaptureQueriesContext(connection) as first:
-        rank(Needs(power=1000, port_km=50))  # other soft needs, same hard constraints … but other columns
     with CaptureQueriesContext(connection) as again:
-        matches = rank(Needs(power=3000, port_km=80))
-    assert references(matches)[0] == "S-3"
-    assert len(again) < len(first)
-    assert not any('"power_kva"' in q["sql"] and "geo_carrier" in q["sql"] and "LIMIT" not in q["sql"] for q in again)
+        soft = rank(Needs(power=2500, port_km=50))  # other soft needs
+        hard = rank(Needs(industry="38", power=3000))  # other hard constraints too
+    assert references(soft)[0] == "S-3" and references(hard)[0] == "S-3"
+    assert not reads_site_columns(again)
+
+
+def test_a_change_of_a_site_is_read_again_by_the_next_ranking(sites):
+    with CaptureQueriesContext(connection) as first:
+        assert references(rank(Needs(power=3000)))[0] == "S-3"
+    assert reads_site_columns(first)
+    sites[0].power_kva = 9000
+    sites[0].save()
+    with CaptureQueriesContext(connection) as after:
+        assert references(rank(Needs(power=3000, port_km=50)))[0] == "S-1"
+    assert reads_site_columns(after)
 
 
 def test_a_site_taken_after_a_ranking_is_gone_from_the_next(sites):
@@ -120,3 +137,49 @@ def test_an_import_that_changes_a_site_is_seen_by_the_next_ranking(sites, centre
     result = post_import(client, SimpleUploadedFile("sites.xlsx", out.getvalue())).context["result"]
     assert result.ok and result.updated == 1, result.errors
     assert references(rank(Needs(power=8000)))[0] == "S-1"
+
+
+# ---------------------------------------------------------------- the columns kept for every process of the machine
+
+
+@pytest.fixture
+def store(tmp_path, settings):
+    from zhaoshang.portal.services.matching import COLUMN_STORE
+
+    settings.VAR_DIR = tmp_path
+    yield COLUMN_STORE
+
+
+def test_a_committed_change_keeps_the_columns_ready_for_a_new_process(transactional_db, city, store):
+    """The change reads the public columns again once committed: a process that has kept nothing finds them in
+    the machine's store, reads no site column, and ranks the changed site where the change puts it."""
+    sites = [
+        CarrierFactory(reference=f"S-{i}", power_kva=1000 * i, port_km=10, last_verified=timezone.localdate())
+        for i in range(1, 4)
+    ]
+    sites[0].power_kva = 9000
+    sites[0].save()  # autocommit: committed at once, the columns read again there
+    assert list(store.folder.glob("*.npz"))
+    COLUMN_CACHE.clear()  # a process that starts now
+    with CaptureQueriesContext(connection) as queries:
+        assert references(rank(Needs(power=3000, port_km=50)))[0] == "S-1"
+    assert not reads_site_columns(queries)
+
+
+def test_what_a_transaction_reads_is_never_kept_for_other_processes(sites, store):
+    """Inside a transaction (every test of the ``db`` fixture runs in one) a ranking may read changes that are
+    not committed, and may never be: they are kept in the process, never in the machine's store."""
+    assert references(rank(Needs(power=3000)))[0] == "S-3"
+    assert not list(store.folder.glob("*.npz"))
+
+
+def test_a_damaged_stored_file_is_read_again_from_the_database(transactional_db, city, store):
+    CarrierFactory(reference="S-1", power_kva=5000, last_verified=timezone.localdate())
+    files = list(store.folder.glob("*.npz"))
+    assert files
+    for path in files:
+        path.write_bytes(b"not an archive")
+    COLUMN_CACHE.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert references(rank(Needs(power=3000))) == ["S-1"]
+    assert reads_site_columns(queries)

@@ -1,0 +1,61 @@
+"""Generation numbers move when a change is made and once more when its transaction commits, once per name however
+many records changed, and ``committed`` tells once per name after the commit."""
+
+import pytest
+from django.db import transaction
+
+from zhaoshang.core import generations
+
+NAME = "test:things"
+OTHER = "test:others"
+
+
+@pytest.fixture
+def heard():
+    names = []
+
+    def listener(sender, name, **kwargs):
+        if name in (NAME, OTHER):  # not the names other tests' uncommitted changes left to move
+            names.append((name, generations.current(name)))
+
+    generations.committed.connect(listener, dispatch_uid="test-generations")
+    yield names
+    generations.committed.disconnect(dispatch_uid="test-generations")
+
+
+def test_many_changes_in_one_transaction_move_each_name_once_more_at_commit(
+    db, heard, django_capture_on_commit_callbacks
+):
+    before = generations.current(NAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(50):
+            generations.bump(NAME)
+        generations.bump(OTHER)
+        inside = generations.current(NAME)
+        assert inside == before + 50  # seen at once by the transaction that changed
+        assert heard == []  # nothing is told before the commit
+    assert generations.current(NAME) == inside + 1  # once more when committed, not 50 times
+    assert heard == [(OTHER, generations.current(OTHER)), (NAME, inside + 1)]
+
+
+def test_a_change_kept_after_a_rolled_back_savepoint_still_moves_at_commit(
+    db, heard, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                generations.bump(NAME)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        generations.bump(NAME)
+        inside = generations.current(NAME)
+    assert generations.current(NAME) == inside + 1
+    assert [name for name, _ in heard] == [NAME]
+
+
+def test_a_change_outside_a_transaction_is_told_at_once(transactional_db, heard):
+    before = generations.current(NAME)
+    generations.bump(NAME)
+    assert generations.current(NAME) == before + 2
+    assert heard == [(NAME, before + 2)]
