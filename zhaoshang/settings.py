@@ -239,8 +239,9 @@ CACHES = {
 
 # Public pages and answers kept whole for anonymous visitors (core/pagecache.py): found under the generations of
 # the records they are built from, dropped after PAGE_CACHE_TIMEOUT seconds at the latest; each worker process keeps
-# up to PAGE_CACHE_LOCAL_BYTES of them in memory in front of the shared cache. PAGE_CACHE_VERSION: change it when a
-# release changes the templates (or empty the cache) so no copy of the old markup is served.
+# up to PAGE_CACHE_LOCAL_BYTES of them in memory in front of the shared cache. A release that changes the code,
+# templates or translations finds none of the old copies (core.pagecache.code_version); PAGE_CACHE_VERSION, part of
+# the key too, drops them by hand.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 3600, minimum=1)
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024, minimum=0)

@@ -7,7 +7,8 @@ A view decorated with ``cached_page(*generations)`` answers an anonymous GET or 
 
 so a change to any record the page is built from (``core.generations``) or a new day (stale listings, policies
 in force) makes a new key and the old copy is never found again; every copy also expires after
-``PAGE_CACHE_TIMEOUT`` seconds. Copies live in Django's cache "pages" (Redis in production, shared by the
+``PAGE_CACHE_TIMEOUT`` seconds, and a release that changes the code, templates or translations keys its copies
+anew (``code_version``). Copies live in Django's cache "pages" (Redis in production, shared by the
 workers; files otherwise), apart from the rate-limit counts, with a small per-process copy in front
 (``PAGE_CACHE_LOCAL_BYTES``): the key names the generations, so a process never serves a copy older than the
 numbers it has just read. The numbers are read once per request, in one round trip.
@@ -32,6 +33,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -134,6 +136,20 @@ def may_use(request) -> bool:
     return request.method in ("GET", "HEAD") and _anonymous(request) and not _messages_waiting(request)
 
 
+@functools.cache
+def code_version() -> str:
+    """A digest of the files the pages are drawn by (the package's code, templates and compiled translations: their
+    names, sizes and modification times), read once per process: a release that changes any of them finds none of
+    the copies the previous release kept."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(str(getattr(settings, "PAGE_CACHE_VERSION", "")).encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".txt", ".mo", ".json") and "tests" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 def page_key(request, names) -> str:
     renderer = getattr(request, "accepted_renderer", None)
     parts = (
@@ -145,7 +161,7 @@ def page_key(request, names) -> str:
         request.headers.get("HX-Boosted", ""),
         getattr(renderer, "format", ""),
         timezone.localdate().isoformat(),
-        getattr(settings, "PAGE_CACHE_VERSION", ""),
+        code_version(),
         list(zip(names, request_generations(request, names), strict=True)),
     )
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()

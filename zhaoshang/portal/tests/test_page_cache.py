@@ -222,3 +222,18 @@ def test_the_matching_api_still_counts_every_request_against_its_rate(site, sett
     url = reverse("api:portal-match")
     answers = [client.post(url, {"power": 1000}, format="json").status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_a_new_release_or_version_word_keys_the_copies_anew(settings):
+    """The key holds a digest of the code, templates and translations (once per process) and PAGE_CACHE_VERSION:
+    a release, or a new word, finds none of the copies kept before."""
+    from zhaoshang.core.pagecache import code_version
+
+    code_version.cache_clear()
+    before = code_version()
+    settings.PAGE_CACHE_VERSION = "2026-12-release"
+    code_version.cache_clear()
+    try:
+        assert code_version() != before
+    finally:
+        code_version.cache_clear()
