@@ -19,7 +19,7 @@ from zhaoshang.accounts.tests.factories import TeamFactory, member
 def pytest_configure(config):
     """Under pytest-xdist each worker has file caches of its own: every test empties the cache when it ends, and
     one worker's test must not empty what another's is counting (rate limits, generations). The test databases are
-    already per worker (pytest-django adds the worker's name)."""
+    per worker too (``django_db_modify_db_settings``)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
         return
@@ -31,8 +31,9 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
-    """No persistent connections in tests: the live server's threads would keep the test database open."""
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No persistent connections in tests: the live server's threads would keep the test database open. Under
+    pytest-xdist each worker's test database takes the worker's name (pytest-django's suffix, kept)."""
     from django.db import connections
 
     for alias in connections:
