@@ -77,6 +77,7 @@ def empty_caches():
     yield
     from django.core.cache import cache, caches
 
+    from zhaoshang.core import generations
     from zhaoshang.core.pagecache import LOCAL
     from zhaoshang.portal.services.matching import ANSWER_CACHE, COLUMN_CACHE
 
@@ -85,6 +86,7 @@ def empty_caches():
     COLUMN_CACHE.clear()
     ANSWER_CACHE.clear()
     LOCAL.clear()
+    generations.forget_kept()
 
 
 @pytest.fixture(autouse=True)

@@ -98,3 +98,44 @@ def watch(name: str, *models) -> None:
             m2m_changed.connect(
                 changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}", weak=False
             )
+
+
+class Kept:
+    """Values built from records and kept in the process until one of ``names`` moves on: ``get(build, key)``
+    gives the value kept under ``key`` (a language, a day) or builds it. Nothing read inside a transaction is kept
+    (it may be rolled back); at most ``size`` keys, the oldest first out."""
+
+    def __init__(self, *names: str, size: int = 8):
+        self.names = names
+        self.size = size
+        self.slots: dict = {}
+        self.lock = threading.Lock()
+        _kept.append(self)
+
+    def get(self, build, key=None):
+        numbers = tuple(current_many(self.names).values())
+        with self.lock:
+            found = self.slots.get(key)
+        if found is not None and found[0] == numbers:
+            return found[1]
+        value = build()
+        if not transaction.get_connection().in_atomic_block:
+            with self.lock:
+                self.slots.pop(key, None)
+                self.slots[key] = (numbers, value)
+                while len(self.slots) > self.size:
+                    self.slots.pop(next(iter(self.slots)))
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.slots.clear()
+
+
+_kept: list[Kept] = []
+
+
+def forget_kept() -> None:
+    """Empty every ``Kept`` of the process (tests: what a rolled-back test built must not be found by the next)."""
+    for kept in _kept:
+        kept.clear()

@@ -59,3 +59,27 @@ def test_a_change_outside_a_transaction_is_told_at_once(transactional_db, heard)
     generations.bump(NAME)
     assert generations.current(NAME) == before + 2
     assert heard == [(NAME, before + 2)]
+
+
+def test_kept_values_are_built_once_per_key_until_a_name_moves_on_and_never_kept_from_a_transaction(transactional_db):
+    built = []
+
+    def build(label):
+        built.append(label)
+        return f"{label}#{len(built)}"
+
+    kept = generations.Kept(NAME, OTHER, size=2)
+    assert kept.get(lambda: build("zh"), "zh") == "zh#1"
+    assert kept.get(lambda: build("zh"), "zh") == "zh#1"  # kept
+    assert kept.get(lambda: build("en"), "en") == "en#2"  # another key, built apart
+    generations.bump(OTHER)
+    assert kept.get(lambda: build("zh"), "zh") == "zh#3"  # a name moved on: built again
+    assert kept.get(lambda: build("zh"), "zh") == "zh#3"
+    kept.get(lambda: build("a"), "a")  # a third key: the oldest (en) goes
+    assert kept.get(lambda: build("en"), "en") == "en#5"
+    with transaction.atomic():
+        generations.bump(NAME)
+        assert kept.get(lambda: build("zh"), "zh") == "zh#6"
+        assert kept.get(lambda: build("zh"), "zh") == "zh#7"  # what a transaction reads is not kept
+    generations.forget_kept()
+    assert kept.get(lambda: build("zh"), "zh") == "zh#8"

@@ -7,14 +7,17 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from zhaoshang.core import generations
 from zhaoshang.core.choices import Action
 from zhaoshang.core.forms import BaseForm, widget_css
 from zhaoshang.geo.choices import CarrierKind, RegionLevel
 from zhaoshang.geo.models import Region
 from zhaoshang.industry.models import Chain, IndustryCode
 
+from ..services.listings import CONTENT_GENERATION
 from ..services.matching import BUY, RENT, Needs
 
 NOT_NEGATIVE = {"min_value": _("Cannot be negative.")}
@@ -25,7 +28,11 @@ RANGES = (("area_min", "area_max"), ("floor_min", "floor_max"))
 
 
 def industry_choices() -> list:
-    """GB/T 4754-2017 divisions grouped by section, in the page's language."""
+    """GB/T 4754-2017 divisions grouped by section, in the page's language (kept until a code changes)."""
+    return INDUSTRY_CHOICES.get(_industry_choices, get_language())
+
+
+def _industry_choices() -> list:
     groups: dict[str, list] = {}
     labels: dict[str, str] = {}
     for code in IndustryCode.objects.filter(level="division").select_related("parent").order_by("sort", "code"):
@@ -33,7 +40,10 @@ def industry_choices() -> list:
         key = section.code if section else ""
         labels.setdefault(key, str(section) if section else "")
         groups.setdefault(key, []).append((code.code, str(code)))
-    return [("", _("Any industry"))] + [(labels[key], options) for key, options in groups.items()]
+    return [("", str(_("Any industry")))] + [(labels[key], options) for key, options in groups.items()]
+
+
+INDUSTRY_CHOICES = generations.Kept(CONTENT_GENERATION)
 
 
 def _decimal(label, help_text="", positive=False, places=2):

@@ -12,13 +12,15 @@ from django.db import connections
 from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from zhaoshang.core import units
+from zhaoshang.core import generations, units
 from zhaoshang.geo.choices import CarrierKind
 from zhaoshang.geo.models import Carrier, Listing, Park, Region
-from zhaoshang.industry.choices import ProjectType
+from zhaoshang.geo.services import REGIONS_GENERATION
+from zhaoshang.industry.choices import CodeLevel, ProjectType
 from zhaoshang.industry.models import Chain, IndustryCode
 
 from ..models import Guide, Policy, PolicyIndustry, bilingual
@@ -32,30 +34,38 @@ VIEWPORT_LIMIT = 2000
 # Moves on whenever what the public pages show beside the listings changes: guides, policies, the city's profile,
 # listing photos and documents, location facts, teams (contacts), industry codes (see ``PortalConfig.ready``).
 CONTENT_GENERATION = "portal:content"
+# Moves on whenever a site, a park, their industry links or a chain change (see ``PortalConfig.ready``).
+SITES_GENERATION = "portal:sites"
 
 
-def overlapping_codes(codes) -> tuple[list[str], list[str]]:
+def division_sections() -> dict[str, str]:
+    """Each division of the code standard with its section letter (``{"38": "C", …}``), in one query."""
+    return dict(
+        IndustryCode.objects.filter(level=CodeLevel.DIVISION, parent__isnull=False).values_list("code", "parent__code")
+    )
+
+
+def overlapping_codes(codes, sections: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
     """The link codes that overlap ``codes``: ``(exact codes, prefixes)``.
 
     A link overlaps a code when it is the code, a finer code below it (a prefix match), a broader code above it,
-    or the section the code belongs to. A section letter stands for itself and its divisions.
+    or the section the code belongs to. A section letter stands for itself and its divisions. ``sections`` is
+    ``division_sections()``, read here when not given.
     """
     wanted = [str(code).strip().upper() for code in codes or () if str(code).strip()]
     exact: set[str] = set()
     prefixes: set[str] = set()
-    sections = [code for code in wanted if code.isalpha()]
+    letters = {code for code in wanted if code.isalpha()}
     digits = [code for code in wanted if code.isdigit()]
-    if sections:
-        exact.update(sections)
-        prefixes.update(IndustryCode.objects.filter(parent__code__in=sections).values_list("code", flat=True))
+    if letters or digits:
+        sections = division_sections() if sections is None else sections
+    if letters:
+        exact.update(letters)
+        prefixes.update(division for division, section in sections.items() if section in letters)
     for code in digits:
         prefixes.add(code)
         exact.update(code[:n] for n in range(2, len(code)))
-    if digits:
-        divisions = {code[:2] for code in digits}
-        exact.update(
-            IndustryCode.objects.filter(code__in=divisions, parent__isnull=False).values_list("parent__code", flat=True)
-        )
+    exact.update(sections[code[:2]] for code in digits if code[:2] in sections)
     return sorted(exact), sorted(prefixes)
 
 
@@ -115,21 +125,66 @@ def policies_for(region: Region | None = None, park: Park | None = None, codes=N
     above it, and those of ``park`` itself; other districts' and other parks' policies are left out. When
     ``codes`` are given, a policy tied to industries applies only if one of them overlaps ``codes``; a policy
     with no industries applies to all. Ordered from the most specific (park, district, city), then newest.
+    Chosen from the policies in force that day (``policy_book``): no query once they are read.
     """
-    queryset = Policy.objects.filter(Policy.in_force_q(day), policy_place_q(region, park), policy_industry_q(codes))
-    specificity = Case(
-        When(park__isnull=False, then=Value(0)),
-        When(region__isnull=False, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return (
-        queryset.select_related("region", "park")
-        .defer("region__boundary", "park__boundary")
-        .prefetch_related("industries")
-        .annotate(specificity=specificity)
-        .order_by("specificity", "-effective_from", "title", "pk")
-    )
+    return policy_book(day).applying(region, park, codes)
+
+
+class PolicyBook:
+    """Every policy in force on a day with its place (district, park) and industries, and the code tree's
+    divisions: read in three queries, then ``applying`` chooses a place's policies without asking again (a
+    matching page shows the policies of twenty sites)."""
+
+    def __init__(self, day: date):
+        self.day = day
+        # The database orders by date, title and key (its collation for the titles); specificity comes first.
+        policies = (
+            Policy.objects.filter(Policy.in_force_q(day))
+            .select_related("region", "park")
+            .defer("region__boundary", "park__boundary")
+            .prefetch_related("industries")
+            .order_by("-effective_from", "title", "pk")
+        )
+        self.policies = sorted(policies, key=self.specificity)
+        self.codes = {policy.pk: [link.code for link in policy.industries.all()] for policy in self.policies}
+        self.sections = division_sections()
+
+    @staticmethod
+    def specificity(policy: Policy) -> int:
+        return 0 if policy.park_id is not None else 1 if policy.region_id is not None else 2
+
+    def applying(self, region: Region | None = None, park: Park | None = None, codes=None) -> list[Policy]:
+        """``policies_for``'s rule over the policies read."""
+        if region is None and park is not None:
+            region = park.region
+        adcodes = set(_region_and_ancestors(region))
+        codes = [code for code in codes or () if code]
+        exact, prefixes = overlapping_codes(codes, self.sections) if codes else ((), ())
+        exact, prefixes = set(exact), tuple(prefixes)
+        chosen = []
+        for policy in self.policies:
+            if policy.park_id is not None:
+                if park is None or policy.park_id != park.pk:
+                    continue
+            elif policy.region_id is not None and policy.region.adcode not in adcodes:
+                continue
+            links = self.codes[policy.pk]
+            if codes and links and not any(code in exact or code.startswith(prefixes) for code in links):
+                continue
+            chosen.append(policy)
+        return chosen
+
+
+# What the policies in force show and apply to: policies, their industries and the codes (content), parks (sites),
+# districts (regions).
+POLICY_BOOKS = generations.Kept(CONTENT_GENERATION, SITES_GENERATION, REGIONS_GENERATION)
+
+
+def policy_book(day: date | None = None) -> PolicyBook:
+    """The policies in force on ``day`` (today by default), kept in the process until a policy, a code, a park or
+    a district changes."""
+    day = day or timezone.localdate()
+    return POLICY_BOOKS.get(lambda: PolicyBook(day), day)
 
 
 def policy_scope_label(policy: Policy) -> str:

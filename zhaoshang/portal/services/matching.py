@@ -1245,8 +1245,7 @@ def candidate_columns(needs: Needs, user=None, context: Context | None = None) -
 
 # --- the candidates' columns, kept between rankings -----------------------------------------------------------
 
-# Moves on whenever a site, a park, their industry links or a chain change (see ``PortalConfig.ready``).
-SITES_GENERATION = "portal:sites"
+SITES_GENERATION = listings.SITES_GENERATION
 
 
 class ColumnCache:

@@ -354,6 +354,33 @@ def test_policies_for_industries_keep_those_for_all_industries_and_overlapping_o
     assert len(policies_for()) == 5
 
 
+def test_policies_for_chooses_as_the_policy_filters_query_does(city):
+    """``policies_for`` chooses from the policies in force read once (``policy_book``); the policy list's filters
+    ask the database with ``policy_place_q`` and ``policy_industry_q``: the same rule, the same policies."""
+    from zhaoshang.portal.services.listings import policy_industry_q, policy_place_q
+
+    park, other_park = ParkFactory(), ParkFactory()
+    start = year_ago()
+    places = {
+        "city": {},
+        "district": {"region": district("440703")},
+        "park": {"park": park},
+        "other": {"park": other_park},
+    }
+    for (label, place), code in zip(places.items(), ["", "38", "3841", "C", "14"], strict=False):
+        for industry in ("", code):
+            policy = Policy.objects.create(title=f"{label}-{industry}", summary="…", effective_from=start, **place)
+            if industry:
+                policy.industries.create(code=industry)
+    for region, place_park in ((None, None), (district("440703"), None), (park.region, park), (None, other_park)):
+        for codes in ([], ["3841"], ["38"], ["C"], ["14", "65"], ["65"]):
+            expected = Policy.objects.filter(
+                Policy.in_force_q(), policy_place_q(region, place_park), policy_industry_q(codes)
+            )
+            chosen = policies_for(region=region, park=place_park, codes=codes)
+            assert {p.title for p in chosen} == {p.title for p in expected}, (region, place_park, codes)
+
+
 def test_pages_and_static_files_go_out_compressed_to_a_browser_that_accepts_it(city, investor):
     import gzip
 
