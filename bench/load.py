@@ -16,6 +16,11 @@ latency percentiles (connection set-up included, as a browser meets it), errors 
 connection error; the first few printed), bytes received, the client's own CPU share, and the machine's load.
 The client's ceiling is measured first on a static file served by whitenoise.
 
+Requests are drawn as visitors make them: sites by popularity (``site``: Zipf's law, the k-th most viewed site k
+times less often than the first), viewports at the zooms people use, widened to the grid the map asks on
+(``snapped``), needs as the matching form takes them; ``site-new`` asks every time a site nobody asked since the
+last change of the listings (no kept copy: the slowest case, reported without a target).
+
 Targets at 64 connections: map, site and viewport ≥ 300 req/s with p99 ≤ 250 ms; matching ≥ 50 req/s with
 p99 ≤ 1 s; no errors anywhere.
 """
@@ -24,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
+import math
 import os
 import random
 import re
@@ -242,8 +249,22 @@ def build_data(sites: int, parks: int, demo: bool) -> tuple[dict, str]:
     return data, officer
 
 
+def snapped(west: float, south: float, east: float, north: float) -> tuple[float, float, float, float]:
+    """The box the map asks for a view (``portal/map.js``, ``bboxParam``): the view widened to a grid whose cells
+    are a quarter to half its size, so that near views ask the same box."""
+    span = max(east - west, north - south, 1e-4)
+    cell = 2.0 ** math.floor(math.log2(span / 2))
+    return (
+        max(-180.0, math.floor(west / cell) * cell),
+        max(-90.0, math.floor(south / cell) * cell),
+        min(180.0, math.ceil(east / cell) * cell),
+        min(90.0, math.ceil(north / cell) * cell),
+    )
+
+
 def bbox(rng: random.Random, sites: list) -> str:
-    """A viewport at a zoom drawn as people use the map: the whole city, a district, a street around a site."""
+    """A viewport at a zoom drawn as people use the map (the whole city, a district, a street around a site), asked
+    as the map asks it (``snapped``)."""
     name = rng.choices([zoom[0] for zoom in ZOOMS], [zoom[1] for zoom in ZOOMS])[0]
     across = dict((zoom[0], zoom[2]) for zoom in ZOOMS)[name]
     if across is None:
@@ -252,7 +273,25 @@ def bbox(rng: random.Random, sites: list) -> str:
         _, lon, lat = rng.choice(sites)
         lon, lat = float(lon) + rng.uniform(-across / 4, across / 4), float(lat) + rng.uniform(-across / 4, across / 4)
         west, south, east, north = lon - across / 2, lat - across / 2 * 0.8, lon + across / 2, lat + across / 2 * 0.8
-    return f"{west:.5f},{south:.5f},{east:.5f},{north:.5f}"
+    return ",".join(f"{value:.5f}" for value in snapped(west, south, east, north))
+
+
+def popular(rng: random.Random, sites: list, exponent: float = 1.0):
+    """Draws of sites as a public portal's visitors make them: by popularity, the k-th most viewed site k^s times
+    less often than the first (Zipf's law, s = ``exponent``), the order of popularity random."""
+    order = [site[0] for site in sites]
+    rng.shuffle(order)
+    cumulative = list(itertools.accumulate(1 / rank**exponent for rank in range(1, len(order) + 1)))
+    return lambda: rng.choices(order, cum_weights=cumulative)[0]
+
+
+def each_once(rng: random.Random, sites: list):
+    """Draws of sites never drawn before (then again from the start): every page is one nobody asked since the
+    listings last changed, as after a change."""
+    order = [site[0] for site in sites]
+    rng.shuffle(order)
+    endless = itertools.cycle(order)
+    return lambda: next(endless)
 
 
 def needs(rng: random.Random, industries: list, districts: list) -> dict:
@@ -291,11 +330,13 @@ def scenarios(data: dict, officer_cookie: str, static_path: str, seed: int = 11)
     """Each scenario: a function giving the next request's (path, cookie)."""
     rng = random.Random(seed)
     sites, industries, districts = data["sites"], data["industries"], data["districts"]
+    most_viewed, never_asked = popular(rng, sites), each_once(random.Random(seed + 1), sites)
     one = {
         "static": lambda: (static_path, None),
         "home": lambda: ("/", None),
         "map": lambda: ("/map/", None),
-        "site": lambda: (f"/sites/{rng.choice(sites)[0]}/", None),
+        "site": lambda: (f"/sites/{most_viewed()}/", None),
+        "site-new": lambda: (f"/sites/{never_asked()}/", None),
         "viewport": lambda: (f"/api/portal/sites/geojson/?bbox={bbox(rng, sites)}", None),
         "matching": lambda: ("/match/?" + urlencode(needs(rng, industries, districts), doseq=True), None),
         "officer": lambda: ("/work/projects/", officer_cookie),
@@ -340,7 +381,7 @@ def main() -> None:
     parser.add_argument("--connections", default="64", help="concurrent connections; several: 16,64")
     parser.add_argument("--seconds", type=float, default=15, help="each scenario's duration")
     parser.add_argument("--max-requests", type=int, default=100_000, help="each scenario's maximum")
-    parser.add_argument("--scenarios", default="home,map,site,viewport,matching,officer,mix")
+    parser.add_argument("--scenarios", default="home,map,site,site-new,viewport,matching,officer,mix")
     parser.add_argument(
         "--no-demo",
         action="store_true",

@@ -303,3 +303,26 @@ def test_an_investor_on_a_phone_finds_a_site_and_asks_and_the_responsible_office
     context.close()
 
     assert bugs == [], "\n".join(bugs)
+
+
+def test_the_map_asks_for_its_view_widened_to_a_grid_and_lists_the_sites_in_view(live_server, phone, portal):
+    """Near views ask the same box (kept for every visitor): its corners lie on a grid whose cell is a quarter to
+    half the view; the list shows the answer's sites inside the view only."""
+    from urllib.parse import parse_qs
+
+    from playwright.sync_api import expect
+
+    with phone.expect_response(lambda r: SITE_GEOJSON in r.url and r.ok) as first:
+        phone.goto(f"{live_server.url}/map/")
+    west, south, east, north = map(float, parse_qs(urlsplit(first.value.url).query)["bbox"][0].split(","))
+    span = max(east - west, north - south)
+    on_grid = [
+        step
+        for step in (2.0**k for k in range(-12, 4))
+        if step >= span / 8 and all(abs(v / step - round(v / step)) < 1e-6 for v in (west, south, east, north))
+    ]
+    assert on_grid, (west, south, east, north)
+    answered = {feature["properties"]["id"] for feature in first.value.json()["features"]}
+    listed = phone.locator("[data-testid=map-list] > li")
+    expect(listed).to_have_count(3)
+    assert {int(item.get_attribute("data-id")) for item in listed.all()} <= answered

@@ -122,14 +122,21 @@
       return params;
     }
 
+    // The box asked of the server: the view widened to a grid whose cells are a quarter to half the view's size.
+    // Views close to each other ask the same box (its answer is kept for every visitor), and a small move asks
+    // nothing: the sites already received are shown again, those in view.
     function bboxParam() {
       const b = map.getBounds();
       const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+      const span = Math.max(b.getEast() - b.getWest(), b.getNorth() - b.getSouth(), 1e-4);
+      const cell = Math.pow(2, Math.floor(Math.log2(span / 2)));
+      const down = (v) => Math.floor(v / cell) * cell;
+      const up = (v) => Math.ceil(v / cell) * cell;
       return [
-        clamp(b.getWest(), -180, 180),
-        clamp(b.getSouth(), -90, 90),
-        clamp(b.getEast(), -180, 180),
-        clamp(b.getNorth(), -90, 90),
+        clamp(down(b.getWest()), -180, 180),
+        clamp(down(b.getSouth()), -90, 90),
+        clamp(up(b.getEast()), -180, 180),
+        clamp(up(b.getNorth()), -90, 90),
       ]
         .map((v) => v.toFixed(5))
         .join(",");
@@ -137,6 +144,8 @@
 
     let controller = null;
     let timer = null;
+    let asked = null; // the last query sent (filters and box) and its answer
+    let answer = null;
 
     function scheduleLoad() {
       clearTimeout(timer);
@@ -144,19 +153,29 @@
     }
 
     function load() {
-      if (controller) controller.abort();
-      controller = new AbortController();
       const params = filterParams();
       const query = params.toString();
       history.replaceState(null, "", query ? `?${query}` : location.pathname);
       params.set("bbox", bboxParam());
+      if (params.toString() === asked) {
+        if (answer) showSites(answer);
+        return;
+      }
+      if (controller) controller.abort();
+      controller = new AbortController();
+      asked = params.toString();
+      answer = null;
       const options = { signal: controller.signal, headers: { Accept: "application/json" } };
       const getJSON = (url) =>
         fetch(`${url}?${params}`, options).then((response) => (response.ok ? response.json() : Promise.reject(response)));
       getJSON(config.sites)
-        .then(showSites)
+        .then((data) => {
+          answer = data;
+          showSites(data);
+        })
         .catch((error) => {
           if (error && error.name === "AbortError") return;
+          asked = null;
           count.textContent = text.error;
         });
       getJSON(config.parks)
@@ -182,7 +201,11 @@
       sites.clearLayers();
       markers.clear();
       list.replaceChildren();
-      const features = data.features || [];
+      const view = map.getBounds();
+      const features = (data.features || []).filter((feature) => {
+        const [lon, lat] = feature.geometry.coordinates;
+        return view.contains([lat, lon]);
+      });
       const fragment = document.createDocumentFragment();
       features.forEach((feature) => {
         const props = feature.properties;
@@ -218,7 +241,7 @@
       if (data.truncated) {
         count.textContent = format(text.truncated, { shown: features.length, count: data.total });
       } else if (features.length) {
-        count.textContent = format(text.inView, { count: data.total });
+        count.textContent = format(text.inView, { count: features.length });
       } else {
         count.textContent = text.none;
       }
