@@ -26,7 +26,7 @@ def pytest_configure(config):
     from django.conf import settings
 
     for alias in settings.CACHES.values():
-        if alias["BACKEND"].endswith("FileBasedCache"):
+        if alias["BACKEND"].endswith(("FileBasedCache", "FileCache")):
             alias["LOCATION"] = f"{alias['LOCATION']}-{worker}"
 
 

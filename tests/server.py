@@ -207,6 +207,9 @@ class ProductionServer:
         return result.stdout
 
     def start(self) -> ProductionServer:
+        # The logs of an earlier server in the same directory would give its port and workers: each start begins them.
+        for log in (self.access_log, self.error_log):
+            log.unlink(missing_ok=True)
         self.process = subprocess.Popen(
             [
                 str(BIN_DIR / "gunicorn"),

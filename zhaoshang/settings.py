@@ -222,7 +222,7 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+        else {"BACKEND": "zhaoshang.core.filecache.FileCache", "LOCATION": VAR_DIR / "cache"}
     ),
     # Kept public pages (core/pagecache.py), apart from the rate-limit counts and generation numbers: the file cache
     # culls a third of its entries at random when full, and a page must never push a rate-limit count out.
@@ -230,7 +230,7 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"}
         if REDIS_URL
         else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "zhaoshang.core.filecache.FileCache",
             "LOCATION": VAR_DIR / "cache-pages",
             "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 5000, minimum=100)},
         }

@@ -1128,9 +1128,9 @@ def _read_as_number(name: str):
     return None  # ids, and ``site_fit`` annotated by ``candidates``
 
 
-def _fetch(queryset, names: tuple[str, ...], key_prefix: str):
-    """The ``names`` columns of every row of ``queryset`` as ``Columns`` (one query, rows of plain numbers, no model
-    instance), kept in ``COLUMN_CACHE`` until the sites' generation or the day changes."""
+def _compiled(queryset, names: tuple[str, ...]) -> tuple[str, tuple] | None:
+    """The SQL and parameters that read the ``names`` columns of ``queryset`` as plain numbers; None when the
+    queryset can have no row."""
     expressions = {name: _read_as_number(name) for name in names}
     select = [f"m_{name}" if expressions[name] is not None else name for name in names]
     queryset = queryset.annotate(
@@ -1139,15 +1139,28 @@ def _fetch(queryset, names: tuple[str, ...], key_prefix: str):
     try:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a user who may see nothing
+        return None
+    return sql, tuple(params)
+
+
+# The public's query of every site's columns, compiled once a day (its text holds the day's staleness limit) and
+# again when the sites change: compiling it costs more than finding its columns kept.
+PUBLIC_QUERY = generations.Kept(listings.SITES_GENERATION, size=2)
+
+
+def _fetch(queryset, names: tuple[str, ...], key_prefix: str, public: bool = False):
+    """The ``names`` columns of every row of ``queryset`` as ``Columns`` (one query, rows of plain numbers, no model
+    instance), kept in ``COLUMN_CACHE`` until the sites' generation or the day changes. ``public``: the queryset is
+    the public's, the same for every anonymous caller (its SQL is compiled once, ``PUBLIC_QUERY``)."""
+    day = timezone.localdate()
+    if public:
+        compiled = PUBLIC_QUERY.get(lambda: _compiled(queryset, names), (key_prefix, queryset.db, names, day))
+    else:
+        compiled = _compiled(queryset, names)
+    if compiled is None:
         return Columns.from_rows(names, [])
-    key = (
-        key_prefix,
-        queryset.db,
-        sql,
-        tuple(map(repr, params)),
-        generations.current(SITES_GENERATION),
-        timezone.localdate(),
-    )
+    sql, params = compiled
+    key = (key_prefix, queryset.db, sql, tuple(map(repr, params)), generations.current(SITES_GENERATION), day)
     cols = COLUMN_CACHE.get(key)
     if cols is not None:
         return cols
@@ -1182,7 +1195,8 @@ def site_columns(user=None) -> Columns:
     (listings go stale). Rankings choose their candidates from these arrays (``candidate_columns``): whatever
     the needs, a ranking after the first reads no site column again."""
     queryset = Carrier.objects.restrict(user, Action.VIEW).exclude(availability=Availability.TAKEN).order_by()
-    return _fetch(queryset, tuple(name for name in ARRAYS if name != "site_fit"), "sites")
+    names = tuple(name for name in ARRAYS if name != "site_fit")
+    return _fetch(queryset, names, "sites", public=user is None or not user.is_authenticated)
 
 
 def listed_sites(codes: list[str], alias: str = "default") -> np.ndarray:
