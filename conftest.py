@@ -79,12 +79,13 @@ def empty_caches():
 
     from zhaoshang.core import generations
     from zhaoshang.core.pagecache import LOCAL
-    from zhaoshang.portal.services.matching import ANSWER_CACHE, COLUMN_CACHE
+    from zhaoshang.portal.services.matching import ANSWER_CACHE, COLUMN_CACHE, WINNERS
 
     cache.clear()
     caches["pages"].clear()
     COLUMN_CACHE.clear()
     ANSWER_CACHE.clear()
+    WINNERS.clear()
     LOCAL.clear()
     generations.forget_kept()
 

@@ -30,8 +30,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import generations
+from .lru import Budgeted
 
 # Where the page's CSRF token was, in a kept copy; never a token (a masked token is 64 letters and digits).
 CSRF_PLACEHOLDER = b"--page-cache-csrf-token--"
@@ -68,42 +67,9 @@ class Entry:
         return response
 
 
-class LocalCache:
-    """The process's most recently used copies, within a budget of bytes (least recently used out first)."""
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self.entries: OrderedDict[str, Entry] = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> Entry | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        size = len(entry.body)
-        if size > self.budget // 8:
-            return
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = entry
-            self.size += size
-            while self.size > self.budget:
-                _key, old = self.entries.popitem(last=False)
-                self.size -= len(old.body)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
-
-LOCAL = LocalCache(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
+# The process's most recently used copies, within a budget of bytes; a copy larger than an eighth of it is not kept.
+LOCAL_BYTES = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+LOCAL = Budgeted(LOCAL_BYTES, weigh=lambda entry: len(entry.body), largest=LOCAL_BYTES // 8)
 
 
 def request_generations(request, names) -> tuple[int, ...]:

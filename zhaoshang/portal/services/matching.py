@@ -30,7 +30,7 @@ import math
 import os
 import threading
 import zipfile
-from collections import OrderedDict, namedtuple
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -64,6 +64,7 @@ from django.utils.translation import gettext as _
 from zhaoshang.accounts.models import adcode_prefix
 from zhaoshang.core import formatting, generations
 from zhaoshang.core.choices import Action
+from zhaoshang.core.lru import Budgeted
 from zhaoshang.geo.choices import Availability, CarrierKind
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
 from zhaoshang.geo.services import REGIONS_GENERATION, cover_photos
@@ -1262,7 +1263,7 @@ def candidate_columns(needs: Needs, user=None, context: Context | None = None) -
 SITES_GENERATION = listings.SITES_GENERATION
 
 
-class ColumnCache:
+class ColumnCache(Budgeted):
     """The columns of recent candidate queries, least recently used first out, within a budget of numbers.
 
     Reading every public site of a city (tens of thousands of rows) costs most of a ranking; scoring them costs
@@ -1272,10 +1273,7 @@ class ColumnCache:
     """
 
     def __init__(self, budget: int):
-        self.budget = budget  # numbers (8 bytes each)
-        self.entries: OrderedDict = OrderedDict()
-        self.size = 0
-        self.lock = threading.Lock()
+        super().__init__(budget, weigh=self.numbers)
 
     @staticmethod
     def numbers(cols: Columns) -> int:
@@ -1283,34 +1281,12 @@ class ColumnCache:
             return len(cols)
         return len(cols) * sum(getattr(cols, name) is not None for name in ARRAYS)
 
-    def get(self, key) -> Columns | None:
-        with self.lock:
-            cols = self.entries.get(key)
-            if cols is not None:
-                self.entries.move_to_end(key)
-            return cols
-
     def put(self, key, cols: Columns) -> None:
-        numbers = self.numbers(cols)
-        if numbers > self.budget:
-            return
         arrays = [cols] if isinstance(cols, np.ndarray) else [getattr(cols, name) for name in ARRAYS]
         for array in arrays:
             if array is not None:
                 array.flags.writeable = False
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = cols
-            self.size += numbers
-            while self.size > self.budget:
-                _key, old = self.entries.popitem(last=False)
-                self.size -= self.numbers(old)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
+        super().put(key, cols)
 
 
 COLUMN_CACHE = ColumnCache(budget=8_000_000)  # 64 MB: every site's columns for the public and a few staff
@@ -1385,39 +1361,12 @@ def _best(cols: Columns, total: np.ndarray, limit: int) -> tuple[np.ndarray, np.
     return np.flatnonzero(key > cut), np.flatnonzero(key == cut), key
 
 
-class AnswerCache:
-    """The public's recent rankings, by needs, language, day and generations; least recently used out first.
-
-    Needs come from a form of few fields with few values in practice, so the same needs come back often; a
-    ranking of the public sites is the same for every anonymous caller. Each process keeps its own (the matches
-    hold records, not worth a round trip to the shared cache): an entry is found only under the generations it
-    was ranked under, so a change to a site, a park, a chain, a policy or a region is seen by the next ranking.
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key) -> list[Match] | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key, matches: list[Match]) -> None:
-        with self.lock:
-            self.entries[key] = matches
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
-ANSWER_CACHE = AnswerCache(size=256)
+# The public's recent rankings, by needs, language, day and generations. Needs come from a form of few fields with
+# few values in practice, so the same needs come back often; a ranking of the public sites is the same for every
+# anonymous caller. Each process keeps its own (the matches hold records, not worth a round trip to the shared
+# cache): an entry is found only under the generations it was ranked under, so a change to a site, a park, a
+# chain, a policy or a region is seen by the next ranking.
+ANSWER_CACHE = Budgeted(256)
 ANSWER_GENERATIONS = (SITES_GENERATION, listings.CONTENT_GENERATION, REGIONS_GENERATION)
 
 
@@ -1437,13 +1386,46 @@ def rank(needs: Needs, user=None, limit: int = MATCH_LIMIT) -> list[Match]:
     return list(found)
 
 
+# The public's winning sites as records, by site and generations: the same sites win many rankings.
+WINNERS = Budgeted(4096)
+
+
+def winners(pks: list[int], user, ordered=None) -> list[Carrier]:
+    """The records of the sites ``pks`` as a ranking shows them (region, park and team, whether ``user`` may see
+    the park, industries; no boundary nor search text), in no particular order. The public's are kept
+    (``WINNERS``) until a site, a park, a chain, the content or a region changes: only those not kept are read.
+    ``ordered(queryset)``, when given, chooses the sites among ``pks`` in the same query (an order and a slice)."""
+    public = user is None or not user.is_authenticated
+    numbers = (user is None, *generations.current_many(ANSWER_GENERATIONS).values()) if public else None
+    found = {pk: WINNERS.get((pk, numbers)) for pk in pks} if public and ordered is None else {}
+    missing = [pk for pk in pks if found.get(pk) is None]
+    if missing:
+        visible_park = Park.objects.restrict(user, Action.VIEW).filter(pk=OuterRef("park_id"))
+        records = (
+            Carrier.objects.filter(pk__in=missing)
+            .annotate(park_visible=Exists(visible_park))
+            .select_related("region", "park", "team")
+            .defer("boundary", "search_text", "region__boundary", "park__boundary", "park__search_text")
+            .prefetch_related("industries")
+        )
+        if ordered is not None:
+            found = {}
+            records = ordered(records)
+        keep = public and not transaction.get_connection().in_atomic_block  # what a transaction reads may not last
+        for carrier in records:
+            found[carrier.pk] = carrier
+            if keep:
+                WINNERS.put((carrier.pk, numbers), carrier)
+    return [found[pk] for pk in pks if found.get(pk) is not None]
+
+
 def _rank(needs: Needs, user, limit: int) -> list[Match]:
     """The ranking itself (see ``rank``).
 
     The candidates' columns are chosen from the kept columns of every site (``candidate_columns``; one query
     after a change of the sites) and every criterion is judged for all of them
-    at once with NumPy; only the best are then loaded as records (with their region, park, team, whether the
-    user may see the park, and their industries: two more queries), and their criteria are built
+    at once with NumPy; only the best are then loaded as records (``winners``: with their region, park, team,
+    whether the user may see the park, and their industries; the public's kept), and their criteria are built
     from the same columns that gave the scores. Ties go to the most recently verified listing, then to the
     lower listing number.
     """
@@ -1455,22 +1437,21 @@ def _rank(needs: Needs, user, limit: int) -> list[Match]:
     judged = judge(needs, cols, context, weights)
     above, tied, key = _best(cols, scores(judged, len(cols)), limit)
     index_of = {int(cols.pk[i]): i for i in (*above.tolist(), *tied.tolist())}
-    records = Carrier.objects.filter(pk__in=list(index_of))
+    ordered = None
     if len(above) + len(tied) > limit:
         # More sites tie at the cut than places are left: the lower listing numbers among them take the places.
         if len(above):
             first = Case(When(pk__in=cols.pk[above].tolist(), then=Value(0)), default=Value(1))
-            records = records.order_by(first, "reference")[:limit]
+
+            def ordered(records):
+                return records.order_by(first, "reference")[:limit]
+
         else:
             # All tie (a CASE without a WHEN would be compiled to "ORDER BY 1": the first column, the id).
-            records = records.order_by("reference")[:limit]
-    visible_park = Park.objects.restrict(user, Action.VIEW).filter(pk=OuterRef("park_id"))
-    carriers = (
-        records.annotate(park_visible=Exists(visible_park))
-        .select_related("region", "park", "team")
-        .defer("boundary", "search_text", "region__boundary", "park__boundary", "park__search_text")
-        .prefetch_related("industries")
-    )
+            def ordered(records):
+                return records.order_by("reference")[:limit]
+
+    carriers = winners(list(index_of), user, ordered)
     ranked = []
     for carrier in carriers:
         i = index_of[carrier.pk]

@@ -183,3 +183,22 @@ def test_a_damaged_stored_file_is_read_again_from_the_database(transactional_db,
     with CaptureQueriesContext(connection) as queries:
         assert references(rank(Needs(power=3000))) == ["S-1"]
     assert reads_site_columns(queries)
+
+
+def test_the_publics_winning_sites_are_read_once_until_a_site_changes(transactional_db, city, store):
+    """A ranking of the public reads only the winners it has not kept; a change of a site is seen at once."""
+    from zhaoshang.portal.services.matching import ANSWER_CACHE, _rank
+
+    sites = [
+        CarrierFactory(reference=f"S-{i}", power_kva=1000 * i, last_verified=timezone.localdate()) for i in range(1, 4)
+    ]
+    needs = Needs(power=3000)
+    first = _rank(needs, None, 20)
+    with CaptureQueriesContext(connection) as queries:
+        again = _rank(needs, None, 20)
+    assert [m.carrier.pk for m in again] == [m.carrier.pk for m in first]
+    assert not [q for q in queries.captured_queries if '"geo_carrier"."name"' in q["sql"]]  # no record read again
+    sites[2].name = "改名的地块"
+    sites[2].save()
+    ANSWER_CACHE.clear()
+    assert [m.carrier.name for m in _rank(needs, None, 20) if m.carrier.pk == sites[2].pk] == ["改名的地块"]
