@@ -79,10 +79,18 @@ def overlap_q(codes, field: str = "code") -> Q:
 
 def industries(codes) -> list[IndustryCode]:
     """The codes with their names (in the page's language through ``display_name``), in the standard's order."""
-    codes = list(codes)
+    codes = set(codes)
     if not codes:
         return []
-    return list(IndustryCode.objects.filter(code__in=codes).order_by("sort", "code"))
+    return [code for code in code_list() if code.code in codes]
+
+
+# Every code of the standard in its order, kept in the process until a code changes (a few thousand small records).
+CODE_LIST = generations.Kept(CONTENT_GENERATION, size=1)
+
+
+def code_list() -> list[IndustryCode]:
+    return CODE_LIST.get(lambda: list(IndustryCode.objects.order_by("sort", "code")))
 
 
 # --- policies ---------------------------------------------------------------------------------------------
@@ -229,7 +237,13 @@ def project_type_for(carrier: Carrier | None) -> str:
 
 
 def guide_for(project_type: str) -> Guide | None:
-    return Guide.objects.filter(project_type=project_type).prefetch_related("steps").first()
+    """The landing guide of ``project_type`` with its steps, kept in the process until the content changes."""
+    return GUIDES.get(
+        lambda: Guide.objects.filter(project_type=project_type).prefetch_related("steps").first(), project_type
+    )
+
+
+GUIDES = generations.Kept(CONTENT_GENERATION)
 
 
 def guide_context(guide: Guide | None) -> dict:
