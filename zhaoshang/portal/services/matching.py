@@ -1186,6 +1186,7 @@ def keep_public_columns(sender=None, name: str = "", **kwargs) -> None:
         return
     try:
         site_columns(None)
+        industry_links(Carrier.objects.db)
     except Exception:  # the change is committed whatever happens here
         logger.exception("the public sites' columns could not be kept after a change")
 
@@ -1200,21 +1201,46 @@ def site_columns(user=None) -> Columns:
     return _fetch(queryset, names, "sites", public=user is None or not user.is_authenticated)
 
 
+def link_matches(link: str, codes: list[str]) -> bool:
+    """``code_match_q`` for one link code: the same code or a finer one below it, or a broader one above it."""
+    return any(link.startswith(code) or link in {code[:n] for n in range(2, len(code))} for code in codes)
+
+
+# Every site's industry links, read once per change of the sites (and right after it: ``keep_public_columns``).
+LINKS = generations.Kept(listings.SITES_GENERATION, size=4)
+
+
+def industry_links(alias: str = "default") -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Every industry link of a site as two arrays, the site's id and the index of its code in the list of the
+    codes linked (the third item): one query per change of the sites."""
+
+    def read():
+        sql, params = CarrierIndustry.objects.using(alias).values_list("carrier_id", "code").query.sql_with_params()
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        codes = sorted({code for _site, code in rows})
+        index = {code: i for i, code in enumerate(codes)}
+        sites = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        links = np.fromiter((index[row[1]] for row in rows), dtype=np.int32, count=len(rows))
+        sites.flags.writeable = links.flags.writeable = False
+        return sites, links, codes
+
+    return LINKS.get(read, alias)
+
+
 def listed_sites(codes: list[str], alias: str = "default") -> np.ndarray:
-    """The ids of the sites listed under a code that matches ``codes`` (``code_match_q``), sorted, kept like
-    the sites' columns."""
+    """The ids of the sites listed under a code that matches ``codes`` (``code_match_q``), sorted: chosen from
+    every site's links (``industry_links``), kept like the sites' columns."""
     if not codes:
         return np.empty(0, dtype=np.int64)
     key = ("listed", alias, tuple(codes), generations.current(SITES_GENERATION))
     ids = COLUMN_CACHE.get(key)
     if ids is not None:
         return ids
-    queryset = CarrierIndustry.objects.using(alias).filter(code_match_q(codes)).values_list("carrier_id")
-    sql, params = queryset.query.sql_with_params()
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    ids = np.unique(np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)))
+    sites, links, linked = industry_links(alias)
+    wanted = [i for i, link in enumerate(linked) if link_matches(link, codes)]
+    ids = np.unique(sites[np.isin(links, wanted)])
     COLUMN_CACHE.put(key, ids)
     return ids
 
