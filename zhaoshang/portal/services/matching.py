@@ -46,6 +46,7 @@ from django.db.models import (
     Case,
     Exists,
     ExpressionWrapper,
+    F,
     FilteredRelation,
     FloatField,
     Func,
@@ -54,8 +55,9 @@ from django.db.models import (
     Q,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
@@ -395,7 +397,10 @@ COLUMNS = (*ID_COLUMNS, *FLAG_COLUMNS, *DAY_COLUMNS, *FLOAT_COLUMNS)
 # The kind as a small number (its index in ``KINDS``): the kept columns of every site answer any kind asked for.
 KINDS = tuple(CarrierKind.values)
 KIND_COLUMN = "kind_code"
-ARRAYS = (*COLUMNS, KIND_COLUMN)
+# The place of the site's listing number in the database's order of listing numbers (ties at the cut of a ranking
+# go to the lower number): read with every site's columns, so that a ranking chooses among ties without a query.
+ORDER_COLUMN = "reference_order"
+ARRAYS = (*COLUMNS, KIND_COLUMN, ORDER_COLUMN)
 
 # The columns each criterion reads; ranking also reads ``pk`` and ``last_verified`` (the order of ties).
 READS = {
@@ -1126,6 +1131,8 @@ def _read_as_number(name: str):
     if name == KIND_COLUMN:
         whens = [When(kind=kind, then=Value(index)) for index, kind in enumerate(KINDS)]
         return AsRead(Case(*whens, default=Value(-1)), output_field=IntegerField())
+    if name == ORDER_COLUMN:
+        return AsRead(Window(RowNumber(), order_by=F("reference").asc()), output_field=IntegerField())
     return None  # ids, and ``site_fit`` annotated by ``candidates``
 
 
@@ -1276,6 +1283,7 @@ def candidate_columns(needs: Needs, user=None, context: Context | None = None) -
         keep &= np.isnan(cols.available_from) | (cols.available_from <= day_number(needs.needed_by))
     index = np.flatnonzero(keep)
     names, shared = columns_read(needs)
+    names = (*names, ORDER_COLUMN) if cols.reference_order is not None else names
     arrays = {name: getattr(cols, name)[index] for name in names if name != "site_fit"}
     if "site_fit" in names:
         arrays["site_fit"] = site_fit[index]
@@ -1462,6 +1470,9 @@ def _rank(needs: Needs, user, limit: int) -> list[Match]:
     cols = candidate_columns(needs, user, context)
     judged = judge(needs, cols, context, weights)
     above, tied, key = _best(cols, scores(judged, len(cols)), limit)
+    if len(above) + len(tied) > limit and cols.reference_order is not None:
+        # More sites tie at the cut than places are left: the lower listing numbers among them take the places.
+        tied = tied[np.argsort(cols.reference_order[tied], kind="stable")[: limit - len(above)]]
     index_of = {int(cols.pk[i]): i for i in (*above.tolist(), *tied.tolist())}
     ordered = None
     if len(above) + len(tied) > limit:
