@@ -69,9 +69,9 @@ check: install messages-check
 	env -u DATABASE_URL $(PY) manage.py spectacular --fail-on-warn --validate > /dev/null
 
 # The suite runs in one process per CPU (pytest-xdist; a test file stays in one process: its module fixtures, such as
-# the production server's, are built once). TEST_WORKERS=0 runs it in this process only.
+# the production server's, are built once). TEST_WORKERS=0 runs it in this process only. The slowest tests are listed.
 TEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=15
 pytest: install messages browser
 	env -u DATABASE_URL $(PYTEST)
 	@case "$$DATABASE_URL" in postgres*) echo "== the suite again on PostgreSQL ($$DATABASE_URL), less the browser tests"; $(PYTEST) -m "not browser" ;; *) echo "DATABASE_URL is not PostgreSQL: suite ran on SQLite only" ;; esac
