@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from zhaoshang.accounts.tests.factories import TeamFactory
+from zhaoshang.core import generations
 from zhaoshang.geo.choices import Availability, CarrierKind, LandUse, ParkLevel
 from zhaoshang.geo.models import Carrier, CarrierIndustry, Park, ParkIndustry, Region
 
@@ -33,6 +34,7 @@ class ParkFactory(factory.django.DjangoModelFactory):
     def codes(self, create, extracted, **kwargs):
         if create and extracted:
             ParkIndustry.objects.bulk_create([ParkIndustry(park=self, code=code) for code in extracted])
+            generations.bulk_saved.send(sender=ParkIndustry, using=ParkIndustry.objects.db)  # as the app's bulk writes
 
     @factory.post_generation
     def square(self, create, extracted, **kwargs):
@@ -77,6 +79,7 @@ class CarrierFactory(factory.django.DjangoModelFactory):
     def codes(self, create, extracted, **kwargs):
         if create and extracted:
             CarrierIndustry.objects.bulk_create([CarrierIndustry(carrier=self, code=code) for code in extracted])
+            generations.bulk_saved.send(sender=CarrierIndustry, using=CarrierIndustry.objects.db)  # as the app does
 
 
 def stale_date(days_more: int = 1):
