@@ -83,3 +83,12 @@ def test_kept_values_are_built_once_per_key_until_a_name_moves_on_and_never_kept
         assert kept.get(lambda: build("zh"), "zh") == "zh#7"  # what a transaction reads is not kept
     generations.forget_kept()
     assert kept.get(lambda: build("zh"), "zh") == "zh#8"
+
+
+def test_bump_all_moves_every_watched_name(db):
+    from zhaoshang.portal.services.listings import CONTENT_GENERATION, SITES_GENERATION
+
+    before = generations.current_many([SITES_GENERATION, CONTENT_GENERATION])
+    generations.bump_all()
+    after = generations.current_many([SITES_GENERATION, CONTENT_GENERATION])
+    assert all(after[name] > before[name] for name in before)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from zhaoshang.core import generations
 from zhaoshang.core.demo import DEMO_CITY, demo_logins, load_demo
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             self.stdout.write("the database already has data; demo not loaded again")
         else:
             ctx = load_demo(DEMO_CITY)
+            generations.bump_all()  # the demo writes in bulk: what was kept from an earlier database is dropped
             self.stdout.write(f"demo city loaded ({', '.join(ctx.log)})")
         self.stdout.write("demo logins (user name / password):")
         for username, password, who in demo_logins():
