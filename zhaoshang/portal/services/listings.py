@@ -144,7 +144,6 @@ class PolicyBook:
     matching page shows the policies of twenty sites)."""
 
     def __init__(self, day: date):
-        self.day = day
         # The database orders by date, title and key (its collation for the titles); specificity comes first.
         policies = (
             Policy.objects.filter(Policy.in_force_q(day))

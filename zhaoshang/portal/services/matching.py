@@ -1283,7 +1283,7 @@ def candidate_columns(needs: Needs, user=None, context: Context | None = None) -
         keep &= np.isnan(cols.available_from) | (cols.available_from <= day_number(needs.needed_by))
     index = np.flatnonzero(keep)
     names, shared = columns_read(needs)
-    names = (*names, ORDER_COLUMN) if cols.reference_order is not None else names
+    names = (*names, ORDER_COLUMN)  # ties at the cut (``_rank``)
     arrays = {name: getattr(cols, name)[index] for name in names if name != "site_fit"}
     if "site_fit" in names:
         arrays["site_fit"] = site_fit[index]
@@ -1424,14 +1424,13 @@ def rank(needs: Needs, user=None, limit: int = MATCH_LIMIT) -> list[Match]:
 WINNERS = Budgeted(4096)
 
 
-def winners(pks: list[int], user, ordered=None) -> list[Carrier]:
+def winners(pks: list[int], user) -> list[Carrier]:
     """The records of the sites ``pks`` as a ranking shows them (region, park and team, whether ``user`` may see
     the park, industries; no boundary nor search text), in no particular order. The public's are kept
-    (``WINNERS``) until a site, a park, a chain, the content or a region changes: only those not kept are read.
-    ``ordered(queryset)``, when given, chooses the sites among ``pks`` in the same query (an order and a slice)."""
+    (``WINNERS``) until a site, a park, a chain, the content or a region changes: only those not kept are read."""
     public = user is None or not user.is_authenticated
     numbers = (user is None, *generations.current_many(ANSWER_GENERATIONS).values()) if public else None
-    found = {pk: WINNERS.get((pk, numbers)) for pk in pks} if public and ordered is None else {}
+    found = {pk: WINNERS.get((pk, numbers)) for pk in pks} if public else {}
     missing = [pk for pk in pks if found.get(pk) is None]
     if missing:
         visible_park = Park.objects.restrict(user, Action.VIEW).filter(pk=OuterRef("park_id"))
@@ -1442,9 +1441,6 @@ def winners(pks: list[int], user, ordered=None) -> list[Carrier]:
             .defer("boundary", "search_text", "region__boundary", "park__boundary", "park__search_text")
             .prefetch_related("industries")
         )
-        if ordered is not None:
-            found = {}
-            records = ordered(records)
         keep = public and not transaction.get_connection().in_atomic_block  # what a transaction reads may not last
         for carrier in records:
             found[carrier.pk] = carrier
@@ -1470,25 +1466,11 @@ def _rank(needs: Needs, user, limit: int) -> list[Match]:
     cols = candidate_columns(needs, user, context)
     judged = judge(needs, cols, context, weights)
     above, tied, key = _best(cols, scores(judged, len(cols)), limit)
-    if len(above) + len(tied) > limit and cols.reference_order is not None:
+    if len(above) + len(tied) > limit:
         # More sites tie at the cut than places are left: the lower listing numbers among them take the places.
         tied = tied[np.argsort(cols.reference_order[tied], kind="stable")[: limit - len(above)]]
     index_of = {int(cols.pk[i]): i for i in (*above.tolist(), *tied.tolist())}
-    ordered = None
-    if len(above) + len(tied) > limit:
-        # More sites tie at the cut than places are left: the lower listing numbers among them take the places.
-        if len(above):
-            first = Case(When(pk__in=cols.pk[above].tolist(), then=Value(0)), default=Value(1))
-
-            def ordered(records):
-                return records.order_by(first, "reference")[:limit]
-
-        else:
-            # All tie (a CASE without a WHEN would be compiled to "ORDER BY 1": the first column, the id).
-            def ordered(records):
-                return records.order_by("reference")[:limit]
-
-    carriers = winners(list(index_of), user, ordered)
+    carriers = winners(list(index_of), user)
     ranked = []
     for carrier in carriers:
         i = index_of[carrier.pk]
